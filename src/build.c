@@ -1,0 +1,391 @@
+/* Turning what the JSON reader collected into a view: validating what can
+ * only be checked once the whole document is read, then decoding the
+ * mappings into packed records and laying out the string tables. Index
+ * maps are flattened here. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "parse.h"
+
+#define FIELD_MAX 4294967294u
+
+typedef struct part {
+    const lsm_map_record_t *map;
+    lsm_placement_t place;
+} part_t;
+
+typedef struct builder {
+    lsm_parse_t *p;
+    lsm_error_t *err;
+    lsm_view_t *view;
+    uint32_t owned;
+    lsm_buf_t tables[6];     /* string tables being built, not yet owned */
+    part_t *parts;
+} builder_t;
+
+static void *own(builder_t *b, void *ptr) {
+    if (ptr)
+        b->view->owned[b->owned++] = ptr;
+    return ptr;
+}
+
+static int section_error(lsm_error_t *err, int code, const lsm_section_t *sec, uint32_t index,
+                         const char *what) {
+    lsm_set_error(err, code, "section %u: %s", index, what);
+    if (err)
+        err->offset = sec->pos;
+    return code;
+}
+
+static const lsm_u32vec_t *ignore_of(const lsm_map_record_t *m) {
+    if (m->ignore.present)
+        return &m->ignore;
+    if (m->x_google_ignore.present)
+        return &m->x_google_ignore;
+    return NULL;
+}
+
+/* The checks of one regular map that need the whole object. */
+static int validate_record(const lsm_map_record_t *m, lsm_error_t *err) {
+    if (!m->has_version)
+        return lsm_set_error(err, LSM_ERR_MISSING_VERSION, "\"version\" is missing");
+    if (!m->has_mappings)
+        return lsm_set_error(err, LSM_ERR_MISSING_MAPPINGS, "\"mappings\" is missing");
+    if (m->stats.max[F_SRC_ID] > m->sources.count || m->stats.max[F_NAME_ID] > m->names.count) {
+        /* Scan again with the counts known, to say where. */
+        lsm_mappings_stats_t st;
+        int code = lsm_mappings_scan(m->mappings, m->mappings_len, m->sources.count,
+                                     m->names.count, &st, err);
+        if (err && m->mappings_pos >= 0)
+            err->offset += m->mappings_pos;
+        else if (err)
+            err->offset = -1;
+        return code ? code : lsm_set_error(err, LSM_ERR_SOURCE_OUT_OF_RANGE, "index out of range");
+    }
+    if (!m->ignore.present && m->x_google_error)
+        return lsm_set_error(err, m->x_google_error,
+                             "\"x_google_ignoreList\" must be an array of source indices");
+    const lsm_u32vec_t *ignore = ignore_of(m);
+    for (uint32_t i = 0; ignore && i < ignore->count; i++)
+        if (ignore->items[i] >= m->sources.count)
+            return lsm_set_error(err, LSM_ERR_IGNORE_LIST_OUT_OF_RANGE,
+                                 "ignore list entry %u is %u, past the %u sources", i,
+                                 ignore->items[i], m->sources.count);
+    return 0;
+}
+
+static int validate_sections(const lsm_parse_t *p, lsm_error_t *err) {
+    /* The greatest generated position of the sections so far. */
+    bool have_end = false;
+    uint64_t end_line = 0, end_col = 0;
+    for (uint32_t i = 0; i < p->section_count; i++) {
+        const lsm_section_t *sec = &p->sections[i];
+        if (!sec->map && sec->has_url)
+            return section_error(err, LSM_ERR_SECTION_URL, sec, i,
+                                 "maps referenced by \"url\" are not supported");
+        if (!sec->map)
+            return section_error(err, LSM_ERR_BAD_SECTIONS, sec, i, "\"map\" is missing");
+        if (!sec->has_offset)
+            return section_error(err, LSM_ERR_BAD_SECTIONS, sec, i, "\"offset\" is missing");
+        if (!sec->has_line || !sec->has_col)
+            return section_error(err, LSM_ERR_BAD_OFFSET, sec, i,
+                                 sec->has_line ? "offset has no \"column\"" : "offset has no \"line\"");
+        /* ECMA-426: offsets in order, and no section may start before the
+         * last mapping of an earlier one (it may start exactly there). */
+        if (i > 0) {
+            const lsm_section_t *prev = &p->sections[i - 1];
+            if (sec->line < prev->line || (sec->line == prev->line && sec->col < prev->col))
+                return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
+                                     "offset is before the previous section's");
+            if (have_end && (sec->line < end_line || (sec->line == end_line && sec->col < end_col)))
+                return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
+                                     "offset overlaps the previous section's mappings");
+        }
+        int code = validate_record(sec->map, err);
+        if (code) {
+            if (err) {
+                char inner[sizeof err->message];
+                memcpy(inner, err->message, sizeof inner);
+                snprintf(err->message, sizeof err->message, "section %u: %.200s", i, inner);
+            }
+            return code;
+        }
+        const lsm_mappings_stats_t *st = &sec->map->stats;
+        if (st->segments) {
+            uint64_t line = (uint64_t)sec->line + st->last_line;
+            uint64_t col = (uint64_t)st->last_line_max_col + (st->last_line == 0 ? sec->col : 0);
+            if (!have_end || line > end_line || (line == end_line && col > end_col)) {
+                end_line = line;
+                end_col = col;
+                have_end = true;
+            }
+        }
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------- sourceRoot */
+
+/* ECMA-426: a non-empty sourceRoot gets a trailing "/" if it lacks one and
+ * is prefixed to every non-null source. */
+static int resolve_sources(builder_t *b, const lsm_map_record_t *m, const uint8_t *src_entries,
+                           uint32_t count, lsm_buf_t *out) {
+    lsm_buf_t *blob = &b->p->blob;
+    uint64_t root_len = m->source_root.offset == LSM_NULL_STRING ? 0 : m->source_root.len;
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *e = src_entries + (size_t)i * LSM_STRTAB_ENTRY;
+        uint64_t off = lsm_rd64(e), len = lsm_rd64(e + 8);
+        uint8_t entry[LSM_STRTAB_ENTRY];
+        memcpy(entry, e, LSM_STRTAB_ENTRY);
+        if (off != LSM_NULL_STRING && root_len > 0) {
+            bool slash = blob->data[m->source_root.offset + root_len - 1] == '/';
+            size_t total = root_len + (slash ? 0 : 1) + len;
+            if (lsm_buf_reserve(blob, total + 1))
+                return LSM_ERR_NOMEM;
+            uint8_t *dst = blob->data + blob->len;
+            memcpy(dst, blob->data + m->source_root.offset, root_len);
+            if (!slash)
+                dst[root_len] = '/';
+            memcpy(dst + total - len, blob->data + off, len);
+            dst[total] = 0;
+            lsm_wr64(entry, blob->len);
+            lsm_wr64(entry + 8, total);
+            blob->len += total + 1;
+        }
+        if (lsm_buf_append(out, entry, LSM_STRTAB_ENTRY))
+            return LSM_ERR_NOMEM;
+    }
+    return 0;
+}
+
+/* Appends `count` contents entries for a map's sources: its own where it
+ * has them, null past the end of a short "sourcesContent". */
+static int append_contents(const lsm_map_record_t *m, uint32_t count, lsm_buf_t *out) {
+    static const uint8_t NULL_ENTRY[LSM_STRTAB_ENTRY] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                        0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t have = m->contents.present ? m->contents.count : 0;
+    if (have > count)
+        have = count;
+    if (lsm_buf_append(out, m->contents.entries.data, (size_t)have * LSM_STRTAB_ENTRY))
+        return LSM_ERR_NOMEM;
+    for (uint32_t i = have; i < count; i++)
+        if (lsm_buf_append(out, NULL_ENTRY, LSM_STRTAB_ENTRY))
+            return LSM_ERR_NOMEM;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------ builder */
+
+static int build(builder_t *b, uint32_t flags) {
+    lsm_parse_t *p = b->p;
+    lsm_error_t *err = b->err;
+    lsm_view_t *view = b->view;
+    int code;
+
+    if (!p->root.has_version)
+        return lsm_set_error(err, LSM_ERR_MISSING_VERSION, "\"version\" is missing");
+
+    uint32_t nparts;
+    part_t one = {&p->root, {0, 0, 0, 0, false, 0, 0}};
+    part_t *parts = &one;
+    if (p->sections_present) {
+        if (p->root.has_mappings)
+            return lsm_set_error(err, LSM_ERR_INDEX_AND_MAPPINGS,
+                                 "an index map cannot also have \"mappings\"");
+        if (flags & LSM_LOAD_REJECT_INDEX)
+            return lsm_set_error(err, LSM_ERR_INDEX_MAP, "expected a regular source map, not an index map");
+        if ((code = validate_sections(p, err)))
+            return code;
+        view->flags |= LSM_VIEW_INDEX;
+        nparts = p->section_count;
+        parts = b->parts = lsm_calloc(nparts ? nparts : 1, sizeof *parts);
+        if (!parts)
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    } else {
+        if ((code = validate_record(&p->root, err)))
+            return code;
+        nparts = 1;
+    }
+
+    /* Placement and sizes. */
+    uint64_t tokens = 0, sources = 0, names = 0;
+    uint32_t max[F_COUNT] = {0, 0, 0, 0, 0};
+    uint64_t lines = 0;
+    for (uint32_t i = 0; i < nparts; i++) {
+        part_t *part = &parts[i];
+        if (p->sections_present) {
+            const lsm_section_t *sec = &p->sections[i];
+            part->map = sec->map;
+            part->place.line_offset = sec->line;
+            part->place.col_offset = sec->col;
+            if (i + 1 < nparts) {
+                part->place.clip = true;
+                part->place.stop_line = p->sections[i + 1].line;
+                part->place.stop_col = p->sections[i + 1].col;
+            }
+        }
+        const lsm_map_record_t *m = part->map;
+        part->place.src_base = (uint32_t)sources;
+        part->place.name_base = (uint32_t)names;
+        sources += m->sources.count;
+        names += m->names.count;
+        tokens += m->stats.segments;
+        if (sources > FIELD_MAX || names > FIELD_MAX || tokens > FIELD_MAX)
+            return lsm_set_error(err, LSM_ERR_TOO_LARGE, "more than 2^32 - 2 tokens, sources or names");
+        if (m->stats.segments == 0)
+            continue;
+        uint64_t last = (uint64_t)part->place.line_offset + m->stats.last_line;
+        uint64_t col = (uint64_t)m->stats.max[F_DST_COL] + part->place.col_offset;
+        if (last > FIELD_MAX || col > FIELD_MAX)
+            return lsm_set_error(err, LSM_ERR_TOO_LARGE, "section %u: offset puts tokens beyond 32 bits", i);
+        if (last + 1 > lines)
+            lines = last + 1;
+        if (col > max[F_DST_COL])
+            max[F_DST_COL] = (uint32_t)col;
+        for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
+            if (m->stats.max[f] > max[f])
+                max[f] = m->stats.max[f];
+        if (m->stats.max[F_SRC_ID] && part->place.src_base + m->stats.max[F_SRC_ID] > max[F_SRC_ID])
+            max[F_SRC_ID] = part->place.src_base + m->stats.max[F_SRC_ID];
+        if (m->stats.max[F_NAME_ID] && part->place.name_base + m->stats.max[F_NAME_ID] > max[F_NAME_ID])
+            max[F_NAME_ID] = part->place.name_base + m->stats.max[F_NAME_ID];
+    }
+
+    /* Tokens. */
+    lsm_packing_init(&view->packing, max);
+    uint8_t *records = own(b, lsm_calloc(1, (size_t)lsm_packing_bytes(&view->packing, tokens)));
+    uint8_t *line_index = own(b, lsm_malloc((size_t)(lines + 1) * 4));
+    if (!records || !line_index)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    lsm_token_sink_t sink = {records, &view->packing, line_index, 0, 0, 0, 0, false};
+    for (uint32_t i = 0; i < nparts; i++) {
+        const lsm_map_record_t *m = parts[i].map;
+        if (lsm_mappings_decode(m->mappings, m->mappings_len, &parts[i].place, &sink))
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    }
+    uint32_t line_count = sink.lines_started;
+    if (lsm_sink_finish(&sink, line_count))
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    view->records = records;
+    view->line_index = line_index;
+    view->line_count = line_count;
+    view->token_count = (uint32_t)sink.count;
+
+    /* Strings. The tables of a regular map are the reader's own arrays;
+     * an index map's are concatenated. */
+    enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_COUNT };
+    lsm_buf_t *tab = b->tables;
+    bool any_root = false;
+    for (uint32_t i = 0; i < nparts; i++) {
+        const lsm_map_record_t *m = parts[i].map;
+        if (m->source_root.offset != LSM_NULL_STRING && m->source_root.len > 0)
+            any_root = true;
+    }
+    if (!p->sections_present) {
+        tab[T_SOURCES] = p->root.sources.entries;
+        tab[T_NAMES] = p->root.names.entries;
+        memset(&p->root.sources.entries, 0, sizeof p->root.sources.entries);
+        memset(&p->root.names.entries, 0, sizeof p->root.names.entries);
+    } else {
+        for (uint32_t i = 0; i < nparts; i++) {
+            const lsm_map_record_t *m = parts[i].map;
+            if (lsm_buf_append(&tab[T_SOURCES], m->sources.entries.data, m->sources.entries.len) ||
+                lsm_buf_append(&tab[T_NAMES], m->names.entries.data, m->names.entries.len))
+                return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        }
+    }
+    for (uint32_t i = 0; i < nparts; i++) {
+        const lsm_map_record_t *m = parts[i].map;
+        const uint8_t *first = tab[T_SOURCES].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY;
+        if (append_contents(m, m->sources.count, &tab[T_CONTENTS]) ||
+            (any_root && resolve_sources(b, m, first, m->sources.count, &tab[T_URLS])))
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    }
+
+    /* Properties come from the outermost object. */
+    const lsm_map_record_t *root = &p->root;
+    lsm_span_t props[META_COUNT] = {root->file, root->source_root,
+                                    root->debug_id.offset != LSM_NULL_STRING ? root->debug_id
+                                                                             : root->debug_id_legacy};
+    for (int i = 0; i < META_COUNT; i++) {
+        uint8_t entry[LSM_STRTAB_ENTRY];
+        lsm_wr64(entry, props[i].offset);
+        lsm_wr64(entry + 8, props[i].len);
+        if (lsm_buf_append(&tab[T_META], entry, sizeof entry))
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    }
+
+    /* The ignore list, in source ids of the flattened view, sorted. */
+    uint32_t nignore = 0;
+    for (uint32_t i = 0; i < nparts; i++) {
+        const lsm_u32vec_t *list = ignore_of(parts[i].map);
+        for (uint32_t k = 0; list && k < list->count; k++) {
+            uint32_t id = list->items[k] + parts[i].place.src_base;
+            if (lsm_buf_append(&tab[T_IGNORE], &id, 4))
+                return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+            nignore++;
+        }
+    }
+    if (nignore) {
+        uint32_t *ids = (uint32_t *)tab[T_IGNORE].data;
+        qsort(ids, nignore, 4, cmp_u32);
+        uint32_t unique = 0;
+        for (uint32_t i = 0; i < nignore; i++)
+            if (unique == 0 || ids[unique - 1] != ids[i])
+                ids[unique++] = ids[i];
+        for (uint32_t i = 0; i < unique; i++) {
+            uint32_t id = ids[i];
+            lsm_wr32(tab[T_IGNORE].data + (size_t)i * 4, id);
+        }
+        nignore = unique;
+    }
+
+    view->sources = (lsm_strtab_t){(uint32_t)sources, tab[T_SOURCES].data};
+    view->source_urls = (lsm_strtab_t){(uint32_t)sources, any_root ? tab[T_URLS].data : tab[T_SOURCES].data};
+    view->contents = (lsm_strtab_t){(uint32_t)sources, tab[T_CONTENTS].data};
+    view->names = (lsm_strtab_t){(uint32_t)names, tab[T_NAMES].data};
+    view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};
+    view->ignore_count = nignore;
+    view->ignore_list = nignore ? tab[T_IGNORE].data : NULL;
+    for (int i = 0; i < T_COUNT; i++) {
+        own(b, tab[i].data);
+        tab[i].data = NULL;
+    }
+
+    /* The blob last: resolving sources may have grown it. */
+    if (p->blob.len < p->blob.cap && p->blob.len > 0) {
+        uint8_t *shrunk = lsm_realloc(p->blob.data, p->blob.len);
+        if (shrunk)
+            p->blob.data = shrunk;
+    }
+    view->blob = (const char *)own(b, p->blob.data);
+    view->blob_len = p->blob.len;
+    memset(&p->blob, 0, sizeof p->blob);
+    return 0;
+}
+
+lsm_view_t *lsm_build_view(lsm_parse_t *p, uint32_t flags, lsm_error_t *err) {
+    builder_t b;
+    memset(&b, 0, sizeof b);
+    b.p = p;
+    b.err = err;
+    b.view = lsm_calloc(1, sizeof *b.view);
+    if (!b.view) {
+        lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    int code = build(&b, flags);
+    lsm_free(b.parts);
+    for (size_t i = 0; i < sizeof b.tables / sizeof b.tables[0]; i++)
+        lsm_free(b.tables[i].data);
+    if (code) {
+        lsm_view_free(b.view);
+        return NULL;
+    }
+    return b.view;
+}

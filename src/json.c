@@ -1,0 +1,766 @@
+/* Reading a source map's JSON with yajl's event parser: no tree of the
+ * document is built; each field goes straight where the view needs it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <yajl/yajl_parse.h>
+
+#include "parse.h"
+
+#define MAX_DEPTH 1000
+#define MAX_FRAMES 8
+
+enum frame_kind {
+    FR_MAP,
+    FR_SOURCES,
+    FR_CONTENTS,
+    FR_NAMES,
+    FR_IGNORE,
+    FR_X_IGNORE,
+    FR_SECTIONS,
+    FR_SECTION,
+    FR_OFFSET,
+};
+
+enum key {
+    K_UNKNOWN,
+    K_VERSION,
+    K_FILE,
+    K_SOURCE_ROOT,
+    K_SOURCES,
+    K_SOURCES_CONTENT,
+    K_NAMES,
+    K_MAPPINGS,
+    K_IGNORE_LIST,
+    K_X_GOOGLE_IGNORE_LIST,
+    K_DEBUG_ID,
+    K_DEBUG_ID_LEGACY,
+    K_SECTIONS,
+    K_OFFSET,
+    K_MAP,
+    K_URL,
+    K_LINE,
+    K_COLUMN,
+};
+
+typedef struct frame {
+    enum frame_kind kind;
+    enum key key;            /* the key whose value comes next (objects) */
+    lsm_map_record_t *map;
+    uint32_t section;        /* index into the sections (FR_SECTION, FR_OFFSET) */
+} frame_t;
+
+typedef struct reader {
+    lsm_parse_t *p;
+    const char *input;       /* the caller's bytes, prefix included */
+    size_t input_len;
+    yajl_handle yajl;
+    lsm_error_t *err;
+    int code;
+    frame_t frames[MAX_FRAMES];
+    int top;                 /* index of the innermost frame, -1 before the first */
+    uint32_t skip;           /* nesting depth inside an ignored value */
+    uint32_t depth;
+} reader_t;
+
+enum value_kind { V_NULL, V_BOOL, V_NUMBER, V_STRING, V_OBJECT, V_ARRAY };
+
+static const char *const KIND_NAMES[] = {"null", "a boolean", "a number",
+                                         "a string", "an object", "an array"};
+
+/* ------------------------------------------------------------- buffers */
+
+int lsm_buf_reserve(lsm_buf_t *buf, size_t extra) {
+    if (buf->cap - buf->len >= extra)
+        return 0;
+    if (extra > SIZE_MAX / 2 - buf->len)
+        return LSM_ERR_NOMEM;
+    size_t cap = buf->cap ? buf->cap : 256;
+    while (cap - buf->len < extra)
+        cap *= 2;
+    uint8_t *data = lsm_realloc(buf->data, cap);
+    if (!data)
+        return LSM_ERR_NOMEM;
+    buf->data = data;
+    buf->cap = cap;
+    return 0;
+}
+
+int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len) {
+    if (lsm_buf_reserve(buf, len))
+        return LSM_ERR_NOMEM;
+    if (len)
+        memcpy(buf->data + buf->len, data, len);
+    buf->len += len;
+    return 0;
+}
+
+/* ------------------------------------------------------------ failures */
+
+static uint64_t input_pos(const reader_t *r) {
+    return (uint64_t)(r->yajl ? yajl_get_bytes_consumed(r->yajl) : 0);
+}
+
+/* Records the first failure and stops the parse (returns 0 for yajl). */
+static int fail(reader_t *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(reader_t *r, int code, const char *fmt, ...) {
+    if (r->code)
+        return 0;
+    r->code = code;
+    if (r->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        r->err->code = code;
+        vsnprintf(r->err->message, sizeof r->err->message, fmt, ap);
+        va_end(ap);
+        r->err->offset = -1;
+        r->err->line = -1;
+        r->err->segment = -1;
+    }
+    return 0;
+}
+
+static int nomem(reader_t *r) {
+    return fail(r, LSM_ERR_NOMEM, "out of memory");
+}
+
+/* ------------------------------------------------------------- numbers */
+
+/* Evaluates a JSON number exactly, without the C library's locale-bound
+ * conversions. Returns 1 with *out set when it is an integer in
+ * 0..limit, 0 when it is not an integer (or negative), 2 when it is an
+ * integer above limit. */
+static int json_uint(const char *s, size_t n, uint64_t limit, uint64_t *out) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < n && s[i] == '-') {
+        negative = true;
+        i++;
+    }
+    char digits[24];
+    size_t nd = 0;           /* significant digits kept, leading zeros dropped */
+    int64_t exp10 = 0;       /* value = digits * 10^exp10 */
+    bool dropped_int = false, dropped_frac = false;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (nd == 0 && s[i] == '0')
+            continue;
+        if (nd < sizeof digits) {
+            digits[nd++] = s[i];
+        } else {
+            dropped_int |= s[i] != '0';
+            exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (nd == 0 && s[i] == '0') {
+                exp10--;
+            } else if (nd < sizeof digits) {
+                digits[nd++] = s[i];
+                exp10--;
+            } else {
+                dropped_frac |= s[i] != '0';
+            }
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        int64_t e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+        exp10 += eneg ? -e : e;
+    }
+    while (nd > 0 && digits[nd - 1] == '0') {
+        nd--;
+        exp10++;
+    }
+    if (nd == 0 && !dropped_int && !dropped_frac) {
+        *out = 0;
+        return 1;
+    }
+    if (dropped_frac || exp10 < 0 || negative)
+        return 0;
+    if (dropped_int || (int64_t)nd + exp10 > 19)
+        return 2;
+    uint64_t v = 0;
+    for (size_t k = 0; k < nd; k++)
+        v = v * 10 + (uint64_t)(digits[k] - '0');
+    for (int64_t k = 0; k < exp10; k++) {
+        if (v > UINT64_MAX / 10)
+            return 2;
+        v *= 10;
+    }
+    if (v > limit)
+        return 2;
+    *out = v;
+    return 1;
+}
+
+/* --------------------------------------------------------------- keys */
+
+static enum key match_key(const unsigned char *s, size_t n) {
+    static const struct {
+        const char *name;
+        enum key key;
+    } keys[] = {
+        {"version", K_VERSION},
+        {"file", K_FILE},
+        {"sourceRoot", K_SOURCE_ROOT},
+        {"sources", K_SOURCES},
+        {"sourcesContent", K_SOURCES_CONTENT},
+        {"names", K_NAMES},
+        {"mappings", K_MAPPINGS},
+        {"ignoreList", K_IGNORE_LIST},
+        {"x_google_ignoreList", K_X_GOOGLE_IGNORE_LIST},
+        {"debugId", K_DEBUG_ID},
+        {"debug_id", K_DEBUG_ID_LEGACY},
+        {"sections", K_SECTIONS},
+        {"offset", K_OFFSET},
+        {"map", K_MAP},
+        {"url", K_URL},
+        {"line", K_LINE},
+        {"column", K_COLUMN},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
+            return keys[i].key;
+    return K_UNKNOWN;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static frame_t *top(reader_t *r) {
+    return r->top >= 0 ? &r->frames[r->top] : NULL;
+}
+
+static int push(reader_t *r, enum frame_kind kind, lsm_map_record_t *map, uint32_t section) {
+    if (r->top + 1 >= MAX_FRAMES)
+        return fail(r, LSM_ERR_JSON_DEPTH, "source map nesting too deep");
+    r->top++;
+    r->frames[r->top] = (frame_t){kind, K_UNKNOWN, map, section};
+    return 1;
+}
+
+/* Copies a string into the blob, NUL-terminated. */
+static int store_string(reader_t *r, const unsigned char *s, size_t n, lsm_span_t *out) {
+    lsm_buf_t *blob = &r->p->blob;
+    if (lsm_buf_reserve(blob, n + 1))
+        return nomem(r);
+    out->offset = blob->len;
+    out->len = n;
+    memcpy(blob->data + blob->len, s, n);
+    blob->data[blob->len + n] = 0;
+    blob->len += n + 1;
+    return 1;
+}
+
+static int list_add(reader_t *r, lsm_list_t *list, const unsigned char *s, size_t n, bool null) {
+    lsm_span_t span = {LSM_NULL_STRING, 0};
+    if (list->count == UINT32_MAX - 1)
+        return fail(r, LSM_ERR_TOO_LARGE, "more than 2^32 - 2 array entries");
+    if (!null && !store_string(r, s, n, &span))
+        return 0;
+    if (lsm_buf_reserve(&list->entries, LSM_STRTAB_ENTRY))
+        return nomem(r);
+    uint8_t *e = list->entries.data + list->entries.len;
+    lsm_wr64(e, span.offset);
+    lsm_wr64(e + 8, span.len);
+    list->entries.len += LSM_STRTAB_ENTRY;
+    list->count++;
+    return 1;
+}
+
+static void list_reset(lsm_list_t *list) {
+    list->entries.len = 0;
+    list->count = 0;
+    list->present = true;
+}
+
+static int vec_add(reader_t *r, lsm_u32vec_t *vec, uint32_t v) {
+    if (vec->count == vec->cap) {
+        uint32_t cap = vec->cap ? vec->cap * 2 : 16;
+        if (cap < vec->cap) /* wrapped */
+            return fail(r, LSM_ERR_TOO_LARGE, "too many ignoreList entries");
+        uint32_t *items = lsm_realloc(vec->items, (size_t)cap * sizeof *items);
+        if (!items)
+            return nomem(r);
+        vec->items = items;
+        vec->cap = cap;
+    }
+    vec->items[vec->count++] = v;
+    return 1;
+}
+
+static lsm_map_record_t *new_record(reader_t *r) {
+    lsm_map_record_t *m = lsm_calloc(1, sizeof *m);
+    if (!m) {
+        nomem(r);
+        return NULL;
+    }
+    m->file.offset = m->source_root.offset = LSM_NULL_STRING;
+    m->debug_id.offset = m->debug_id_legacy.offset = LSM_NULL_STRING;
+    m->mappings_pos = -1;
+    return m;
+}
+
+static void release_record(lsm_map_record_t *m) {
+    lsm_free(m->mappings_copy);
+    lsm_free(m->sources.entries.data);
+    lsm_free(m->contents.entries.data);
+    lsm_free(m->names.entries.data);
+    lsm_free(m->ignore.items);
+    lsm_free(m->x_google_ignore.items);
+}
+
+void lsm_parse_release(lsm_parse_t *p) {
+    release_record(&p->root);
+    for (uint32_t i = 0; i < p->section_count; i++) {
+        if (p->sections[i].map) {
+            release_record(p->sections[i].map);
+            lsm_free(p->sections[i].map);
+        }
+    }
+    lsm_free(p->sections);
+    lsm_free(p->blob.data);
+    memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------- field values */
+
+static int set_mappings(reader_t *r, lsm_map_record_t *m, const unsigned char *s, size_t n) {
+    lsm_free(m->mappings_copy);
+    m->mappings_copy = NULL;
+    m->has_mappings = true;
+    const char *cs = (const char *)s;
+    if (cs >= r->input && cs + n <= r->input + r->input_len) {
+        m->mappings = cs;
+        m->mappings_pos = cs - r->input;
+    } else {
+        /* yajl unescaped it into a scratch buffer that dies with this
+         * callback. */
+        m->mappings_copy = lsm_malloc(n ? n : 1);
+        if (!m->mappings_copy)
+            return nomem(r);
+        memcpy(m->mappings_copy, s, n);
+        m->mappings = m->mappings_copy;
+        m->mappings_pos = -1;
+    }
+    m->mappings_len = n;
+    int code = lsm_mappings_scan(m->mappings, n, UINT32_MAX, UINT32_MAX, &m->stats, r->err);
+    if (code) {
+        r->code = code;
+        if (r->err) {
+            int64_t at = r->err->offset;
+            r->err->offset = m->mappings_pos >= 0 ? m->mappings_pos + at : (int64_t)input_pos(r);
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static int optional_string(reader_t *r, enum value_kind kind, const unsigned char *s, size_t n,
+                           lsm_span_t *span, int code, const char *field) {
+    if (kind == V_NULL) {
+        span->offset = LSM_NULL_STRING;
+        span->len = 0;
+        return 1;
+    }
+    if (kind != V_STRING)
+        return fail(r, code, "\"%s\" must be a string, not %s", field, KIND_NAMES[kind]);
+    return store_string(r, s, n, span);
+}
+
+static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
+                     size_t n) {
+    lsm_map_record_t *m = f->map;
+    switch (f->key) {
+    case K_VERSION: {
+        uint64_t v = 0;
+        m->has_version = true;
+        if (kind != V_NUMBER)
+            return fail(r, LSM_ERR_UNSUPPORTED_VERSION, "\"version\" must be the number 3, not %s",
+                        KIND_NAMES[kind]);
+        if (json_uint((const char *)s, n, 1000, &v) != 1 || v != 3)
+            return fail(r, LSM_ERR_UNSUPPORTED_VERSION, "unsupported source map version %.*s",
+                        (int)(n > 32 ? 32 : n), (const char *)s);
+        return 1;
+    }
+    case K_FILE:
+        return optional_string(r, kind, s, n, &m->file, LSM_ERR_BAD_FILE, "file");
+    case K_SOURCE_ROOT:
+        return optional_string(r, kind, s, n, &m->source_root, LSM_ERR_BAD_SOURCE_ROOT,
+                               "sourceRoot");
+    case K_DEBUG_ID:
+        return optional_string(r, kind, s, n, &m->debug_id, LSM_ERR_BAD_DEBUG_ID, "debugId");
+    case K_DEBUG_ID_LEGACY:
+        return optional_string(r, kind, s, n, &m->debug_id_legacy, LSM_ERR_BAD_DEBUG_ID,
+                               "debug_id");
+    case K_MAPPINGS:
+        if (kind != V_STRING)
+            return fail(r, LSM_ERR_BAD_MAPPINGS, "\"mappings\" must be a string, not %s",
+                        KIND_NAMES[kind]);
+        return set_mappings(r, m, s, n);
+    case K_SOURCES:
+        if (kind != V_ARRAY)
+            return fail(r, LSM_ERR_BAD_SOURCES, "\"sources\" must be an array, not %s",
+                        KIND_NAMES[kind]);
+        list_reset(&m->sources);
+        return push(r, FR_SOURCES, m, 0);
+    case K_SOURCES_CONTENT:
+        if (kind == V_NULL) {
+            list_reset(&m->contents);
+            m->contents.present = false;
+            return 1;
+        }
+        if (kind != V_ARRAY)
+            return fail(r, LSM_ERR_BAD_SOURCES_CONTENT,
+                        "\"sourcesContent\" must be an array, not %s", KIND_NAMES[kind]);
+        list_reset(&m->contents);
+        return push(r, FR_CONTENTS, m, 0);
+    case K_NAMES:
+        if (kind != V_ARRAY)
+            return fail(r, LSM_ERR_BAD_NAMES, "\"names\" must be an array, not %s",
+                        KIND_NAMES[kind]);
+        list_reset(&m->names);
+        return push(r, FR_NAMES, m, 0);
+    case K_IGNORE_LIST:
+    case K_X_GOOGLE_IGNORE_LIST: {
+        bool google = f->key == K_X_GOOGLE_IGNORE_LIST;
+        lsm_u32vec_t *vec = google ? &m->x_google_ignore : &m->ignore;
+        vec->count = 0;
+        vec->present = true;
+        if (google)
+            m->x_google_error = 0;
+        if (kind != V_ARRAY) {
+            if (!google)
+                return fail(r, LSM_ERR_BAD_IGNORE_LIST, "\"ignoreList\" must be an array, not %s",
+                            KIND_NAMES[kind]);
+            m->x_google_error = LSM_ERR_BAD_IGNORE_LIST;
+            if (kind == V_OBJECT)
+                r->skip = 1;
+            return 1;
+        }
+        return push(r, google ? FR_X_IGNORE : FR_IGNORE, m, 0);
+    }
+    case K_SECTIONS:
+        if (m != &r->p->root)
+            return fail(r, LSM_ERR_NESTED_INDEX, "a section's map is itself an index map");
+        if (kind != V_ARRAY)
+            return fail(r, LSM_ERR_BAD_SECTIONS, "\"sections\" must be an array, not %s",
+                        KIND_NAMES[kind]);
+        m->has_sections = true;
+        r->p->sections_present = true;
+        for (uint32_t i = 0; i < r->p->section_count; i++) {
+            if (r->p->sections[i].map) {
+                release_record(r->p->sections[i].map);
+                lsm_free(r->p->sections[i].map);
+            }
+        }
+        r->p->section_count = 0;
+        return push(r, FR_SECTIONS, m, 0);
+    default:
+        if (kind == V_OBJECT || kind == V_ARRAY)
+            r->skip = 1;
+        return 1;
+    }
+}
+
+static int section_value(reader_t *r, frame_t *f, enum value_kind kind) {
+    lsm_section_t *sec = &r->p->sections[f->section];
+    switch (f->key) {
+    case K_OFFSET:
+        if (kind != V_OBJECT)
+            return fail(r, LSM_ERR_BAD_OFFSET, "section %u: \"offset\" must be an object, not %s",
+                        f->section, KIND_NAMES[kind]);
+        sec->has_offset = true;
+        sec->has_line = sec->has_col = false;
+        return push(r, FR_OFFSET, NULL, f->section);
+    case K_MAP: {
+        if (kind != V_OBJECT)
+            return fail(r, LSM_ERR_BAD_SECTIONS, "section %u: \"map\" must be an object, not %s",
+                        f->section, KIND_NAMES[kind]);
+        if (sec->map) {
+            release_record(sec->map);
+            lsm_free(sec->map);
+        }
+        sec->map = new_record(r);
+        if (!sec->map)
+            return 0;
+        return push(r, FR_MAP, sec->map, f->section);
+    }
+    case K_URL:
+        sec->has_url = true;
+        if (kind == V_OBJECT || kind == V_ARRAY)
+            r->skip = 1;
+        return 1;
+    default:
+        if (kind == V_OBJECT || kind == V_ARRAY)
+            r->skip = 1;
+        return 1;
+    }
+}
+
+static int offset_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
+                        size_t n) {
+    lsm_section_t *sec = &r->p->sections[f->section];
+    if (f->key != K_LINE && f->key != K_COLUMN) {
+        if (kind == V_OBJECT || kind == V_ARRAY)
+            r->skip = 1;
+        return 1;
+    }
+    const char *field = f->key == K_LINE ? "line" : "column";
+    uint64_t v = 0;
+    int rc = kind == V_NUMBER ? json_uint((const char *)s, n, 4294967294u, &v) : 0;
+    if (rc == 2)
+        return fail(r, LSM_ERR_TOO_LARGE, "section %u: offset %s exceeds 32 bits", f->section,
+                    field);
+    if (rc != 1)
+        return fail(r, LSM_ERR_BAD_OFFSET,
+                    "section %u: offset %s must be a non-negative integer", f->section, field);
+    if (f->key == K_LINE) {
+        sec->line = (uint32_t)v;
+        sec->has_line = true;
+    } else {
+        sec->col = (uint32_t)v;
+        sec->has_col = true;
+    }
+    return 1;
+}
+
+static int array_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
+                       size_t n) {
+    lsm_map_record_t *m = f->map;
+    switch (f->kind) {
+    case FR_SOURCES:
+        if (kind != V_STRING && kind != V_NULL)
+            return fail(r, LSM_ERR_BAD_SOURCES, "\"sources\" entry %u is %s, not a string",
+                        m->sources.count, KIND_NAMES[kind]);
+        return list_add(r, &m->sources, s, n, kind == V_NULL);
+    case FR_CONTENTS:
+        if (kind != V_STRING && kind != V_NULL)
+            return fail(r, LSM_ERR_BAD_SOURCES_CONTENT,
+                        "\"sourcesContent\" entry %u is %s, not a string", m->contents.count,
+                        KIND_NAMES[kind]);
+        return list_add(r, &m->contents, s, n, kind == V_NULL);
+    case FR_NAMES:
+        if (kind != V_STRING)
+            return fail(r, LSM_ERR_BAD_NAMES, "\"names\" entry %u is %s, not a string",
+                        m->names.count, KIND_NAMES[kind]);
+        return list_add(r, &m->names, s, n, false);
+    case FR_IGNORE:
+    case FR_X_IGNORE: {
+        bool google = f->kind == FR_X_IGNORE;
+        lsm_u32vec_t *vec = google ? &m->x_google_ignore : &m->ignore;
+        uint64_t v = 0;
+        int rc = kind == V_NUMBER ? json_uint((const char *)s, n, 4294967294u, &v) : 0;
+        int code = rc == 2 ? LSM_ERR_IGNORE_LIST_OUT_OF_RANGE
+                   : rc != 1 ? LSM_ERR_BAD_IGNORE_LIST : 0;
+        if (code && google) {
+            if (!m->x_google_error)
+                m->x_google_error = code;
+            if (kind == V_OBJECT || kind == V_ARRAY)
+                r->skip = 1;
+            return 1;
+        }
+        if (code == LSM_ERR_IGNORE_LIST_OUT_OF_RANGE)
+            return fail(r, code, "ignore list entry %u is out of range", vec->count);
+        if (code)
+            return fail(r, code, "ignore list entry %u is not a non-negative integer",
+                        vec->count);
+        return vec_add(r, vec, (uint32_t)v);
+    }
+    case FR_SECTIONS: {
+        if (kind != V_OBJECT)
+            return fail(r, LSM_ERR_BAD_SECTIONS, "section %u is %s, not an object",
+                        r->p->section_count, KIND_NAMES[kind]);
+        lsm_parse_t *p = r->p;
+        if (p->section_count == p->section_cap) {
+            uint32_t cap = p->section_cap ? p->section_cap * 2 : 8;
+            if (cap < p->section_cap)
+                return fail(r, LSM_ERR_TOO_LARGE, "too many sections");
+            lsm_section_t *sections = lsm_realloc(p->sections, (size_t)cap * sizeof *sections);
+            if (!sections)
+                return nomem(r);
+            p->sections = sections;
+            p->section_cap = cap;
+        }
+        lsm_section_t *sec = &p->sections[p->section_count];
+        memset(sec, 0, sizeof *sec);
+        sec->pos = (int64_t)input_pos(r) - 1;
+        return push(r, FR_SECTION, NULL, p->section_count++);
+    }
+    default:
+        return fail(r, LSM_ERR_JSON, "unexpected value");
+    }
+}
+
+/* Every value, scalar or the start of a container, comes through here. */
+static int on_value(reader_t *r, enum value_kind kind, const unsigned char *s, size_t n) {
+    if (r->skip) {
+        if (kind == V_OBJECT || kind == V_ARRAY)
+            r->skip++;
+        return 1;
+    }
+    frame_t *f = top(r);
+    if (!f) {
+        if (kind != V_OBJECT)
+            return fail(r, LSM_ERR_NOT_AN_OBJECT, "a source map must be a JSON object, not %s",
+                        KIND_NAMES[kind]);
+        return push(r, FR_MAP, &r->p->root, 0);
+    }
+    switch (f->kind) {
+    case FR_MAP:
+        return map_value(r, f, kind, s, n);
+    case FR_SECTION:
+        return section_value(r, f, kind);
+    case FR_OFFSET:
+        return offset_value(r, f, kind, s, n);
+    default:
+        return array_value(r, f, kind, s, n);
+    }
+}
+
+/* -------------------------------------------------------- yajl glue */
+
+static int enter(reader_t *r) {
+    if (++r->depth > MAX_DEPTH)
+        return fail(r, LSM_ERR_JSON_DEPTH, "JSON nesting deeper than %d levels", MAX_DEPTH);
+    return 1;
+}
+
+static int leave(reader_t *r) {
+    r->depth--;
+    if (r->skip) {
+        r->skip--;
+        return 1;
+    }
+    if (r->top >= 0)
+        r->top--;
+    return 1;
+}
+
+static int cb_null(void *ctx) {
+    return on_value(ctx, V_NULL, NULL, 0);
+}
+static int cb_boolean(void *ctx, int b) {
+    (void)b;
+    return on_value(ctx, V_BOOL, NULL, 0);
+}
+static int cb_number(void *ctx, const char *s, size_t n) {
+    return on_value(ctx, V_NUMBER, (const unsigned char *)s, n);
+}
+static int check_utf8(reader_t *r, const unsigned char *s, size_t n) {
+    if (lsm_utf8_valid(s, n))
+        return 1;
+    return fail(r, LSM_ERR_INVALID_UTF8, "a string is not valid UTF-8");
+}
+static int cb_string(void *ctx, const unsigned char *s, size_t n) {
+    return check_utf8(ctx, s, n) && on_value(ctx, V_STRING, s, n);
+}
+static int cb_start_map(void *ctx) {
+    return enter(ctx) && on_value(ctx, V_OBJECT, NULL, 0);
+}
+static int cb_start_array(void *ctx) {
+    return enter(ctx) && on_value(ctx, V_ARRAY, NULL, 0);
+}
+static int cb_end(void *ctx) {
+    return leave(ctx);
+}
+static int cb_map_key(void *ctx, const unsigned char *s, size_t n) {
+    reader_t *r = ctx;
+    if (!check_utf8(r, s, n))
+        return 0;
+    if (!r->skip)
+        r->frames[r->top].key = match_key(s, n);
+    return 1;
+}
+
+static const yajl_callbacks CALLBACKS = {
+    cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end,
+};
+
+static void *yajl_malloc_cb(void *ctx, size_t n) {
+    (void)ctx;
+    return lsm_malloc(n);
+}
+static void *yajl_realloc_cb(void *ctx, void *p, size_t n) {
+    (void)ctx;
+    return lsm_realloc(p, n);
+}
+static void yajl_free_cb(void *ctx, void *p) {
+    (void)ctx;
+    lsm_free(p);
+}
+
+/* yajl reports errors as text; keep its first line as our message. */
+static int yajl_failure(reader_t *r, const unsigned char *json, size_t len, size_t skipped) {
+    unsigned char *text = yajl_get_error(r->yajl, 0, json, len);
+    const char *msg = text ? (const char *)text : "malformed JSON";
+    int code = strstr(msg, "UTF8") ? LSM_ERR_INVALID_UTF8 : LSM_ERR_JSON;
+    size_t n = strcspn(msg, "\n");
+    while (n > 0 && (msg[n - 1] == '.' || msg[n - 1] == ' '))
+        n--;
+    fail(r, code, "%.*s", (int)n, msg);
+    if (r->err)
+        r->err->offset = (int64_t)(yajl_get_bytes_consumed(r->yajl) + skipped);
+    if (text)
+        yajl_free_error(r->yajl, text);
+    return code;
+}
+
+/* ECMA-426 lets a map start with a byte order mark and with a ")]}'" line
+ * that protects it from being run as script. */
+static size_t prefix_length(const char *s, size_t len) {
+    size_t i = 0;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    if (len - i >= 4 && memcmp(s + i, ")]}'", 4) == 0) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        i = nl ? (size_t)(nl - s) + 1 : len;
+    }
+    return i;
+}
+
+int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *err) {
+    static yajl_alloc_funcs ALLOC = {yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, NULL};
+    reader_t r = {0};
+    r.p = out;
+    r.input = bytes;
+    r.input_len = len;
+    r.err = err;
+    r.top = -1;
+    out->root.file.offset = out->root.source_root.offset = LSM_NULL_STRING;
+    out->root.debug_id.offset = out->root.debug_id_legacy.offset = LSM_NULL_STRING;
+    out->root.mappings_pos = -1;
+
+    size_t skip = prefix_length(bytes, len);
+    const unsigned char *json = (const unsigned char *)bytes + skip;
+    size_t json_len = len - skip;
+
+    r.yajl = yajl_alloc(&CALLBACKS, &ALLOC, &r);
+    if (!r.yajl)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    /* Strings are validated by the callbacks, more strictly than yajl. */
+    yajl_config(r.yajl, yajl_dont_validate_strings, 1);
+    yajl_status st = yajl_parse(r.yajl, json, json_len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(r.yajl);
+    int code = 0;
+    if (st == yajl_status_client_canceled || r.code) {
+        code = r.code ? r.code : LSM_ERR_NOMEM;
+        if (err && err->offset < 0 && code != LSM_ERR_NOMEM)
+            err->offset = (int64_t)(yajl_get_bytes_consumed(r.yajl) + skip);
+    } else if (st == yajl_status_error) {
+        /* yajl's own allocation failures surface as errors too. */
+        code = yajl_failure(&r, json, json_len, skip);
+    } else if (r.top != -1 || r.depth != 0) {
+        fail(&r, LSM_ERR_JSON, "premature end of JSON");
+        code = LSM_ERR_JSON;
+    }
+    yajl_free(r.yajl);
+    return code;
+}

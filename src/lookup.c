@@ -1,0 +1,104 @@
+/* Finding the token for a generated position: a line index gives the
+ * line's tokens, a binary search over their packed columns the token. */
+#include "internal.h"
+
+/* The first token on `line` whose column is greater than `col`, as an
+ * index in first..end. */
+static uint32_t upper_bound(const lsm_view_t *view, uint32_t first, uint32_t end, uint32_t col) {
+    const uint8_t *rec = view->records;
+    const lsm_packing_t *pk = &view->packing;
+    uint32_t lo = first, hi = end;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (lsm_field(rec, pk, mid, F_DST_COL) <= col)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Steps back to the first of several tokens at the same column, so that
+ * equal positions resolve to the first in file order. */
+static uint32_t first_of_run(const lsm_view_t *view, uint32_t first, uint32_t index) {
+    const uint8_t *rec = view->records;
+    const lsm_packing_t *pk = &view->packing;
+    uint32_t col = lsm_field(rec, pk, index, F_DST_COL);
+    while (index > first && lsm_field(rec, pk, index - 1, F_DST_COL) == col)
+        index--;
+    return index;
+}
+
+static void no_token(lsm_token_t *out) {
+    out->dst_line = out->dst_col = out->src_line = out->src_col = LSM_NO_ID;
+    out->src_id = out->name_id = LSM_NO_ID;
+    out->src = out->name = NULL;
+    out->src_len = out->name_len = 0;
+}
+
+/* The lookup itself, for a valid view and rule: 1 found, 0 not. */
+static int find(const lsm_view_t *view, uint32_t line, uint32_t col, int rule, lsm_token_t *out) {
+    uint32_t first, end;
+    if (line < view->line_count) {
+        first = lsm_line_start(view, line);
+        end = lsm_line_start(view, line + 1);
+    } else {
+        first = end = view->token_count;
+    }
+    uint32_t index, token_line = line;
+    if (rule == LSM_RULE_LEAST_UPPER_BOUND) {
+        /* The first token at or after col: past any run below col. */
+        uint32_t at = col == 0 ? first : upper_bound(view, first, end, col - 1);
+        if (at == end) {
+            no_token(out);
+            return 0;
+        }
+        index = at;
+    } else {
+        uint32_t after = upper_bound(view, first, end, col);
+        if (after > first) {
+            index = first_of_run(view, first, after - 1);
+        } else if (rule == LSM_RULE_SAME_LINE || first == 0) {
+            no_token(out);
+            return 0;
+        } else {
+            /* The last token of the nearest earlier line that has any. */
+            token_line = lsm_view_token_line(view, first - 1);
+            index = first_of_run(view, lsm_line_start(view, token_line), first - 1);
+        }
+    }
+    lsm_view_fill_token(view, index, token_line, out);
+    return out->src_id != LSM_NO_ID;
+}
+
+int lsm_lookup_ex(const lsm_view_t *view, uint32_t line, uint32_t col, int rule,
+                  lsm_token_t *out, lsm_error_t *err) {
+    if (!view || !out)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or out is NULL"), -1;
+    if (rule < LSM_RULE_GREATEST_LOWER_BOUND || rule > LSM_RULE_LEAST_UPPER_BOUND)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
+    lsm_clear_error(err);
+    return find(view, line, col, rule, out);
+}
+
+int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_token_t *out,
+               lsm_error_t *err) {
+    return lsm_lookup_ex(view, line, col, LSM_RULE_GREATEST_LOWER_BOUND, out, err);
+}
+
+int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
+                        size_t count, int rule, lsm_token_t *out, lsm_error_t *err) {
+    if (!view || (count && (!lines || !cols || !out)))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
+    if (rule < LSM_RULE_GREATEST_LOWER_BOUND || rule > LSM_RULE_LEAST_UPPER_BOUND)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
+    int64_t found = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (find(view, lines[i], cols[i], rule, &out[i]))
+            found++;
+        else
+            no_token(&out[i]);
+    }
+    lsm_clear_error(err);
+    return found;
+}

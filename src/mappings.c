@@ -1,0 +1,326 @@
+/* The "mappings" string: base64 VLQ segments, ',' between segments and ';'
+ * between generated lines (ECMA-426, "Mappings structure"). */
+#include "mappings.h"
+
+#include <stdio.h>
+
+/* Base64 digit value plus one; 0 marks a character that is not a digit. */
+static const uint8_t BASE64[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 63,  0,  0,  0, 64,
+    53, 54, 55, 56, 57, 58, 59, 60, 61, 62,  0,  0,  0,  0,  0,  0,
+     0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15,
+    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,  0,  0,  0,  0,  0,
+     0, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+    42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+};
+
+#define VLQ_CONTINUE 32
+#define VLQ_MASK 31
+/* The largest absolute value a field may reach: LSM_NO_ID stays free. */
+#define FIELD_MAX 4294967294u
+
+/* Reads one VLQ value at s[*pos]. ECMA-426 allows any number of digits
+ * but fails a value whose unsigned form reaches 2^32; "-0" stands for
+ * -2^31. */
+static int read_vlq(const uint8_t *s, size_t len, size_t *pos, int64_t *out) {
+    uint64_t value = 0;
+    unsigned shift = 0;
+    size_t i = *pos;
+    for (;;) {
+        if (i >= len) {
+            *pos = i;
+            return LSM_ERR_VLQ_UNTERMINATED;
+        }
+        unsigned digit = BASE64[s[i]];
+        if (digit == 0) {
+            *pos = i;
+            return (s[i] == ',' || s[i] == ';') ? LSM_ERR_VLQ_UNTERMINATED
+                                                : LSM_ERR_VLQ_INVALID_DIGIT;
+        }
+        digit -= 1;
+        i++;
+        if (digit & VLQ_MASK) {
+            if (shift >= 32) {
+                *pos = i - 1;
+                return LSM_ERR_VLQ_OVERFLOW;
+            }
+            value |= (uint64_t)(digit & VLQ_MASK) << shift;
+        }
+        if (!(digit & VLQ_CONTINUE))
+            break;
+        if (shift < 32)
+            shift += 5;
+    }
+    if (value >= ((uint64_t)1 << 32)) {
+        *pos = i - 1;
+        return LSM_ERR_VLQ_OVERFLOW;
+    }
+    int64_t magnitude = (int64_t)(value >> 1);
+    *pos = i;
+    if (value & 1)
+        *out = magnitude == 0 ? -((int64_t)1 << 31) : -magnitude;
+    else
+        *out = magnitude;
+    return 0;
+}
+
+static int field_error(lsm_error_t *err, int code, size_t pos, uint32_t line, uint32_t seg,
+                       const char *what) {
+    lsm_set_error(err, code, "%s at generated line %u, segment %u", what, line, seg);
+    if (err) {
+        err->offset = (int64_t)pos;
+        err->line = line;
+        err->segment = seg;
+    }
+    return code;
+}
+
+static const char *vlq_message(int code) {
+    switch (code) {
+    case LSM_ERR_VLQ_INVALID_DIGIT: return "invalid base64 VLQ digit in mappings";
+    case LSM_ERR_VLQ_UNTERMINATED: return "VLQ value ends without its continuation";
+    default: return "VLQ value exceeds 32 bits";
+    }
+}
+
+/* Adds a delta to an absolute field, which must stay in 0..FIELD_MAX. */
+static int accumulate(int64_t *field, int64_t delta) {
+    int64_t v = *field + delta;
+    if (v < 0)
+        return LSM_ERR_NEGATIVE_VALUE;
+    if (v > (int64_t)FIELD_MAX)
+        return LSM_ERR_VLQ_OVERFLOW;
+    *field = v;
+    return 0;
+}
+
+static const char *const FIELD_NAMES[F_COUNT] = {"generated column", "original line",
+                                                 "original column", "source index",
+                                                 "name index"};
+
+int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
+                      lsm_mappings_stats_t *st, lsm_error_t *err) {
+    const uint8_t *s = (const uint8_t *)text;
+    memset(st, 0, sizeof *st);
+    /* Absolute values in record order; src_id and name_id carry over lines. */
+    int64_t abs[F_COUNT] = {0, 0, 0, 0, 0};
+    uint32_t line = 0, seg = 0;
+    size_t pos = 0;
+    bool after_comma = false;
+    while (pos < len) {
+        if (s[pos] == ';' || s[pos] == ',') {
+            /* The grammar has no empty segment: a ',' must follow a segment
+             * and precede another. */
+            if (after_comma || s[pos] == ',')
+                return field_error(err, LSM_ERR_SEGMENT_LENGTH, pos, line, seg,
+                                   "empty segment");
+        }
+        if (s[pos] == ';') {
+            if (line == FIELD_MAX)
+                return field_error(err, LSM_ERR_TOO_LARGE, pos, line, seg,
+                                   "more than 2^32 - 2 generated lines");
+            line++;
+            seg = 0;
+            abs[F_DST_COL] = 0;
+            pos++;
+            continue;
+        }
+        int64_t v[F_COUNT];
+        int n = 0;
+        size_t seg_start = pos;
+        while (pos < len && s[pos] != ',' && s[pos] != ';') {
+            if (n == F_COUNT)
+                return field_error(err, LSM_ERR_SEGMENT_LENGTH, seg_start, line, seg,
+                                   "segment has more than 5 fields");
+            size_t at = pos;
+            int rc = read_vlq(s, len, &pos, &v[n]);
+            if (rc)
+                return field_error(err, rc, rc == LSM_ERR_VLQ_OVERFLOW ? at : pos, line, seg,
+                                   vlq_message(rc));
+            n++;
+        }
+        if (n == 2 || n == 3)
+            return field_error(err, LSM_ERR_SEGMENT_LENGTH, seg_start, line, seg,
+                               n == 2 ? "segment has 2 fields" : "segment has 3 fields");
+        int order[F_COUNT] = {F_DST_COL, F_SRC_ID, F_SRC_LINE, F_SRC_COL, F_NAME_ID};
+        for (int i = 0; i < n; i++) {
+            int f = order[i];
+            int rc = accumulate(&abs[f], v[i]);
+            if (rc) {
+                char what[64];
+                snprintf(what, sizeof what, "%s %s", FIELD_NAMES[f],
+                         rc == LSM_ERR_NEGATIVE_VALUE ? "is negative" : "exceeds 32 bits");
+                return field_error(err, rc, seg_start, line, seg, what);
+            }
+        }
+        if (abs[F_DST_COL] > st->max[F_DST_COL])
+            st->max[F_DST_COL] = (uint32_t)abs[F_DST_COL];
+        if (n == 1) {
+            st->has_unmapped = true;
+        } else {
+            for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
+                if (abs[f] > st->max[f])
+                    st->max[f] = (uint32_t)abs[f];
+            /* Ids are stored plus one; FIELD_MAX keeps that within 32 bits. */
+            if (abs[F_SRC_ID] + 1 > st->max[F_SRC_ID])
+                st->max[F_SRC_ID] = (uint32_t)abs[F_SRC_ID] + 1;
+            if (n == 5 && abs[F_NAME_ID] + 1 > st->max[F_NAME_ID])
+                st->max[F_NAME_ID] = (uint32_t)abs[F_NAME_ID] + 1;
+            if (abs[F_SRC_ID] >= source_count)
+                return field_error(err, LSM_ERR_SOURCE_OUT_OF_RANGE, seg_start, line, seg,
+                                   "source index out of range");
+            if (n == 5 && abs[F_NAME_ID] >= name_count)
+                return field_error(err, LSM_ERR_NAME_OUT_OF_RANGE, seg_start, line, seg,
+                                   "name index out of range");
+        }
+        if (line != st->last_line || st->segments == 0)
+            st->last_line_max_col = 0;
+        if (abs[F_DST_COL] > st->last_line_max_col)
+            st->last_line_max_col = (uint32_t)abs[F_DST_COL];
+        st->segments++;
+        st->last_line = line;
+        seg++;
+        after_comma = pos < len && s[pos] == ',';
+        if (after_comma)
+            pos++;
+    }
+    if (after_comma)
+        return field_error(err, LSM_ERR_SEGMENT_LENGTH, pos, line, seg, "empty segment");
+    return 0;
+}
+
+/* ------------------------------------------------------------ pass two */
+
+typedef struct unpacked {
+    uint32_t f[F_COUNT];
+} unpacked_t;
+
+/* Stable merge sort by generated column; lines out of order are rare, so
+ * this is off the hot path. */
+static void merge_sort(unpacked_t *a, unpacked_t *tmp, size_t n) {
+    if (n < 2)
+        return;
+    size_t mid = n / 2;
+    merge_sort(a, tmp, mid);
+    merge_sort(a + mid, tmp, n - mid);
+    size_t i = 0, j = mid, k = 0;
+    while (i < mid && j < n)
+        tmp[k++] = a[j].f[F_DST_COL] < a[i].f[F_DST_COL] ? a[j++] : a[i++];
+    while (i < mid)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+static int sort_line(lsm_token_sink_t *sink, uint64_t start) {
+    size_t n = (size_t)(sink->count - start);
+    unpacked_t *a = lsm_malloc(2 * n * sizeof *a);
+    if (!a)
+        return LSM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < F_COUNT; f++)
+            a[i].f[f] = lsm_field(sink->records, sink->packing, start + i, f);
+    merge_sort(a, a + n, n);
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < F_COUNT; f++)
+            lsm_store_field(sink->records, sink->packing, start + i, f, a[i].f[f]);
+    lsm_free(a);
+    return 0;
+}
+
+/* Per-line state of the sink, kept across sections. */
+static int sink_end_line(lsm_token_sink_t *sink) {
+    int rc = 0;
+    if (sink->unsorted)
+        rc = sort_line(sink, sink->line_first);
+    sink->unsorted = false;
+    return rc;
+}
+
+static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_COUNT]) {
+    if (sink->lines_started == 0 || line != sink->lines_started - 1) {
+        int rc = sink_end_line(sink);
+        if (rc)
+            return rc;
+        while (sink->lines_started <= line) {
+            lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
+            sink->lines_started++;
+        }
+        sink->line_first = sink->count;
+    } else if (f[F_DST_COL] < sink->last_col) {
+        sink->unsorted = true;
+    }
+    sink->last_col = f[F_DST_COL];
+    for (int i = 0; i < F_COUNT; i++)
+        lsm_store_field(sink->records, sink->packing, sink->count, i, f[i]);
+    sink->count++;
+    return 0;
+}
+
+int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
+                        lsm_token_sink_t *sink) {
+    const uint8_t *s = (const uint8_t *)text;
+    int64_t abs[F_COUNT] = {0, 0, 0, 0, 0};
+    uint32_t line = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        if (s[pos] == ';') {
+            line++;
+            abs[F_DST_COL] = 0;
+            pos++;
+            continue;
+        }
+        if (s[pos] == ',') {
+            pos++;
+            continue;
+        }
+        int64_t v[F_COUNT];
+        int n = 0;
+        while (pos < len && s[pos] != ',' && s[pos] != ';')
+            (void)read_vlq(s, len, &pos, &v[n++]); /* validated by the scan */
+        static const int order[F_COUNT] = {F_DST_COL, F_SRC_ID, F_SRC_LINE, F_SRC_COL,
+                                           F_NAME_ID};
+        for (int i = 0; i < n; i++)
+            abs[order[i]] += v[i];
+        uint32_t out_line = line + place->line_offset;
+        uint32_t out_col = (uint32_t)abs[F_DST_COL] + (line == 0 ? place->col_offset : 0);
+        if (place->clip && (out_line > place->stop_line ||
+                            (out_line == place->stop_line && out_col >= place->stop_col))) {
+            if (out_line > place->stop_line)
+                break;
+            continue;
+        }
+        uint32_t f[F_COUNT] = {out_col, 0, 0, 0, 0};
+        if (n >= 4) {
+            f[F_SRC_LINE] = (uint32_t)abs[F_SRC_LINE];
+            f[F_SRC_COL] = (uint32_t)abs[F_SRC_COL];
+            f[F_SRC_ID] = (uint32_t)abs[F_SRC_ID] + place->src_base + 1;
+            if (n == 5)
+                f[F_NAME_ID] = (uint32_t)abs[F_NAME_ID] + place->name_base + 1;
+        }
+        int rc = sink_emit(sink, out_line, f);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count) {
+    int rc = sink_end_line(sink);
+    while (sink->lines_started <= line_count) {
+        lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
+        sink->lines_started++;
+    }
+    return rc;
+}

@@ -1,0 +1,62 @@
+/* Decoding the "mappings" string: a validating scan, then a second pass
+ * that writes packed records once their widths are known. */
+#ifndef LSM_MAPPINGS_H
+#define LSM_MAPPINGS_H
+
+#include "internal.h"
+
+/* What a scan learns about one "mappings" string. */
+typedef struct lsm_mappings_stats {
+    uint64_t segments;
+    uint32_t last_line;      /* generated line of the last segment */
+    uint32_t last_line_max_col; /* greatest column on that line */
+    uint32_t max[F_COUNT];   /* ids counted plus one, as stored */
+    bool has_unmapped;       /* some segment has 1 field */
+} lsm_mappings_stats_t;
+
+/* Validates `s` completely (base64 digits, continuation, 32-bit range,
+ * negative absolute values, field counts, and source and name indices
+ * below the given counts: pass UINT32_MAX while they are not known yet)
+ * and fills `st`. Returns 0 or an error code, with err's offset (within
+ * `s`), line and segment set. */
+LSM_INTERNAL int lsm_mappings_scan(const char *s, size_t len, uint32_t source_count,
+                                   uint32_t name_count, lsm_mappings_stats_t *st,
+                                   lsm_error_t *err);
+
+/* Where pass two writes tokens. Tokens must arrive in generated line order
+ * (within a line in any order: each line is sorted when it ends). */
+typedef struct lsm_token_sink {
+    uint8_t *records;
+    const lsm_packing_t *packing;
+    uint8_t *line_index;     /* room for the final line count + 1 entries */
+    uint64_t count;          /* tokens written */
+    uint32_t lines_started;  /* line_index entries written */
+    /* The line being written: where it starts, its last column so far,
+     * and whether its columns came out of order. */
+    uint64_t line_first;
+    uint32_t last_col;
+    bool unsorted;
+} lsm_token_sink_t;
+
+/* How a section's tokens are placed in the flattened view. */
+typedef struct lsm_placement {
+    uint32_t line_offset;
+    uint32_t col_offset;     /* applied on the section's first line only */
+    uint32_t src_base;       /* added to source ids */
+    uint32_t name_base;      /* added to name ids */
+    bool clip;               /* drop tokens at or after (stop_line, stop_col) */
+    uint32_t stop_line;
+    uint32_t stop_col;
+} lsm_placement_t;
+
+/* Decodes a string that lsm_mappings_scan() accepted into `sink`. Needs
+ * scratch memory only for lines whose segments are out of column order;
+ * returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_mappings_decode(const char *s, size_t len, const lsm_placement_t *place,
+                                     lsm_token_sink_t *sink);
+
+/* Sorts the last line and completes the line index: entries up to
+ * `line_count` (inclusive) point at the end. Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count);
+
+#endif

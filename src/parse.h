@@ -1,0 +1,93 @@
+/* What the JSON reader collects for the view builder: one record per
+ * source map object (the top-level one and each section's), with strings
+ * already in the view's blob and "mappings" scanned but not yet decoded. */
+#ifndef LSM_PARSE_H
+#define LSM_PARSE_H
+
+#include "internal.h"
+#include "mappings.h"
+
+typedef struct lsm_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} lsm_buf_t;
+
+LSM_INTERNAL int lsm_buf_reserve(lsm_buf_t *buf, size_t extra);
+LSM_INTERNAL int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len);
+
+/* A JSON array of strings as string-table entries, 16 bytes each. */
+typedef struct lsm_list {
+    lsm_buf_t entries;
+    uint32_t count;
+    bool present;
+} lsm_list_t;
+
+typedef struct lsm_u32vec {
+    uint32_t *items;
+    uint32_t count;
+    uint32_t cap;
+    bool present;
+} lsm_u32vec_t;
+
+/* A string in the blob, or offset LSM_NULL_STRING when absent. */
+typedef struct lsm_span {
+    uint64_t offset;
+    uint64_t len;
+} lsm_span_t;
+
+typedef struct lsm_map_record {
+    bool has_version;
+    bool has_mappings;
+    bool has_sections;
+    /* "mappings": borrowed from the input when it had no escapes,
+     * otherwise a copy owned here. */
+    const char *mappings;
+    size_t mappings_len;
+    char *mappings_copy;
+    int64_t mappings_pos;    /* its offset in the input, or -1 */
+    lsm_mappings_stats_t stats;
+    lsm_list_t sources;
+    lsm_list_t contents;
+    lsm_list_t names;
+    lsm_span_t file;
+    lsm_span_t source_root;
+    lsm_span_t debug_id;
+    lsm_span_t debug_id_legacy;
+    lsm_u32vec_t ignore;
+    lsm_u32vec_t x_google_ignore;
+    /* Errors in "x_google_ignoreList" count only when "ignoreList" is
+     * absent, which is known at the end. */
+    int x_google_error;
+} lsm_map_record_t;
+
+typedef struct lsm_section {
+    bool has_offset;
+    bool has_line;
+    bool has_col;
+    bool has_url;
+    uint32_t line;
+    uint32_t col;
+    int64_t pos;             /* input offset of the section, for errors */
+    lsm_map_record_t *map;   /* NULL when the section has no "map" */
+} lsm_section_t;
+
+typedef struct lsm_parse {
+    lsm_buf_t blob;
+    lsm_map_record_t root;
+    lsm_section_t *sections;
+    uint32_t section_count;
+    uint32_t section_cap;
+    bool sections_present;
+} lsm_parse_t;
+
+/* Reads JSON into `out` (zeroed by the caller). Returns 0 or an error code;
+ * on error `out` still needs lsm_parse_release(). */
+LSM_INTERNAL int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out,
+                               lsm_error_t *err);
+LSM_INTERNAL void lsm_parse_release(lsm_parse_t *p);
+
+/* Builds a view from a complete parse; takes the blob. */
+LSM_INTERNAL lsm_view_t *lsm_build_view(lsm_parse_t *p, uint32_t flags, lsm_error_t *err);
+
+#endif
