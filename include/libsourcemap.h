@@ -302,6 +302,47 @@ LSM_API const uint32_t *lsm_view_ignore_list(const lsm_view_t *view, uint32_t *c
 /* 1 when source `index` is on the ignore list, else 0. */
 LSM_API int lsm_view_is_ignored(const lsm_view_t *view, uint32_t index);
 
+/* ------------------------------------------------------------ cache files */
+
+/* A cache file holds everything a view answers in a form that is looked up
+ * in place: opening one validates it and costs microseconds whatever its
+ * size. The format is documented in docs/cache-format.md; files are
+ * little-endian and read the same on every host. */
+
+/* Flags for lsm_view_dump_cache(). */
+#define LSM_CACHE_WITH_CONTENTS 1   /* keep "sourcesContent" */
+#define LSM_CACHE_WITH_NAMES 2      /* keep names (else tokens lose their names) */
+#define LSM_CACHE_DEFAULT 3
+
+/* Serializes `view` into a new buffer. On success returns 0 and sets `*out`
+ * (free it with lsm_buffer_free()) and `*out_len`; on failure returns -1,
+ * sets `*out` to NULL and `*out_len` to 0. */
+LSM_API int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out,
+                                size_t *out_len, lsm_error_t *err);
+
+/* Writes lsm_view_dump_cache()'s output to the file at `path`, replacing
+ * it atomically (written beside it, then renamed). Returns 0 or -1. */
+LSM_API int lsm_view_write_cache(const lsm_view_t *view, uint32_t flags, const char *path,
+                                 lsm_error_t *err);
+
+/* Frees a buffer this library returned. NULL is accepted. */
+LSM_API void lsm_buffer_free(void *buf);
+
+/* Opens a view over a cache file's bytes. The view borrows `bytes`: they
+ * must stay valid and unchanged until the view is freed. No alignment is
+ * required. Returns NULL with LSM_ERR_CACHE_* (or LSM_ERR_NOMEM) when the
+ * bytes are not a cache this library can read. */
+LSM_API lsm_view_t *lsm_view_from_cache(const void *bytes, size_t len, lsm_error_t *err);
+
+/* Opens a view over the cache file at `path`, mapped read-only and shared
+ * through the page cache; lsm_view_free() unmaps it. The file must not be
+ * truncated or rewritten in place while the view is open (replace it by
+ * renaming, as lsm_view_write_cache() does). */
+LSM_API lsm_view_t *lsm_view_from_cache_path(const char *path, lsm_error_t *err);
+
+/* 1 when `bytes` start with the cache file magic, else 0. */
+LSM_API int lsm_is_cache(const void *bytes, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

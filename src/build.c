@@ -262,7 +262,11 @@ static int build(builder_t *b, uint32_t flags) {
     uint8_t *line_index = own(b, lsm_malloc((size_t)(lines + 1) * 4));
     if (!records || !line_index)
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
-    lsm_token_sink_t sink = {records, &view->packing, line_index, 0, 0, 0, 0, false};
+    lsm_token_sink_t sink;
+    memset(&sink, 0, sizeof sink);
+    sink.records = records;
+    sink.packing = &view->packing;
+    sink.line_index = line_index;
     for (uint32_t i = 0; i < nparts; i++) {
         const lsm_map_record_t *m = parts[i].map;
         if (lsm_mappings_decode(m->mappings, m->mappings_len, &parts[i].place, &sink))
@@ -338,10 +342,6 @@ static int build(builder_t *b, uint32_t flags) {
         for (uint32_t i = 0; i < nignore; i++)
             if (unique == 0 || ids[unique - 1] != ids[i])
                 ids[unique++] = ids[i];
-        for (uint32_t i = 0; i < unique; i++) {
-            uint32_t id = ids[i];
-            lsm_wr32(tab[T_IGNORE].data + (size_t)i * 4, id);
-        }
         nignore = unique;
     }
 
@@ -351,7 +351,7 @@ static int build(builder_t *b, uint32_t flags) {
     view->names = (lsm_strtab_t){(uint32_t)names, tab[T_NAMES].data};
     view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};
     view->ignore_count = nignore;
-    view->ignore_list = nignore ? tab[T_IGNORE].data : NULL;
+    view->ignore_ids = nignore ? (const uint32_t *)(const void *)tab[T_IGNORE].data : NULL;
     for (int i = 0; i < T_COUNT; i++) {
         own(b, tab[i].data);
         tab[i].data = NULL;

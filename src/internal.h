@@ -26,6 +26,16 @@ LSM_INTERNAL void lsm_alloc_fail_after(uint64_t n);
 /* Number of allocations not yet freed; tests check it returns to zero. */
 LSM_INTERNAL int64_t lsm_alloc_live(void);
 
+/* A growable byte buffer (lsm_free(buf.data) releases it). */
+typedef struct lsm_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} lsm_buf_t;
+
+LSM_INTERNAL int lsm_buf_reserve(lsm_buf_t *buf, size_t extra);
+LSM_INTERNAL int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len);
+
 /* ----------------------------------------------------------------- errors */
 
 LSM_INTERNAL void lsm_clear_error(lsm_error_t *err);
@@ -141,7 +151,7 @@ struct lsm_view {
     lsm_strtab_t names;
     lsm_strtab_t meta;         /* META_COUNT entries */
     uint32_t ignore_count;
-    const uint8_t *ignore_list; /* little-endian uint32s, sorted, unique */
+    const uint32_t *ignore_ids; /* native order, sorted, unique (owned) */
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];

@@ -341,10 +341,11 @@ static int set_mappings(reader_t *r, lsm_map_record_t *m, const unsigned char *s
     } else {
         /* yajl unescaped it into a scratch buffer that dies with this
          * callback. */
-        m->mappings_copy = lsm_malloc(n ? n : 1);
+        m->mappings_copy = lsm_malloc(n + 1);
         if (!m->mappings_copy)
             return nomem(r);
         memcpy(m->mappings_copy, s, n);
+        m->mappings_copy[n] = 0; /* the decoder relies on a non-digit after the end */
         m->mappings = m->mappings_copy;
         m->mappings_pos = -1;
     }

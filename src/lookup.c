@@ -40,8 +40,16 @@ static void no_token(lsm_token_t *out) {
 static int find(const lsm_view_t *view, uint32_t line, uint32_t col, int rule, lsm_token_t *out) {
     uint32_t first, end;
     if (line < view->line_count) {
+        /* Clamped so that a damaged cache file's line index cannot lead
+         * outside the records. */
         first = lsm_line_start(view, line);
         end = lsm_line_start(view, line + 1);
+        if (first > view->token_count)
+            first = view->token_count;
+        if (end > view->token_count)
+            end = view->token_count;
+        if (end < first)
+            end = first;
     } else {
         first = end = view->token_count;
     }
@@ -64,7 +72,8 @@ static int find(const lsm_view_t *view, uint32_t line, uint32_t col, int rule, l
         } else {
             /* The last token of the nearest earlier line that has any. */
             token_line = lsm_view_token_line(view, first - 1);
-            index = first_of_run(view, lsm_line_start(view, token_line), first - 1);
+            uint32_t line_first = lsm_line_start(view, token_line);
+            index = first_of_run(view, line_first < first ? line_first : first - 1, first - 1);
         }
     }
     lsm_view_fill_token(view, index, token_line, out);

@@ -32,7 +32,7 @@ static const uint8_t BASE64[256] = {
 /* Reads one VLQ value at s[*pos]. ECMA-426 allows any number of digits
  * but fails a value whose unsigned form reaches 2^32; "-0" stands for
  * -2^31. */
-static int read_vlq(const uint8_t *s, size_t len, size_t *pos, int64_t *out) {
+static int read_vlq_slow(const uint8_t *s, size_t len, size_t *pos, int64_t *out) {
     uint64_t value = 0;
     unsigned shift = 0;
     size_t i = *pos;
@@ -72,6 +72,32 @@ static int read_vlq(const uint8_t *s, size_t len, size_t *pos, int64_t *out) {
     else
         *out = magnitude;
     return 0;
+}
+
+/* The common case without error checks: values of up to seven digits.
+ * The byte after the string is never a base64 digit (the JSON text's
+ * closing quote, or the NUL after a copy), so no bounds check is needed
+ * before the first non-digit; anything unusual goes to read_vlq_slow. */
+static inline __attribute__((always_inline)) int read_vlq(const uint8_t *s, size_t len,
+                                                         size_t *pos, int64_t *out) {
+    size_t i = *pos;
+    uint64_t value = 0;
+    for (unsigned shift = 0; shift <= 30; shift += 5) {
+        unsigned digit = BASE64[s[i]] - 1u; /* wraps for non-digits */
+        if (digit >= 64)
+            break;
+        i++;
+        value |= (uint64_t)(digit & VLQ_MASK) << shift;
+        if (!(digit & VLQ_CONTINUE)) {
+            if (value >= ((uint64_t)1 << 32))
+                break;
+            int64_t magnitude = (int64_t)(value >> 1);
+            *pos = i;
+            *out = (value & 1) ? (magnitude == 0 ? -((int64_t)1 << 31) : -magnitude) : magnitude;
+            return 0;
+        }
+    }
+    return read_vlq_slow(s, len, pos, out);
 }
 
 static int field_error(lsm_error_t *err, int code, size_t pos, uint32_t line, uint32_t seg,
@@ -138,7 +164,8 @@ int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint3
         int64_t v[F_COUNT];
         int n = 0;
         size_t seg_start = pos;
-        while (pos < len && s[pos] != ',' && s[pos] != ';') {
+        /* Relies on the non-digit after the end, as read_vlq does. */
+        while (BASE64[s[pos]]) {
             if (n == F_COUNT)
                 return field_error(err, LSM_ERR_SEGMENT_LENGTH, seg_start, line, seg,
                                    "segment has more than 5 fields");
@@ -149,6 +176,9 @@ int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint3
                                    vlq_message(rc));
             n++;
         }
+        if (pos < len && s[pos] != ',' && s[pos] != ';')
+            return field_error(err, LSM_ERR_VLQ_INVALID_DIGIT, pos, line, seg,
+                               vlq_message(LSM_ERR_VLQ_INVALID_DIGIT));
         if (n == 2 || n == 3)
             return field_error(err, LSM_ERR_SEGMENT_LENGTH, seg_start, line, seg,
                                n == 2 ? "segment has 2 fields" : "segment has 3 fields");
@@ -223,11 +253,18 @@ static void merge_sort(unpacked_t *a, unpacked_t *tmp, size_t n) {
     memcpy(a, tmp, n * sizeof *a);
 }
 
+/* Stores the partial word so that the records in memory are complete. */
+static void sink_flush(lsm_token_sink_t *sink) {
+    if (sink->acc_bits)
+        lsm_wr64(sink->records + sink->word * 8, sink->acc);
+}
+
 static int sort_line(lsm_token_sink_t *sink, uint64_t start) {
     size_t n = (size_t)(sink->count - start);
     unpacked_t *a = lsm_malloc(2 * n * sizeof *a);
     if (!a)
         return LSM_ERR_NOMEM;
+    sink_flush(sink);
     for (size_t i = 0; i < n; i++)
         for (int f = 0; f < F_COUNT; f++)
             a[i].f[f] = lsm_field(sink->records, sink->packing, start + i, f);
@@ -235,17 +272,34 @@ static int sort_line(lsm_token_sink_t *sink, uint64_t start) {
     for (size_t i = 0; i < n; i++)
         for (int f = 0; f < F_COUNT; f++)
             lsm_store_field(sink->records, sink->packing, start + i, f, a[i].f[f]);
+    /* The partial word now holds the sorted bits. */
+    sink->acc = lsm_rd64(sink->records + sink->word * 8);
     lsm_free(a);
     return 0;
 }
 
-/* Per-line state of the sink, kept across sections. */
 static int sink_end_line(lsm_token_sink_t *sink) {
     int rc = 0;
     if (sink->unsorted)
         rc = sort_line(sink, sink->line_first);
     sink->unsorted = false;
     return rc;
+}
+
+static inline void sink_put(lsm_token_sink_t *sink, uint32_t value, unsigned width) {
+    if (width == 0)
+        return;
+    sink->acc |= (uint64_t)value << sink->acc_bits;
+    unsigned total = sink->acc_bits + width;
+    if (total >= 64) {
+        lsm_wr64(sink->records + sink->word * 8, sink->acc);
+        sink->word++;
+        /* The value's bits that did not fit (none when it ended exactly). */
+        sink->acc = sink->acc_bits ? (uint64_t)value >> (64 - sink->acc_bits) : 0;
+        sink->acc_bits = total - 64;
+    } else {
+        sink->acc_bits = total;
+    }
 }
 
 static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_COUNT]) {
@@ -262,8 +316,9 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
         sink->unsorted = true;
     }
     sink->last_col = f[F_DST_COL];
+    const lsm_packing_t *pk = sink->packing;
     for (int i = 0; i < F_COUNT; i++)
-        lsm_store_field(sink->records, sink->packing, sink->count, i, f[i]);
+        sink_put(sink, f[i], pk->width[i]);
     sink->count++;
     return 0;
 }
@@ -287,7 +342,7 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
         }
         int64_t v[F_COUNT];
         int n = 0;
-        while (pos < len && s[pos] != ',' && s[pos] != ';')
+        while (BASE64[s[pos]])
             (void)read_vlq(s, len, &pos, &v[n++]); /* validated by the scan */
         static const int order[F_COUNT] = {F_DST_COL, F_SRC_ID, F_SRC_LINE, F_SRC_COL,
                                            F_NAME_ID};
@@ -318,6 +373,7 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
 
 int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count) {
     int rc = sink_end_line(sink);
+    sink_flush(sink);
     while (sink->lines_started <= line_count) {
         lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
         sink->lines_started++;

@@ -36,6 +36,11 @@ typedef struct lsm_token_sink {
     uint64_t line_first;
     uint32_t last_col;
     bool unsorted;
+    /* Records are written as a bit stream, each 64-bit word once: writing
+     * field by field into memory stalls on store-to-load forwarding. */
+    uint64_t acc;            /* bits not yet stored */
+    unsigned acc_bits;
+    uint64_t word;           /* index of the 64-bit word `acc` belongs at */
 } lsm_token_sink_t;
 
 /* How a section's tokens are placed in the flattened view. */

@@ -7,15 +7,6 @@
 #include "internal.h"
 #include "mappings.h"
 
-typedef struct lsm_buf {
-    uint8_t *data;
-    size_t len;
-    size_t cap;
-} lsm_buf_t;
-
-LSM_INTERNAL int lsm_buf_reserve(lsm_buf_t *buf, size_t extra);
-LSM_INTERNAL int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len);
-
 /* A JSON array of strings as string-table entries, 16 bytes each. */
 typedef struct lsm_list {
     lsm_buf_t entries;

@@ -138,8 +138,16 @@ const char *lsm_strtab_get(const lsm_view_t *view, const lsm_strtab_t *tab, uint
             *len = 0;
         return NULL;
     }
+    uint64_t n = lsm_rd64(e + 8);
+    /* A cache file's entries are checked here, when read, rather than all
+     * when it is opened: a bad one reads as null. */
+    if (off >= view->blob_len || n >= view->blob_len - off || view->blob[off + n] != 0) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
     if (len)
-        *len = (size_t)lsm_rd64(e + 8);
+        *len = (size_t)n;
     return view->blob + off;
 }
 
@@ -168,7 +176,9 @@ void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, uint32_t line,
     out->src_len = 0;
     out->name = NULL;
     out->name_len = 0;
-    if (src == 0) {
+    /* Ids past the tables can only come from a damaged cache file; such a
+     * token reads as unmapped (or nameless) rather than out of bounds. */
+    if (src == 0 || src > view->sources.count) {
         out->src_id = out->src_line = out->src_col = out->name_id = LSM_NO_ID;
         return;
     }
@@ -176,7 +186,7 @@ void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, uint32_t line,
     out->src_line = lsm_field(rec, pk, index, F_SRC_LINE);
     out->src_col = lsm_field(rec, pk, index, F_SRC_COL);
     out->src = lsm_strtab_get(view, &view->source_urls, out->src_id, &out->src_len);
-    if (name == 0) {
+    if (name == 0 || name > view->names.count) {
         out->name_id = LSM_NO_ID;
     } else {
         out->name_id = name - 1;
@@ -279,12 +289,7 @@ const char *lsm_view_debug_id(const lsm_view_t *view, size_t *len) {
 const uint32_t *lsm_view_ignore_list(const lsm_view_t *view, uint32_t *count) {
     if (count)
         *count = view ? view->ignore_count : 0;
-    if (!view || view->ignore_count == 0)
-        return NULL;
-    /* Stored little-endian; on such hosts (all that this returns a pointer
-     * for) the bytes are the array. Big-endian hosts get the copy made when
-     * the view was opened. */
-    return (const uint32_t *)(const void *)view->ignore_list;
+    return view && view->ignore_count ? view->ignore_ids : NULL;
 }
 
 int lsm_view_is_ignored(const lsm_view_t *view, uint32_t index) {
@@ -293,7 +298,7 @@ int lsm_view_is_ignored(const lsm_view_t *view, uint32_t index) {
     uint32_t lo = 0, hi = view->ignore_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        uint32_t v = lsm_rd32(view->ignore_list + (size_t)mid * 4);
+        uint32_t v = view->ignore_ids[mid];
         if (v == index)
             return 1;
         if (v < index)

@@ -1,0 +1,421 @@
+/* Cache files: a view written out as it sits in memory, so that opening
+ * one is a header check and lookups read the file in place. The layout is
+ * documented in docs/cache-format.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
+#define FORMAT_VERSION 1
+#define HEADER_SIZE 64
+#define SECTION_ENTRY 24
+#define ALIGN 8
+
+#define FLAG_INDEX 1u
+#define FLAG_CONTENTS 2u
+#define FLAG_NAMES 4u
+#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES)
+
+enum section_id {
+    S_LINE_INDEX = 1,
+    S_RECORDS,
+    S_SOURCES,
+    S_SOURCE_URLS,
+    S_CONTENTS,
+    S_NAMES,
+    S_META,
+    S_IGNORE,
+    S_BLOB,
+    S_COUNT = S_BLOB
+};
+
+/* Header field offsets. */
+enum {
+    H_MAGIC = 0,
+    H_VERSION = 8,
+    H_HEADER_SIZE = 12,
+    H_FLAGS = 16,
+    H_SECTIONS = 20,
+    H_FILE_SIZE = 24,
+    H_TOKENS = 32,
+    H_LINES = 36,
+    H_SOURCES = 40,
+    H_NAMES = 44,
+    H_IGNORE = 48,
+    H_WIDTHS = 52, /* F_COUNT bytes, then zero padding to 64 */
+};
+
+int lsm_is_cache(const void *bytes, size_t len) {
+    return bytes && len >= sizeof MAGIC && memcmp(bytes, MAGIC, sizeof MAGIC) == 0;
+}
+
+void lsm_buffer_free(void *buf) {
+    lsm_free(buf);
+}
+
+/* ---------------------------------------------------------------- dump */
+
+typedef struct writer {
+    lsm_buf_t out;
+    lsm_buf_t blob;
+    uint32_t nsections;
+    int failed;
+} writer_t;
+
+static void w_bytes(lsm_buf_t *b, const void *data, size_t len, int *failed) {
+    if (*failed)
+        return;
+    if (lsm_buf_reserve(b, len)) {
+        *failed = 1;
+        return;
+    }
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+/* Copies one string table, its strings into the new blob. */
+static void copy_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab, bool keep,
+                       lsm_buf_t *entries) {
+    for (uint32_t i = 0; i < tab->count && !w->failed; i++) {
+        size_t len = 0;
+        const char *s = keep ? lsm_strtab_get(view, tab, i, &len) : NULL;
+        uint8_t e[LSM_STRTAB_ENTRY];
+        lsm_wr64(e, s ? (uint64_t)w->blob.len : LSM_NULL_STRING);
+        lsm_wr64(e + 8, s ? (uint64_t)len : 0);
+        if (s) {
+            w_bytes(&w->blob, s, len, &w->failed);
+            w_bytes(&w->blob, "", 1, &w->failed);
+        }
+        w_bytes(entries, e, sizeof e, &w->failed);
+    }
+}
+
+static void add_section(writer_t *w, enum section_id id, const void *data, size_t len) {
+    static const uint8_t zeros[ALIGN] = {0};
+    size_t pad = (ALIGN - w->out.len % ALIGN) % ALIGN;
+    w_bytes(&w->out, zeros, pad, &w->failed);
+    if (w->failed)
+        return;
+    uint8_t *entry = w->out.data + HEADER_SIZE + (size_t)w->nsections * SECTION_ENTRY;
+    lsm_wr32(entry, (uint32_t)id);
+    lsm_wr32(entry + 4, 0);
+    lsm_wr64(entry + 8, w->out.len);
+    lsm_wr64(entry + 16, len);
+    w->nsections++;
+    w_bytes(&w->out, data, len, &w->failed);
+}
+
+int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, size_t *out_len,
+                        lsm_error_t *err) {
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!view || !out || !out_len)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view, out or out_len is NULL"), -1;
+    if (flags & ~(uint32_t)LSM_CACHE_DEFAULT)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown cache flags 0x%x", flags), -1;
+    bool names = flags & LSM_CACHE_WITH_NAMES, contents = flags & LSM_CACHE_WITH_CONTENTS;
+
+    writer_t w;
+    memset(&w, 0, sizeof w);
+    lsm_buf_t tabs[6];
+    memset(tabs, 0, sizeof tabs);
+    uint8_t *records = NULL;
+    int rc = -1;
+
+    /* Without names the name field goes: repack every record. */
+    lsm_packing_t packing = view->packing;
+    const uint8_t *recs = view->records;
+    uint64_t rec_bytes = lsm_packing_bytes(&packing, view->token_count);
+    if (!names && packing.width[F_NAME_ID] > 0) {
+        uint32_t max[F_COUNT];
+        for (int f = 0; f < F_COUNT; f++)
+            max[f] = packing.width[f] ? (uint32_t)(((uint64_t)1 << packing.width[f]) - 1) : 0;
+        max[F_NAME_ID] = 0;
+        lsm_packing_init(&packing, max);
+        rec_bytes = lsm_packing_bytes(&packing, view->token_count);
+        records = lsm_calloc(1, (size_t)rec_bytes);
+        if (!records)
+            goto nomem;
+        for (uint32_t i = 0; i < view->token_count; i++)
+            for (int f = 0; f < F_NAME_ID; f++)
+                lsm_store_field(records, &packing, i, f,
+                                lsm_field(view->records, &view->packing, i, f));
+        recs = records;
+    }
+
+    uint32_t nsections = S_COUNT;
+    if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
+        goto nomem;
+    memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
+    w.out.len = HEADER_SIZE + (size_t)nsections * SECTION_ENTRY;
+
+    bool shared_urls = view->source_urls.entries == view->sources.entries;
+    copy_table(&w, view, &view->sources, true, &tabs[0]);
+    if (shared_urls)
+        w_bytes(&tabs[1], tabs[0].data, tabs[0].len, &w.failed);
+    else
+        copy_table(&w, view, &view->source_urls, true, &tabs[1]);
+    copy_table(&w, view, &view->contents, contents, &tabs[2]);
+    lsm_strtab_t no_names = {0, NULL};
+    copy_table(&w, view, names ? &view->names : &no_names, true, &tabs[3]);
+    copy_table(&w, view, &view->meta, true, &tabs[4]);
+    for (uint32_t i = 0; i < view->ignore_count && !w.failed; i++) {
+        uint8_t v[4];
+        lsm_wr32(v, view->ignore_ids[i]);
+        w_bytes(&tabs[5], v, 4, &w.failed);
+    }
+    if (w.failed)
+        goto nomem;
+
+    add_section(&w, S_LINE_INDEX, view->line_index, ((size_t)view->line_count + 1) * 4);
+    add_section(&w, S_RECORDS, recs, (size_t)rec_bytes);
+    add_section(&w, S_SOURCES, tabs[0].data, tabs[0].len);
+    add_section(&w, S_SOURCE_URLS, tabs[1].data, tabs[1].len);
+    add_section(&w, S_CONTENTS, tabs[2].data, tabs[2].len);
+    add_section(&w, S_NAMES, tabs[3].data, tabs[3].len);
+    add_section(&w, S_META, tabs[4].data, tabs[4].len);
+    add_section(&w, S_IGNORE, tabs[5].data, tabs[5].len);
+    add_section(&w, S_BLOB, w.blob.data, w.blob.len);
+    if (w.failed)
+        goto nomem;
+
+    uint8_t *h = w.out.data;
+    memcpy(h + H_MAGIC, MAGIC, sizeof MAGIC);
+    lsm_wr32(h + H_VERSION, FORMAT_VERSION);
+    lsm_wr32(h + H_HEADER_SIZE, HEADER_SIZE);
+    lsm_wr32(h + H_FLAGS, (view->flags & LSM_VIEW_INDEX ? FLAG_INDEX : 0) |
+                              (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0));
+    lsm_wr32(h + H_SECTIONS, w.nsections);
+    lsm_wr64(h + H_FILE_SIZE, w.out.len);
+    lsm_wr32(h + H_TOKENS, view->token_count);
+    lsm_wr32(h + H_LINES, view->line_count);
+    lsm_wr32(h + H_SOURCES, view->sources.count);
+    lsm_wr32(h + H_NAMES, names ? view->names.count : 0);
+    lsm_wr32(h + H_IGNORE, view->ignore_count);
+    for (int f = 0; f < F_COUNT; f++)
+        h[H_WIDTHS + f] = packing.width[f];
+
+    *out = w.out.data;
+    *out_len = w.out.len;
+    w.out.data = NULL;
+    lsm_clear_error(err);
+    rc = 0;
+    goto cleanup;
+nomem:
+    lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+cleanup:
+    lsm_free(records);
+    lsm_free(w.out.data);
+    lsm_free(w.blob.data);
+    for (int i = 0; i < 6; i++)
+        lsm_free(tabs[i].data);
+    return rc;
+}
+
+int lsm_view_write_cache(const lsm_view_t *view, uint32_t flags, const char *path,
+                         lsm_error_t *err) {
+    if (!path)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "path is NULL"), -1;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    if (lsm_view_dump_cache(view, flags, &data, &len, err))
+        return -1;
+    int rc = -1;
+    size_t plen = strlen(path);
+    char *tmp = lsm_malloc(plen + 32);
+    if (!tmp) {
+        lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(tmp, plen + 32, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        lsm_set_error(err, LSM_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    size_t done_bytes = 0;
+    while (done_bytes < len) {
+        ssize_t n = write(fd, data + done_bytes, len - done_bytes);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            lsm_set_error(err, LSM_ERR_IO, "cannot write %s: %s", tmp,
+                          n < 0 ? strerror(errno) : "short write");
+            close(fd);
+            unlink(tmp);
+            goto done;
+        }
+        done_bytes += (size_t)n;
+    }
+    if (close(fd) != 0) {
+        lsm_set_error(err, LSM_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
+        lsm_set_error(err, LSM_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+    lsm_clear_error(err);
+    rc = 0;
+done:
+    lsm_free(tmp);
+    lsm_free(data);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- open */
+
+static int corrupt(lsm_error_t *err, const char *what) {
+    return lsm_set_error(err, LSM_ERR_CACHE_CORRUPT, "cache file corrupt: %s", what);
+}
+
+/* Checks everything lookups trust without reading per-token data: the
+ * header, the section table, and each section's size against the counts.
+ * String entries and token ids are checked when read (view.c, lookup.c),
+ * so opening costs the same for any file size. */
+static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_t *err) {
+    if (len < sizeof MAGIC || memcmp(p, MAGIC, sizeof MAGIC) != 0)
+        return lsm_set_error(err, LSM_ERR_CACHE_MAGIC, "not a libsourcemap cache file");
+    if (len < H_VERSION + 4)
+        return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its header");
+    uint32_t version = lsm_rd32(p + H_VERSION);
+    if (version != FORMAT_VERSION)
+        return lsm_set_error(err, LSM_ERR_CACHE_VERSION,
+                             "cache format version %u, this library reads %u", version,
+                             FORMAT_VERSION);
+    if (len < HEADER_SIZE)
+        return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its header");
+    uint64_t file_size = lsm_rd64(p + H_FILE_SIZE);
+    if (file_size > len)
+        return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED,
+                             "cache file truncated: %zu of %llu bytes", len,
+                             (unsigned long long)file_size);
+    if (file_size < len)
+        return corrupt(err, "trailing bytes after the recorded size");
+    if (lsm_rd32(p + H_HEADER_SIZE) != HEADER_SIZE)
+        return corrupt(err, "unexpected header size");
+    uint32_t flags = lsm_rd32(p + H_FLAGS);
+    if (flags & ~KNOWN_FLAGS)
+        return corrupt(err, "unknown flags");
+    for (int i = H_WIDTHS + F_COUNT; i < HEADER_SIZE; i++)
+        if (p[i] != 0)
+            return corrupt(err, "nonzero reserved header bytes");
+    uint32_t nsections = lsm_rd32(p + H_SECTIONS);
+    if (nsections != S_COUNT)
+        return corrupt(err, "unexpected section count");
+    if (len < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY)
+        return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its section table");
+
+    uint32_t tokens = lsm_rd32(p + H_TOKENS), lines = lsm_rd32(p + H_LINES);
+    uint32_t sources = lsm_rd32(p + H_SOURCES), names = lsm_rd32(p + H_NAMES);
+    uint32_t ignore = lsm_rd32(p + H_IGNORE);
+    if (lines == UINT32_MAX || (lines == 0) != (tokens == 0))
+        return corrupt(err, "line and token counts disagree");
+    uint32_t max[F_COUNT];
+    for (int f = 0; f < F_COUNT; f++) {
+        uint8_t width = p[H_WIDTHS + f];
+        if (width > 32)
+            return corrupt(err, "field wider than 32 bits");
+        max[f] = width ? (uint32_t)(((uint64_t)1 << width) - 1) : 0;
+    }
+    lsm_packing_init(&view->packing, max);
+
+    uint64_t expect[S_COUNT + 1] = {0};
+    expect[S_LINE_INDEX] = ((uint64_t)lines + 1) * 4;
+    expect[S_RECORDS] = lsm_packing_bytes(&view->packing, tokens);
+    expect[S_SOURCES] = expect[S_SOURCE_URLS] = expect[S_CONTENTS] =
+        (uint64_t)sources * LSM_STRTAB_ENTRY;
+    expect[S_NAMES] = (uint64_t)names * LSM_STRTAB_ENTRY;
+    expect[S_META] = (uint64_t)META_COUNT * LSM_STRTAB_ENTRY;
+    expect[S_IGNORE] = (uint64_t)ignore * 4;
+    const uint8_t *at[S_COUNT + 1] = {NULL};
+    uint64_t blob_len = 0;
+    for (uint32_t i = 0; i < nsections; i++) {
+        const uint8_t *e = p + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
+        uint32_t id = lsm_rd32(e);
+        uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
+        if (id != i + 1 || lsm_rd32(e + 4) != 0)
+            return corrupt(err, "section table out of order");
+        if (off < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY || off > len ||
+            size > len - off)
+            return corrupt(err, "section outside the file");
+        if (id != S_BLOB && size != expect[id])
+            return corrupt(err, "section size disagrees with the header's counts");
+        at[id] = p + off;
+        if (id == S_BLOB)
+            blob_len = size;
+    }
+
+    view->flags = flags & FLAG_INDEX ? LSM_VIEW_INDEX : 0;
+    view->token_count = tokens;
+    view->line_count = tokens ? lines : 0;
+    view->line_index = at[S_LINE_INDEX];
+    view->records = at[S_RECORDS];
+    view->sources = (lsm_strtab_t){sources, at[S_SOURCES]};
+    view->source_urls = (lsm_strtab_t){sources, at[S_SOURCE_URLS]};
+    view->contents = (lsm_strtab_t){sources, at[S_CONTENTS]};
+    view->names = (lsm_strtab_t){names, at[S_NAMES]};
+    view->meta = (lsm_strtab_t){META_COUNT, at[S_META]};
+    view->blob = (const char *)at[S_BLOB];
+    view->blob_len = blob_len;
+    if (ignore) {
+        uint32_t *ids = lsm_malloc((size_t)ignore * 4);
+        if (!ids)
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        for (uint32_t i = 0; i < ignore; i++)
+            ids[i] = lsm_rd32(at[S_IGNORE] + (size_t)i * 4);
+        view->owned[0] = ids;
+        view->ignore_ids = ids;
+        view->ignore_count = ignore;
+    }
+    return 0;
+}
+
+lsm_view_t *lsm_view_from_cache(const void *bytes, size_t len, lsm_error_t *err) {
+    lsm_clear_error(err);
+    if (!bytes) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "bytes is NULL");
+        return NULL;
+    }
+    lsm_view_t *view = lsm_calloc(1, sizeof *view);
+    if (!view) {
+        lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (open_cache(view, bytes, len, err)) {
+        lsm_view_free(view);
+        return NULL;
+    }
+    return view;
+}
+
+lsm_view_t *lsm_view_from_cache_path(const char *path, lsm_error_t *err) {
+    lsm_clear_error(err);
+    void *addr;
+    size_t len;
+    if (lsm_map_file(path, &addr, &len, err))
+        return NULL;
+    lsm_view_t *view = lsm_view_from_cache(addr ? addr : "", len, err);
+    if (!view) {
+        lsm_unmap_file(addr, len);
+        if (err && err->code != LSM_ERR_NOMEM) {
+            char inner[sizeof err->message];
+            memcpy(inner, err->message, sizeof inner);
+            snprintf(err->message, sizeof err->message, "%.100s: %.140s", path, inner);
+        }
+        return NULL;
+    }
+    view->mapping = addr;
+    view->mapping_len = len;
+    return view;
+}
