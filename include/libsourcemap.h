@@ -65,7 +65,9 @@ LSM_API uint32_t lsm_version_number(void);
 #define LSM_ERR_INVALID_ARGUMENT 11 /* NULL view or pointer, unknown flag or rule */
 #define LSM_ERR_OUT_OF_RANGE 12     /* token, source or name index past the end */
 #define LSM_ERR_IO 13               /* a file could not be opened, read or mapped */
-#define LSM_ERR_TOO_LARGE 14        /* a count or position does not fit 32 bits */
+#define LSM_ERR_TOO_LARGE 14        /* a count or position does not fit 32 bits, or an
+                                       index map's offsets claim more than 16 generated
+                                       lines per input byte (plus 2^20) */
 
 /* JSON (20-29) */
 #define LSM_ERR_JSON 20             /* malformed JSON */
@@ -255,10 +257,11 @@ LSM_API uint32_t lsm_view_source_count(const lsm_view_t *view);
 LSM_API const char *lsm_view_source_name(const lsm_view_t *view, uint32_t index, size_t *len,
                                          lsm_error_t *err);
 
-/* The source at `index` resolved against "sourceRoot" (a "/" appended to a
- * non-empty root that lacks one, then the two joined; a source that is an
- * absolute URL or path is kept as it is). Same returns as
- * lsm_view_source_name(). */
+/* The source at `index` with "sourceRoot" applied as ECMA-426 says: a
+ * non-empty root that does not end in "/" gets one, and is then prefixed
+ * to the source (even an absolute one). No URL normalization is done, and
+ * nothing is resolved against the map's own URL, which the library does
+ * not know. Same returns as lsm_view_source_name(). */
 LSM_API const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, size_t *len,
                                         lsm_error_t *err);
 

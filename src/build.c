@@ -8,6 +8,10 @@
 #include "parse.h"
 
 #define FIELD_MAX 4294967294u
+/* Index maps may describe at most this many generated lines per input
+ * byte, plus the slack; see build(). */
+#define MAX_LINES_PER_BYTE 16
+#define MAX_LINES_SLACK (1u << 20)
 
 typedef struct part {
     const lsm_map_record_t *map;
@@ -256,6 +260,15 @@ static int build(builder_t *b, uint32_t flags) {
             max[F_NAME_ID] = part->place.name_base + m->stats.max[F_NAME_ID];
     }
 
+    /* The line index costs 4 bytes a generated line. A regular map spends
+     * at least a byte on each, but an index map's offsets can claim
+     * billions of lines in a few bytes: refuse what no real bundle needs. */
+    if (lines > (uint64_t)p->input_len * MAX_LINES_PER_BYTE + MAX_LINES_SLACK)
+        return lsm_set_error(err, LSM_ERR_TOO_LARGE,
+                             "section offsets imply %llu generated lines, too many for a "
+                             "%zu-byte map",
+                             (unsigned long long)lines, p->input_len);
+
     /* Tokens. */
     lsm_packing_init(&view->packing, max);
     uint8_t *records = own(b, lsm_calloc(1, (size_t)lsm_packing_bytes(&view->packing, tokens)));
@@ -305,7 +318,7 @@ static int build(builder_t *b, uint32_t flags) {
     }
     for (uint32_t i = 0; i < nparts; i++) {
         const lsm_map_record_t *m = parts[i].map;
-        const uint8_t *first = tab[T_SOURCES].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY;
+        const uint8_t *first = tab[T_SOURCES].data ? tab[T_SOURCES].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY : NULL;
         if (append_contents(m, m->sources.count, &tab[T_CONTENTS]) ||
             (any_root && resolve_sources(b, m, first, m->sources.count, &tab[T_URLS])))
             return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");

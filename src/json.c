@@ -1,6 +1,8 @@
 /* Reading a source map's JSON with yajl's event parser: no tree of the
  * document is built; each field goes straight where the view needs it. */
+#include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <yajl/yajl_parse.h>
 
@@ -684,17 +686,69 @@ static const yajl_callbacks CALLBACKS = {
     cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end,
 };
 
+/* yajl 2 does not check its own allocations for NULL, so a failed one must
+ * not return to it. Its blocks are kept on a list; a failure jumps back to
+ * lsm_read_json(), which frees the list instead of calling yajl_free(). */
+typedef struct yajl_link {
+    struct yajl_link *prev, *next;
+} yajl_link_t;
+
+typedef struct yajl_block {
+    yajl_link_t link;
+    max_align_t align[];
+} yajl_block_t;
+
+typedef struct yajl_heap {
+    yajl_link_t head; /* sentinel of a circular list of blocks */
+    jmp_buf on_failure;
+} yajl_heap_t;
+
+static yajl_block_t *block_of(void *p) {
+    return (yajl_block_t *)(void *)((char *)p - offsetof(yajl_block_t, align));
+}
+
 static void *yajl_malloc_cb(void *ctx, size_t n) {
-    (void)ctx;
-    return lsm_malloc(n);
+    yajl_heap_t *heap = ctx;
+    yajl_block_t *b = n > SIZE_MAX - sizeof *b ? NULL : lsm_malloc(sizeof *b + n);
+    if (!b)
+        longjmp(heap->on_failure, 1);
+    b->link.next = heap->head.next;
+    b->link.prev = &heap->head;
+    b->link.next->prev = &b->link;
+    heap->head.next = &b->link;
+    return b->align;
 }
+
 static void *yajl_realloc_cb(void *ctx, void *p, size_t n) {
-    (void)ctx;
-    return lsm_realloc(p, n);
+    yajl_heap_t *heap = ctx;
+    if (!p)
+        return yajl_malloc_cb(ctx, n);
+    yajl_block_t *b = n > SIZE_MAX - sizeof *b ? NULL : lsm_realloc(block_of(p), sizeof *b + n);
+    if (!b)
+        longjmp(heap->on_failure, 1); /* the old block is still on the list */
+    b->link.prev->next = &b->link;
+    b->link.next->prev = &b->link;
+    return b->align;
 }
+
 static void yajl_free_cb(void *ctx, void *p) {
     (void)ctx;
-    lsm_free(p);
+    if (!p)
+        return;
+    yajl_block_t *b = block_of(p);
+    b->link.prev->next = b->link.next;
+    b->link.next->prev = b->link.prev;
+    lsm_free(b);
+}
+
+static void yajl_heap_release(yajl_heap_t *heap) {
+    yajl_link_t *l = heap->head.next;
+    while (l != &heap->head) {
+        yajl_link_t *next = l->next;
+        lsm_free(l); /* the link is the block's first member */
+        l = next;
+    }
+    heap->head.next = heap->head.prev = &heap->head;
 }
 
 /* yajl reports errors as text; keep its first line as our message. */
@@ -726,14 +780,34 @@ static size_t prefix_length(const char *s, size_t len) {
     return i;
 }
 
+/* Runs yajl over the input. Returns false when one of its allocations
+ * failed; the caller then owns whatever is left on `heap`. The setjmp sits
+ * in this function so that nothing it changes is one of its own locals. */
+static bool run_yajl(reader_t *r, yajl_heap_t *heap, const unsigned char *json, size_t len,
+                     yajl_status *st, bool *at_end) {
+    if (setjmp(heap->on_failure))
+        return false;
+    yajl_alloc_funcs alloc = {yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, heap};
+    r->yajl = yajl_alloc(&CALLBACKS, &alloc, r);
+    /* Strings are validated by the callbacks, more strictly than yajl. */
+    yajl_config(r->yajl, yajl_dont_validate_strings, 1);
+    *st = yajl_parse(r->yajl, json, len);
+    if (*st == yajl_status_ok) {
+        *at_end = true;
+        *st = yajl_complete_parse(r->yajl);
+    }
+    return true;
+}
+
 int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *err) {
-    static yajl_alloc_funcs ALLOC = {yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, NULL};
-    reader_t r = {0};
+    reader_t r;
+    memset(&r, 0, sizeof r);
     r.p = out;
     r.input = bytes;
     r.input_len = len;
     r.err = err;
     r.top = -1;
+    out->input_len = len;
     out->root.file.offset = out->root.source_root.offset = LSM_NULL_STRING;
     out->root.debug_id.offset = out->root.debug_id_legacy.offset = LSM_NULL_STRING;
     out->root.mappings_pos = -1;
@@ -742,24 +816,29 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
     const unsigned char *json = (const unsigned char *)bytes + skip;
     size_t json_len = len - skip;
 
-    r.yajl = yajl_alloc(&CALLBACKS, &ALLOC, &r);
-    if (!r.yajl)
+    yajl_heap_t heap;
+    heap.head.next = heap.head.prev = &heap.head;
+    bool at_end = false;
+    yajl_status st = yajl_status_ok;
+    if (!run_yajl(&r, &heap, json, json_len, &st, &at_end)) {
+        yajl_heap_release(&heap);
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
-    /* Strings are validated by the callbacks, more strictly than yajl. */
-    yajl_config(r.yajl, yajl_dont_validate_strings, 1);
-    yajl_status st = yajl_parse(r.yajl, json, json_len);
-    if (st == yajl_status_ok)
-        st = yajl_complete_parse(r.yajl);
+    }
     int code = 0;
     if (st == yajl_status_client_canceled || r.code) {
         code = r.code ? r.code : LSM_ERR_NOMEM;
         if (err && err->offset < 0 && code != LSM_ERR_NOMEM)
             err->offset = (int64_t)(yajl_get_bytes_consumed(r.yajl) + skip);
     } else if (st == yajl_status_error) {
-        /* yajl's own allocation failures surface as errors too. */
         code = yajl_failure(&r, json, json_len, skip);
+        /* After the whole input, yajl counts bytes of its own flush
+         * buffer: the error is at the end of the input. */
+        if (at_end && err)
+            err->offset = (int64_t)len;
     } else if (r.top != -1 || r.depth != 0) {
         fail(&r, LSM_ERR_JSON, "premature end of JSON");
+        if (err)
+            err->offset = (int64_t)len;
         code = LSM_ERR_JSON;
     }
     yajl_free(r.yajl);

@@ -64,6 +64,7 @@ typedef struct lsm_section {
 } lsm_section_t;
 
 typedef struct lsm_parse {
+    size_t input_len;
     lsm_buf_t blob;
     lsm_map_record_t root;
     lsm_section_t *sections;

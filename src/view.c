@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -61,6 +62,13 @@ lsm_view_t *lsm_view_from_json(const char *bytes, size_t len, lsm_error_t *err) 
     return lsm_view_from_json_ex(bytes, len, LSM_LOAD_DEFAULT, err);
 }
 
+/* glibc 2.33 gave fstat() a new symbol version; asking the kernel directly
+ * keeps the library loadable by glibc 2.17 (manylinux2014). The kernel's
+ * struct stat is glibc's on the 64-bit Linux targets we build for. */
+static int stat_fd(int fd, struct stat *st) {
+    return (int)syscall(SYS_fstat, fd, st);
+}
+
 int lsm_map_file(const char *path, void **addr, size_t *len, lsm_error_t *err) {
     *addr = NULL;
     *len = 0;
@@ -71,7 +79,7 @@ int lsm_map_file(const char *path, void **addr, size_t *len, lsm_error_t *err) {
         return lsm_set_error(err, LSM_ERR_IO, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
     int code = 0;
-    if (fstat(fd, &st) != 0) {
+    if (stat_fd(fd, &st) != 0) {
         code = lsm_set_error(err, LSM_ERR_IO, "cannot stat %s: %s", path, strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
         code = lsm_set_error(err, LSM_ERR_IO, "%s is not a regular file", path);
