@@ -1,0 +1,92 @@
+"""libsourcemap: read ECMA-426 source maps and map generated positions back
+to original ones.
+
+A pure-Python binding (cffi, ABI mode) to the C library ``libsourcemap.so``,
+with the API of Sentry's libsourcemap 0.8::
+
+    from libsourcemap import from_json
+
+    view = from_json(open("app.min.js.map", "rb").read())
+    token = view.lookup_token(0, 1234)
+    if token is not None:
+        print(token.src, token.src_line, token.src_col, token.name)
+
+Views are immutable and safe to share between threads. See
+:class:`View` for everything a view answers, :mod:`libsourcemap.exceptions`
+for the errors.
+"""
+
+from __future__ import annotations
+
+from ._native import capture_err, library_path, library_version, package_version
+from .exceptions import (
+    BadDataUrlError,
+    BadFieldError,
+    BadIndexError,
+    BadJson,
+    BadMappingsError,
+    BadSectionsError,
+    BadVlqError,
+    CacheCorruptError,
+    CacheError,
+    CacheMagicError,
+    CacheTruncatedError,
+    CacheVersionError,
+    CannotFlatten,
+    ClosedViewError,
+    IndexedSourceMap,
+    InvalidArgumentError,
+    MalformedJsonError,
+    MissingFieldError,
+    NoSourceError,
+    OutOfRangeError,
+    SourceMapError,
+    SourceMapIOError,
+    SourceMapMemoryError,
+    TooLargeError,
+    UnsupportedMemDbVersion,
+    UnsupportedVersionError,
+)
+from .highlevel import Index, LookupRule, Token, View, from_json
+
+__version__: str = package_version()
+
+__all__ = [
+    # libsourcemap 0.8
+    "View",
+    "Index",
+    "Token",
+    "from_json",
+    "SourceMapError",
+    "IndexedSourceMap",
+    "BadJson",
+    "CannotFlatten",
+    "UnsupportedMemDbVersion",
+    # ours
+    "LookupRule",
+    "capture_err",
+    "library_path",
+    "library_version",
+    "BadDataUrlError",
+    "BadFieldError",
+    "BadIndexError",
+    "BadMappingsError",
+    "BadSectionsError",
+    "BadVlqError",
+    "CacheCorruptError",
+    "CacheError",
+    "CacheMagicError",
+    "CacheTruncatedError",
+    "CacheVersionError",
+    "ClosedViewError",
+    "InvalidArgumentError",
+    "MalformedJsonError",
+    "MissingFieldError",
+    "NoSourceError",
+    "OutOfRangeError",
+    "SourceMapIOError",
+    "SourceMapMemoryError",
+    "TooLargeError",
+    "UnsupportedVersionError",
+    "__version__",
+]

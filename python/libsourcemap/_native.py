@@ -1,0 +1,343 @@
+"""Finding, loading and checking the native library, and talking to it.
+
+On import this module
+
+1. reads the C header (the repository's ``include/libsourcemap.h`` in a
+   source checkout, else the copy the wheel ships in ``_include/``) and
+   hands the declarations generated from it to ``ffi.cdef``;
+2. opens ``libsourcemap.so`` with ``ffi.dlopen`` (ABI mode, nothing to
+   compile), trying in order: ``$LIBSOURCEMAP_LIBRARY``; the copy inside
+   the installed package; the meson build directory of a source checkout
+   (``<repo>/build``); the system library by its soname. When none loads it
+   raises one ``OSError`` that lists every place tried and why it failed;
+3. refuses a library whose ``lsm_version()`` differs from the package's
+   version (which comes from the repository's ``VERSION`` file).
+
+Every object that owns native memory frees it through a destructor made by
+:func:`own_view`, which holds a reference to the loaded library, so the
+library cannot be unloaded while a view is alive.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import (
+    Any,
+    Callable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Tuple,
+    TypeVar,
+)
+
+import cffi
+
+from . import _cdef
+from .exceptions import SourceMapError, error_class
+
+__all__ = [
+    "ffi",
+    "lib",
+    "library_path",
+    "HEADER_PATH",
+    "CHECKOUT_ROOT",
+    "package_version",
+    "library_version",
+    "capture_err",
+    "exception_from",
+    "own",
+    "own_view",
+    "to_str",
+    "fs_path",
+    "views_alive",
+]
+
+#: The environment variable that names a libsourcemap.so to load first.
+ENV_LIBRARY = "LIBSOURCEMAP_LIBRARY"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _find_checkout_root() -> Optional[Path]:
+    """The repository root when this package runs from a source checkout
+    (``<repo>/python/libsourcemap``), else None."""
+    root = PACKAGE_DIR.parent.parent
+    if (
+        PACKAGE_DIR == root / "python" / "libsourcemap"
+        and (root / "meson.build").is_file()
+        and (root / "VERSION").is_file()
+        and (root / "include" / "libsourcemap.h").is_file()
+    ):
+        return root
+    return None
+
+
+#: The source checkout this package runs from, or None when installed.
+CHECKOUT_ROOT = _find_checkout_root()
+
+if CHECKOUT_ROOT is not None:
+    HEADER_PATH = CHECKOUT_ROOT / "include" / "libsourcemap.h"
+    VERSION_PATH = CHECKOUT_ROOT / "VERSION"
+else:
+    HEADER_PATH = PACKAGE_DIR / "_include" / "libsourcemap.h"
+    VERSION_PATH = PACKAGE_DIR / "VERSION"
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImportError(
+            "libsourcemap: cannot read %s at %s (%s); the package is incomplete, "
+            "reinstall it" % (what, path, exc.strerror or exc)
+        ) from exc
+
+
+HEADER_TEXT = _read_text(HEADER_PATH, "the C header")
+CDEF = _cdef.cdef_from_header(HEADER_TEXT)
+
+
+def package_version() -> str:
+    """The version of this package: the ``VERSION`` file of the checkout,
+    or the copy installed with the package."""
+    return _read_text(VERSION_PATH, "the VERSION file").strip()
+
+
+# ------------------------------------------------------------------ loading
+
+if sys.platform == "darwin":  # pragma: no cover - meson names on macOS
+    _BUNDLED_NAMES = ("libsourcemap.0.dylib", "libsourcemap.dylib")
+    _BUILD_NAME = "libsourcemap.dylib"
+    _SONAME = "libsourcemap.0.dylib"
+else:
+    _BUNDLED_NAMES = ("libsourcemap.so.0", "libsourcemap.so")
+    _BUILD_NAME = "libsourcemap.so"
+    _SONAME = "libsourcemap.so.0"
+
+
+class Candidate(NamedTuple):
+    """One place to look for the library."""
+
+    description: str
+    target: str  # a path, or a soname for the system's own search
+    is_path: bool
+
+
+def library_candidates(environ: Optional[Mapping[str, str]] = None) -> List[Candidate]:
+    """The places to look for libsourcemap.so, in the order they are tried."""
+    env = os.environ if environ is None else environ
+    found: List[Candidate] = []
+    override = env.get(ENV_LIBRARY, "")
+    if override:
+        found.append(Candidate("$%s" % ENV_LIBRARY, override, True))
+    for name in _BUNDLED_NAMES:
+        path = PACKAGE_DIR / name
+        if path.exists() or name == _BUNDLED_NAMES[0]:
+            found.append(Candidate("the copy inside the package", str(path), True))
+            break
+    if CHECKOUT_ROOT is not None:
+        found.append(
+            Candidate(
+                "the meson build directory of the checkout",
+                str(CHECKOUT_ROOT / "build" / _BUILD_NAME),
+                True,
+            )
+        )
+    found.append(Candidate("the system library", _SONAME, False))
+    return found
+
+
+def load_library(the_ffi: Any, candidates: List[Candidate]) -> Tuple[Any, str]:
+    """Opens the first candidate that loads. Returns the library and where
+    it came from; raises one OSError naming every candidate and its failure
+    when none loads."""
+    failures: List[str] = []
+    for cand in candidates:
+        if cand.is_path and not os.path.exists(cand.target):
+            failures.append("%s (%s): no such file" % (cand.description, cand.target))
+            continue
+        try:
+            loaded = the_ffi.dlopen(cand.target)
+        except OSError as exc:
+            failures.append("%s (%s): %s" % (cand.description, cand.target, exc))
+            continue
+        return loaded, cand.target
+    raise OSError(
+        "libsourcemap: cannot load the native library %s. Tried, in order:\n  - %s\n"
+        "Build it (meson setup build && ninja -C build), install the package from a "
+        "wheel, or set %s to the path of libsourcemap.so."
+        % (_SONAME, "\n  - ".join(failures), ENV_LIBRARY)
+    )
+
+
+def check_version(native: str, package: str, where: str) -> None:
+    """Raises ImportError unless the library's version equals the
+    package's."""
+    if native != package:
+        raise ImportError(
+            "libsourcemap: the native library %s is version %s, but this Python "
+            "package is version %s; they must match. Install matching versions, "
+            "rebuild the library, or set %s to a libsourcemap.so of version %s."
+            % (where, native, package, ENV_LIBRARY, package)
+        )
+
+
+# Any, whether or not cffi's type stubs are installed: the declarations come
+# from the header at run time, so no stub can describe the cdata anyway.
+ffi: Any = cffi.FFI()
+ffi.cdef(CDEF)
+
+lib: Any
+#: Where the loaded library came from: a path, or the soname when the
+#: system's search found it.
+library_path: str
+lib, library_path = load_library(ffi, library_candidates())
+
+
+def library_version() -> str:
+    """The version the loaded native library reports (``lsm_version()``)."""
+    return ffi.string(lib.lsm_version()).decode("ascii", "replace")  # type: ignore[no-any-return]
+
+
+try:
+    _native_version = library_version()
+except AttributeError as _exc:  # a library without lsm_version()
+    raise ImportError(
+        "libsourcemap: %s is not libsourcemap (it has no lsm_version())" % library_path
+    ) from _exc
+check_version(_native_version, package_version(), library_path)
+if _cdef.header_version(HEADER_TEXT) != _native_version:
+    raise ImportError(
+        "libsourcemap: the C header %s is version %s, but the library and the package "
+        "are version %s; the package is incomplete, reinstall it"
+        % (HEADER_PATH, _cdef.header_version(HEADER_TEXT), _native_version)
+    )
+
+NO_ID: int = lib.LSM_NO_ID
+U32_MAX = 0xFFFFFFFF
+
+# ------------------------------------------------------------------- errors
+
+T = TypeVar("T")
+
+
+def _location(value: int) -> Optional[int]:
+    return None if value < 0 else int(value)
+
+
+#: Error names by code, as the header defines them.
+ERROR_NAMES = {code: name for name, code in _cdef.header_error_codes(HEADER_TEXT).items()}
+
+
+def exception_from(err: Any) -> SourceMapError:
+    """The exception for a filled ``lsm_error_t *``: the class mapped from
+    its code, with the library's message and the location fields."""
+    code = int(err.code)
+    name = ERROR_NAMES.get(code)
+    if name is None:
+        name = ffi.string(lib.lsm_error_name(code)).decode("ascii", "replace")
+    message = ffi.string(err.message).decode("utf-8", "replace")
+    if not message:
+        message = ffi.string(lib.lsm_error_describe(code)).decode("utf-8", "replace")
+    cls = error_class(name)
+    return cls(
+        message,
+        code,
+        error_name=name,
+        offset=_location(err.offset),
+        line=_location(err.line),
+        segment=_location(err.segment),
+    )
+
+
+@contextmanager
+def capture_err() -> Iterator[Tuple[Any, Callable[[T], T]]]:
+    """Allocates an ``lsm_error_t`` for one call and yields ``(err,
+    check)``: pass ``err`` as the call's last argument, then ``check(rv)``
+    returns ``rv`` when the call succeeded and raises the exception mapped
+    from the error code when it failed. The library always writes ``err``,
+    so ``check`` looks at the code, whatever the function returns::
+
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_view_from_json(data, len(data), err))
+    """
+    err = ffi.new("lsm_error_t *")
+
+    def check(rv: T) -> T:
+        if err.code != 0:
+            raise exception_from(err)
+        return rv
+
+    yield err, check
+
+
+# -------------------------------------------------------------- ownership
+
+_counts_lock = threading.RLock()
+_counts = [0, 0]  # views created, views freed
+
+
+def views_alive() -> int:
+    """How many views this process holds that are not freed yet (for
+    tests: each view is freed exactly once)."""
+    with _counts_lock:
+        return _counts[0] - _counts[1]
+
+
+def own(ptr: Any, destructor: str, keepalive: object = None, size: int = 0) -> Any:
+    """Takes ownership of a new native object: the returned cdata calls
+    ``lib.<destructor>(ptr)`` once, when it is garbage collected. Call it
+    right after the NULL check of the call that made `ptr`.
+
+    The destructor holds the library and `keepalive` (what the object
+    borrows: bytes, or the cdata of a view it reads), so that neither can
+    go before it does. Keep using the returned cdata, never `ptr`."""
+    if ptr == ffi.NULL:
+        raise SourceMapError("the library returned no object and no error")
+    free_func = getattr(lib, destructor)
+
+    def free(p: Any, _lib: Any = lib, _keep: object = keepalive) -> None:
+        free_func(p)
+
+    return ffi.gc(ptr, free, size)
+
+
+def own_view(ptr: Any, keepalive: object = None, size: int = 0) -> Any:
+    """:func:`own` for a new ``lsm_view_t *`` (freed with
+    ``lsm_view_free``), counted for :func:`views_alive`."""
+    if ptr == ffi.NULL:
+        raise SourceMapError("the library returned no view and no error")
+
+    def free(p: Any, _lib: Any = lib, _keep: object = keepalive) -> None:
+        _lib.lsm_view_free(p)
+        with _counts_lock:
+            _counts[1] += 1
+
+    with _counts_lock:
+        _counts[0] += 1
+    return ffi.gc(ptr, free, size)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def to_str(ptr: Any, length: int) -> Optional[str]:
+    """A borrowed (pointer, length) string as str, or None for NULL."""
+    if ptr == ffi.NULL:
+        return None
+    return ffi.unpack(ptr, length).decode("utf-8", "replace")  # type: ignore[no-any-return]
+
+
+def fs_path(path: "str | bytes | os.PathLike[str] | os.PathLike[bytes]") -> bytes:
+    """A path as the NUL-terminated bytes the C functions take."""
+    raw = os.fsencode(path)
+    if b"\0" in raw:
+        raise ValueError("embedded null byte in path")
+    return raw

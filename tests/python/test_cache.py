@@ -1,0 +1,184 @@
+"""Cache files: dump_cache / from_cache / from_cache_path and the 0.8
+memdb names."""
+
+from __future__ import annotations
+
+import gc
+import mmap
+import os
+import pathlib
+from typing import Any, List
+
+import pytest
+
+from libsourcemap import (
+    CacheCorruptError,
+    CacheError,
+    CacheMagicError,
+    CacheTruncatedError,
+    CacheVersionError,
+    SourceMapIOError,
+    View,
+    from_json,
+)
+from libsourcemap._native import views_alive
+from lsm_testutil import bundler_fixtures
+
+FIXTURES = bundler_fixtures()
+
+
+def summary(view: View) -> List[Any]:
+    return [
+        list(view),
+        view.sources,
+        [view.get_source_url(i) for i in range(view.get_source_count())],
+        [view.get_source_contents(i) for i in range(view.get_source_count())],
+        view.names,
+        view.file,
+        view.source_root,
+        view.debug_id,
+        view.ignore_list,
+        view.is_index,
+        view.line_count,
+    ]
+
+
+def test_roundtrip(small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    data = view.dump_cache()
+    assert isinstance(data, bytes)
+    assert data[:8] == b"\x89LSMC\r\n\x1a"
+    cached = View.from_cache(data)
+    assert summary(cached) == summary(view)
+    positions = [(line, col) for line in range(4) for col in range(12)]
+    assert cached.lookup_tokens(positions) == view.lookup_tokens(positions)
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_roundtrip_fixtures(fx: Any) -> None:
+    view = from_json(fx.read())
+    cached = View.from_cache(view.dump_cache())
+    assert summary(cached) == summary(view)
+
+
+def test_without_contents_or_names(small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    no_contents = View.from_cache(view.dump_cache(with_contents=False))
+    assert [no_contents.get_source_contents(i) for i in range(4)] == [None] * 4
+    assert not any(no_contents.has_source_contents(i) for i in range(4))
+    assert [t.name for t in no_contents] == [t.name for t in view]
+    no_names = View.from_cache(view.dump_cache(with_names=False))
+    assert [t.name for t in no_names] == [None] * len(view)
+    assert no_names.get_source_contents(0) == view.get_source_contents(0)
+    assert [t[:6] for t in no_names] == [t[:6] for t in view]
+
+
+def test_memdb_names(small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    assert view.dump_memdb() == view.dump_cache()
+    assert view.dump_memdb(False, True) == view.dump_cache(with_contents=False)
+    assert view.dump_memdb(with_names=False) == view.dump_cache(with_names=False)
+    assert list(View.from_memdb(view.dump_memdb())) == list(view)
+
+
+def test_view_keeps_the_bytes_alive(small_map: bytes) -> None:
+    def make() -> View:
+        data = View.from_json(small_map).dump_cache()
+        return View.from_cache(bytes(bytearray(data)))  # the only reference
+
+    cached = make()
+    gc.collect()
+    junk = [os.urandom(4096) for _ in range(200)]  # reuse freed memory
+    assert len(junk) == 200
+    assert list(cached) == list(View.from_json(small_map))
+    assert cached.get_source_contents(0) == b"var a = 1;\nfunction foo() {}\n"
+
+
+def test_writable_buffers_are_copied(small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    buf = bytearray(view.dump_cache())
+    cached = View.from_cache(buf)
+    buf[:] = b"\0" * len(buf)  # the view must not see this
+    assert list(cached) == list(view)
+    mv = memoryview(view.dump_cache())  # read-only: borrowed
+    assert list(View.from_cache(mv)) == list(view)
+
+
+def test_read_only_mmap(tmp_path: pathlib.Path, small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    path = tmp_path / "c.lsmc"
+    path.write_bytes(view.dump_cache())
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    cached = View.from_cache(mapped)
+    assert list(cached) == list(view)
+    # The view holds the buffer: the mmap cannot be closed under it.
+    with pytest.raises(BufferError):
+        mapped.close()
+    del cached
+    gc.collect()
+    mapped.close()
+
+
+def test_from_cache_rejects_str() -> None:
+    with pytest.raises(TypeError):
+        View.from_cache("not bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        View.from_cache(12)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["str", "bytes", "path"])
+def test_write_cache_and_open_path(tmp_path: pathlib.Path, small_map: bytes, kind: str) -> None:
+    view = View.from_json(small_map)
+    path = tmp_path / "out.lsmc"
+    arg = {"str": str(path), "bytes": os.fsencode(path), "path": path}[kind]
+    view.write_cache(arg)
+    assert path.read_bytes() == view.dump_cache()
+    assert summary(View.from_cache_path(arg)) == summary(view)
+    assert summary(View.from_memdb_file(arg)) == summary(view)
+    view.write_cache(path, with_contents=False, with_names=False)
+    assert path.read_bytes() == view.dump_cache(with_contents=False, with_names=False)
+
+
+def test_replacing_an_open_cache_file(tmp_path: pathlib.Path, small_map: bytes) -> None:
+    view = View.from_json(small_map)
+    path = tmp_path / "out.lsmc"
+    view.write_cache(path)
+    opened = View.from_cache_path(path)
+    other = View.from_json(b'{"version":3,"sources":["z"],"mappings":"AAAA"}')
+    other.write_cache(path)  # atomic replace: the open view keeps the old file
+    assert list(opened) == list(view)
+    assert list(View.from_cache_path(path)) == list(other)
+
+
+def test_cache_errors(small_map: bytes, tmp_path: pathlib.Path) -> None:
+    good = View.from_json(small_map).dump_cache()
+    with pytest.raises(CacheMagicError):
+        View.from_cache(b"")
+    with pytest.raises(CacheMagicError):
+        View.from_cache(small_map)  # JSON is not a cache
+    version = bytearray(good)
+    version[8] = 2
+    with pytest.raises(CacheVersionError) as info:
+        View.from_cache(bytes(version))
+    assert info.value.error_name == "LSM_ERR_CACHE_VERSION"
+    with pytest.raises(CacheTruncatedError):
+        View.from_cache(good[:-1])
+    corrupt = bytearray(good)
+    corrupt[12] = 65  # header size
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(corrupt))
+    for exc_type in (CacheMagicError, CacheVersionError, CacheTruncatedError, CacheCorruptError):
+        assert issubclass(exc_type, CacheError)
+    with pytest.raises(SourceMapIOError):
+        View.from_cache_path(tmp_path / "missing.lsmc")
+    with pytest.raises(SourceMapIOError):
+        View.from_memdb_file(tmp_path / "missing.lsmc")
+
+
+def test_failed_opens_leak_no_views(small_map: bytes) -> None:
+    before = views_alive()
+    for _ in range(50):
+        with pytest.raises(CacheError):
+            View.from_cache(b"\x89LSMC\r\n\x1a" + b"\0" * 60)
+    assert views_alive() == before

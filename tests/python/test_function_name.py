@@ -1,0 +1,120 @@
+"""get_original_function_name: libsourcemap 0.8's heuristic."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict
+
+import pytest
+
+from libsourcemap import View
+from libsourcemap._funcname import is_identifier, utf16_to_index
+from lsm_testutil import FIXTURES, make_map
+
+ESBUILD = FIXTURES / "esbuild" / "app.min.js"
+
+# `function <minified>(` declarations in the esbuild bundle and the names
+# in the original sources (tests/fixtures/app/src). `async function`s are
+# not found by the heuristic (the token before the name is `async`'s), as
+# in libsourcemap 0.8.
+EXPECTED: Dict[str, object] = {
+    "f": "grüße",
+    "g": "words",
+    "w": "isEmail",
+    "x": "slugify",
+    "y": "html",
+    "$": "stats",
+    "F": "checkRange",
+    "I": "normalizeEntry",
+    "M": "normalizeAll",
+    "d": "processBatch",
+    "h": "tryProcess",
+    "L": None,  # async function fetchItem
+    "E": None,  # async function retry
+    "z": "geometryDemo",
+    "b": "textDemo",
+    "k": "errorDemo",
+    "S": "crash",
+    "v": None,  # async function asyncDemo
+    "B": None,  # async function run
+}
+
+
+@pytest.fixture(scope="module")
+def esbuild() -> "tuple[View, str]":
+    return View.from_path(str(ESBUILD) + ".map"), ESBUILD.read_text("utf-8")
+
+
+def test_frames_inside_functions(esbuild: "tuple[View, str]") -> None:
+    view, source = esbuild
+    found = {}
+    for line_no, text in enumerate(source.split("\n")):
+        for m in re.finditer(r"function ([\w$]+)\(", text):
+            # A frame somewhere in the body: just after its opening brace,
+            # in UTF-16 columns.
+            body = text.index("{", m.end()) + 1
+            col = len(text[:body].encode("utf-16-le")) // 2
+            found[m.group(1)] = view.get_original_function_name(line_no, col, m.group(1), source)
+    assert found == EXPECTED
+    # The original names are the identifiers of the original declarations.
+    app = FIXTURES.parent / "app" / "src"
+    originals = "".join(p.read_text("utf-8") for p in sorted(app.glob("*.js")))
+    for name in EXPECTED.values():
+        if name is not None:
+            assert re.search(r"function\*?\s+%s\s*\(" % re.escape(str(name)), originals), name
+
+
+def test_like_sentrys_stacktrace_test(esbuild: "tuple[View, str]") -> None:
+    view, source = esbuild
+    text = source.split("\n")[0]
+    col = text.index("function g(") + len("function g(") + 5
+    stacktrace = [
+        (0, col, "g", "words"),
+        (0, col, "nonexisting", None),
+        (0, col, "a.b", None),  # not an identifier
+        (0, col, "", None),
+        (-1, col, "g", None),
+        (0, -1, "g", None),
+    ]
+    for line, c, minified, match in stacktrace:
+        assert view.get_original_function_name(line, c, minified, source) == match
+        assert view.get_original_function_name(line, c, minified, source.encode()) == match
+
+
+def test_position_before_every_token() -> None:
+    view = View.from_json(make_map([[[5, 0, 0, 0, 0]]], names=["orig"]))
+    assert view.get_original_function_name(0, 0, "f", "     function f() {}") is None
+
+
+def test_small_map() -> None:
+    source = "function a(){x()}"
+    # tokens: "function" at 0, "a" at 9 (name "original"), "x" at 13
+    view = View.from_json(
+        make_map([[[0, 0, 0, 0], [9, 0, 0, 9, 0], [13, 0, 1, 2, 1]]], names=["original", "call"])
+    )
+    assert view.get_original_function_name(0, 14, "a", source) == "original"
+    assert view.get_original_function_name(0, 14, "x", source) is None
+    # The walk looks at 128 tokens at most.
+    far = View.from_json(
+        make_map(
+            [[[0, 0, 0, 0], [9, 0, 0, 9, 0]] + [[12 + i, 0, 1, i] for i in range(130)]],
+            names=["original"],
+        )
+    )
+    long_source = "function a(){" + "x" * 140 + "}"
+    assert far.get_original_function_name(0, 12 + 125, "a", long_source) == "original"
+    assert far.get_original_function_name(0, 12 + 129, "a", long_source) is None
+
+
+def test_helpers() -> None:
+    assert is_identifier("foo_$123")
+    assert is_identifier("名前")
+    assert not is_identifier(" foo")
+    assert not is_identifier("foo ")
+    assert not is_identifier("foo.bar")
+    assert not is_identifier("[123]")
+    assert utf16_to_index("abc", 2) == 2
+    assert utf16_to_index("abc", 9) == 3
+    assert utf16_to_index("a😀b", 1) == 1
+    assert utf16_to_index("a😀b", 3) == 2
+    assert utf16_to_index("ä😀b", 4) == 3
