@@ -292,6 +292,9 @@ static int build(builder_t *b, uint32_t flags) {
     view->line_index = line_index;
     view->line_count = line_count;
     view->token_count = (uint32_t)sink.count;
+    view->col_blocks = own(b, lsm_build_col_blocks(view));
+    if (!view->col_blocks)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
 
     /* Strings. The tables of a regular map are the reader's own arrays;
      * an index map's are concatenated. */
@@ -392,6 +395,7 @@ lsm_view_t *lsm_build_view(lsm_parse_t *p, uint32_t flags, lsm_error_t *err) {
         lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    b.view->flags = LSM_VIEW_TRUSTED;
     int code = build(&b, flags);
     lsm_free(b.parts);
     for (size_t i = 0; i < sizeof b.tables / sizeof b.tables[0]; i++)

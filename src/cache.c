@@ -31,7 +31,8 @@ enum section_id {
     S_META,
     S_IGNORE,
     S_BLOB,
-    S_COUNT = S_BLOB
+    S_COL_BLOCKS,
+    S_COUNT = S_COL_BLOCKS
 };
 
 /* Header field offsets. */
@@ -184,6 +185,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     add_section(&w, S_META, tabs[4].data, tabs[4].len);
     add_section(&w, S_IGNORE, tabs[5].data, tabs[5].len);
     add_section(&w, S_BLOB, w.blob.data, w.blob.len);
+    add_section(&w, S_COL_BLOCKS, view->col_blocks, (size_t)lsm_block_count(view->token_count) * 4);
     if (w.failed)
         goto nomem;
 
@@ -338,6 +340,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     expect[S_NAMES] = (uint64_t)names * LSM_STRTAB_ENTRY;
     expect[S_META] = (uint64_t)META_COUNT * LSM_STRTAB_ENTRY;
     expect[S_IGNORE] = (uint64_t)ignore * 4;
+    expect[S_COL_BLOCKS] = (uint64_t)lsm_block_count(tokens) * 4;
     const uint8_t *at[S_COUNT + 1] = {NULL};
     uint64_t blob_len = 0;
     for (uint32_t i = 0; i < nsections; i++) {
@@ -367,6 +370,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     view->names = (lsm_strtab_t){names, at[S_NAMES]};
     view->meta = (lsm_strtab_t){META_COUNT, at[S_META]};
     view->blob = (const char *)at[S_BLOB];
+    view->col_blocks = at[S_COL_BLOCKS];
     view->blob_len = blob_len;
     if (ignore) {
         uint32_t *ids = lsm_malloc((size_t)ignore * 4);

@@ -131,7 +131,7 @@ enum { META_FILE, META_SOURCE_ROOT, META_DEBUG_ID, META_COUNT };
 /* -------------------------------------------------------------------- view */
 
 #define LSM_VIEW_INDEX 1u        /* built from an index map */
-#define LSM_VIEW_ALL_MAPPED 2u   /* no token lacks a source */
+#define LSM_VIEW_TRUSTED 2u      /* built by this library, not read from a file */
 
 struct lsm_view {
     uint32_t flags;
@@ -142,6 +142,10 @@ struct lsm_view {
     const uint8_t *line_index;
     const uint8_t *records;
     lsm_packing_t packing;
+    /* The generated column of every LSM_BLOCK-th token (little-endian
+     * uint32s, lsm_block_count() of them): a binary search over this small
+     * array, which stays in cache, narrows a lookup to LSM_BLOCK records. */
+    const uint8_t *col_blocks;
 
     const char *blob;
     uint64_t blob_len;
@@ -169,6 +173,16 @@ LSM_INTERNAL void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, ui
                                       lsm_token_t *out);
 /* The generated line of token `index`. */
 LSM_INTERNAL uint32_t lsm_view_token_line(const lsm_view_t *view, uint32_t index);
+
+#define LSM_BLOCK 16
+
+static inline uint32_t lsm_block_count(uint32_t tokens) {
+    return (uint32_t)(((uint64_t)tokens + LSM_BLOCK - 1) / LSM_BLOCK);
+}
+
+/* Allocates and fills the column blocks of a view whose records are
+ * written; returns the array (owned by the caller) or NULL. */
+LSM_INTERNAL uint8_t *lsm_build_col_blocks(const lsm_view_t *view);
 
 static inline uint32_t lsm_line_start(const lsm_view_t *view, uint32_t line) {
     return lsm_rd32(view->line_index + (size_t)line * 4);

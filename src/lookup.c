@@ -2,12 +2,67 @@
  * line's tokens, a binary search over their packed columns the token. */
 #include "internal.h"
 
-/* The first token on `line` whose column is greater than `col`, as an
- * index in first..end. */
+uint8_t *lsm_build_col_blocks(const lsm_view_t *view) {
+    uint32_t n = lsm_block_count(view->token_count);
+    uint8_t *blocks = lsm_malloc((size_t)n * 4);
+    if (!blocks)
+        return NULL;
+    for (uint32_t k = 0; k < n; k++)
+        lsm_wr32(blocks + (size_t)k * 4,
+                 lsm_field(view->records, &view->packing, (uint64_t)k * LSM_BLOCK, F_DST_COL));
+    return blocks;
+}
+
+/* The first token in first..end (the tokens of one line, sorted by column)
+ * whose column is greater than `col`; `end` when there is none. */
 static uint32_t upper_bound(const lsm_view_t *view, uint32_t first, uint32_t end, uint32_t col) {
     const uint8_t *rec = view->records;
     const lsm_packing_t *pk = &view->packing;
     uint32_t lo = first, hi = end;
+    if (end - first > LSM_BLOCK) {
+        /* Blocks whose first token lies in the line: kfirst..kend. The
+         * first of them whose column is past `col` bounds the answer. */
+        uint32_t kfirst = (first + LSM_BLOCK - 1) / LSM_BLOCK;
+        uint32_t kend = (end - 1) / LSM_BLOCK + 1;
+        uint32_t klo = kfirst, khi = kend;
+        /* Columns grow roughly evenly along a line, so interpolation finds
+         * the block in a few probes where bisection takes log2(blocks);
+         * a bounded number of steps keeps the worst case logarithmic. */
+        for (int step = 0; step < 6 && khi - klo > 16; step++) {
+            uint32_t a = lsm_rd32(view->col_blocks + (size_t)klo * 4);
+            uint32_t b = lsm_rd32(view->col_blocks + (size_t)(khi - 1) * 4);
+            if (col < a) {
+                khi = klo;
+                break;
+            }
+            if (col >= b) {
+                klo = khi;
+                break;
+            }
+            uint32_t guess = klo + (uint32_t)((uint64_t)(col - a) * (khi - 1 - klo) / (b - a));
+            if (lsm_rd32(view->col_blocks + (size_t)guess * 4) <= col)
+                klo = guess + 1;
+            else
+                khi = guess;
+        }
+        while (klo < khi) {
+            uint32_t mid = klo + (khi - klo) / 2;
+            if (lsm_rd32(view->col_blocks + (size_t)mid * 4) <= col)
+                klo = mid + 1;
+            else
+                khi = mid;
+        }
+        if (klo < kend)
+            hi = klo * LSM_BLOCK; /* that block's first token is past col */
+        if (klo > kfirst)
+            lo = (klo - 1) * LSM_BLOCK + 1; /* the previous block's first is not */
+        /* The block's records span two or three cache lines: ask for them
+         * all at once rather than miss on each probe in turn. */
+        uint64_t from = (uint64_t)lo * pk->record_bits / 8;
+        uint64_t to = (uint64_t)hi * pk->record_bits / 8;
+        for (uint64_t at = from; at <= to; at += 64)
+            __builtin_prefetch(rec + at);
+    }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (lsm_field(rec, pk, mid, F_DST_COL) <= col)

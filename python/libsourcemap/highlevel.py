@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import operator
 import os
+import threading
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -125,6 +126,30 @@ def _rule_value(rule: RuleArg) -> int:
     return value
 
 
+_UNSET = object()
+
+# Lookup rules by every spelling lookup_token takes without conversion.
+_RULE_VALUES: Dict[Any, int] = {}
+for _r in LookupRule:
+    _RULE_VALUES[_r] = _r.value
+    _RULE_VALUES[_r.name.lower()] = _r.value
+    _RULE_VALUES[int(_r.value)] = _r.value
+
+_lookup_ex = lib.lsm_lookup_ex
+_new_tuple = tuple.__new__
+_tls = threading.local()
+
+
+def _thread_token() -> Any:
+    """This thread's ``lsm_token_t`` for single lookups: views are shared
+    between threads, so the output buffer cannot live on the view."""
+    try:
+        return _tls.token
+    except AttributeError:
+        _tls.token = token = ffi.new("lsm_token_t *")
+        return token
+
+
 def _position(value: int) -> int:
     """A line or column as the C API's uint32_t: negative stays negative
     (the caller answers None), past 32 bits is clamped, which resolves the
@@ -218,9 +243,13 @@ class View:
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_ptr", "__weakref__")
+    __slots__ = ("_ptr", "_srcs", "_names", "__weakref__")
 
     _ptr: Any
+    # Decoded source and name strings by id, filled as lookups meet them:
+    # a token's strings repeat across lookups, decoding them is not free.
+    _srcs: List[Any]
+    _names: List[Any]
 
     def __init__(self) -> None:
         raise TypeError(
@@ -234,6 +263,8 @@ class View:
     def _wrap(cls: Type[_V], ptr: Any, keepalive: object = None, size: int = 0) -> _V:
         rv = object.__new__(cls)
         rv._ptr = _native.own_view(ptr, keepalive, size)
+        rv._srcs = [_UNSET] * lib.lsm_view_source_count(ptr)
+        rv._names = [_UNSET] * lib.lsm_view_name_count(ptr)
         return rv
 
     @classmethod
@@ -426,17 +457,48 @@ class View:
         ``"least_upper_bound"``). Several tokens at one position resolve to
         the first of them.
         """
-        rule_value = _rule_value(rule)
-        ptr = self._get_ptr()
-        line_v, col_v = _position(line), _position(col)
-        if line_v < 0 or col_v < 0:
+        # The common call (ints in range, a known rule) avoids every
+        # conversion helper: this is the hot path of symbolication.
+        try:
+            rule_value = _RULE_VALUES[rule]
+            if rule is True or rule is False:
+                raise TypeError
+        except (KeyError, TypeError):
+            rule_value = _rule_value(rule)
+        if type(line) is not int or type(col) is not int or line >= U32_MAX or col >= U32_MAX:
+            line, col = _position(line), _position(col)
+        if line < 0 or col < 0:
             return None
-        out = ffi.new("lsm_token_t *")
-        err = ffi.new("lsm_error_t *")
-        rv = lib.lsm_lookup_ex(ptr, line_v, col_v, rule_value, out, err)
-        if rv < 0:
-            raise _native.exception_from(err)
-        return _token(out) if rv else None
+        ptr = self._ptr
+        if ptr is None:
+            raise ClosedViewError("the view is closed")
+        out = _thread_token()
+        # err is NULL on the hot path: the call fails only for an unknown
+        # rule, and is then repeated to learn why.
+        rv = _lookup_ex(ptr, line, col, rule_value, out, ffi.NULL)
+        if rv <= 0:
+            if rv < 0:
+                with capture_err() as (err, check):
+                    check(lib.lsm_lookup_ex(ptr, line, col, rule_value, out, err) >= 0)
+            return None
+        return self._make_token(out)
+
+    def _make_token(self, t: Any) -> Token:
+        """A Token from a found ``lsm_token_t``, its strings from the
+        view's caches."""
+        src_id = t.src_id
+        src = self._srcs[src_id]
+        if src is _UNSET:
+            src = self._srcs[src_id] = to_str(t.src, t.src_len)
+        name_id = t.name_id
+        if name_id == NO_ID:
+            name = None
+        else:
+            name = self._names[name_id]
+            if name is _UNSET:
+                name = self._names[name_id] = to_str(t.name, t.name_len)
+        # tuple.__new__ skips the namedtuple's Python-level __new__.
+        return _new_tuple(Token, (t.dst_line, t.dst_col, src, t.src_line, t.src_col, src_id, name))
 
     def lookup_tokens(
         self,
@@ -474,9 +536,9 @@ class View:
         )
         if rv < 0:
             raise _native.exception_from(err)
-        cache: Dict[Tuple[int, int], Optional[str]] = {}
+        make = self._make_token
         result: List[Optional[Token]] = [
-            None if out[i].src_id == NO_ID else _token(out[i], cache) for i in range(count)
+            None if t.src_id == NO_ID else make(t) for t in (out[i] for i in range(count))
         ]
         for i in negative:
             result[i] = None

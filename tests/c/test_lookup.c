@@ -1,0 +1,179 @@
+/* Lookups against an oracle: for many positions, every rule's answer must
+ * equal a linear scan over the view's tokens. Maps with long lines matter
+ * most: there the column blocks narrow the search, and their edges (a line
+ * starting or ending inside a block, runs of equal columns across a block
+ * boundary) are where a lookup could go wrong. Views from JSON and from
+ * their cache files are both checked. */
+#include "check.h"
+#include "util.h"
+
+typedef struct oracle {
+    uint32_t count;
+    lsm_token_t *tokens;
+} oracle_t;
+
+static oracle_t oracle_of(const lsm_view_t *view) {
+    oracle_t o = {lsm_view_token_count(view), NULL};
+    o.tokens = calloc(o.count ? o.count : 1, sizeof *o.tokens);
+    for (uint32_t i = 0; i < o.count; i++)
+        lsm_view_get_token(view, i, &o.tokens[i], NULL);
+    return o;
+}
+
+static int before_or_at(const lsm_token_t *t, uint32_t line, uint32_t col) {
+    return t->dst_line < line || (t->dst_line == line && t->dst_col <= col);
+}
+
+/* The token index the rule selects, or -1. */
+static int64_t oracle_find(const oracle_t *o, uint32_t line, uint32_t col, int rule) {
+    if (rule == LSM_RULE_LEAST_UPPER_BOUND) {
+        for (uint32_t i = 0; i < o->count; i++)
+            if (o->tokens[i].dst_line == line && o->tokens[i].dst_col >= col)
+                return i;
+        return -1;
+    }
+    int64_t last = -1;
+    for (uint32_t i = 0; i < o->count && before_or_at(&o->tokens[i], line, col); i++)
+        last = i;
+    if (last < 0 || (rule == LSM_RULE_SAME_LINE && o->tokens[last].dst_line != line))
+        return -1;
+    while (last > 0 && o->tokens[last - 1].dst_line == o->tokens[last].dst_line &&
+           o->tokens[last - 1].dst_col == o->tokens[last].dst_col)
+        last--;
+    return last;
+}
+
+static void probe(const lsm_view_t *view, const oracle_t *o, uint32_t line, uint32_t col,
+                  const char *what) {
+    for (int rule = 0; rule <= 2; rule++) {
+        lsm_token_t got;
+        int rc = lsm_lookup_ex(view, line, col, rule, &got, NULL);
+        int64_t want = oracle_find(o, line, col, rule);
+        int want_rc = want >= 0 && o->tokens[want].src_id != LSM_NO_ID;
+        if (rc != want_rc) {
+            check_fail(__FILE__, __LINE__, "%s: %u:%u rule %d: returned %d, want %d", what,
+                       line, col, rule, rc, want_rc);
+            return;
+        }
+        if (want >= 0 && !token_equal(&got, &o->tokens[want], true)) {
+            check_fail(__FILE__, __LINE__, "%s: %u:%u rule %d: wrong token", what, line, col,
+                       rule);
+            token_print("got", &got);
+            token_print("want", &o->tokens[want]);
+            return;
+        }
+    }
+}
+
+/* Probes around every token and a few positions past everything. */
+static void check_view(const lsm_view_t *view, const char *what) {
+    oracle_t o = oracle_of(view);
+    uint32_t lines = lsm_view_line_count(view);
+    /* The oracle is linear: keep the probe count moderate on big maps. */
+    uint32_t step = o.count > 3000 ? o.count / 3000 : 1;
+    for (uint32_t i = 0; i < o.count; i += step) {
+        const lsm_token_t *t = &o.tokens[i];
+        probe(view, &o, t->dst_line, t->dst_col, what);
+        probe(view, &o, t->dst_line, t->dst_col + 1, what);
+        if (t->dst_col > 0)
+            probe(view, &o, t->dst_line, t->dst_col - 1, what);
+        if (check_state.current_failures > 10)
+            break;
+    }
+    for (uint32_t line = 0; line <= lines + 1; line++) {
+        probe(view, &o, line, 0, what);
+        probe(view, &o, line, UINT32_MAX, what);
+        if (line > 50)
+            break;
+    }
+    probe(view, &o, UINT32_MAX, UINT32_MAX, what);
+    free(o.tokens);
+}
+
+static void check_json_and_cache(const char *json, size_t len, const char *what) {
+    lsm_error_t err;
+    lsm_view_t *view = lsm_view_from_json(json, len, &err);
+    if (!view) {
+        check_fail(__FILE__, __LINE__, "%s: %s: %s", what, lsm_error_name(err.code), err.message);
+        return;
+    }
+    check_view(view, what);
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    if (lsm_view_dump_cache(view, LSM_CACHE_DEFAULT, &buf, &n, &err) != 0) {
+        check_fail(__FILE__, __LINE__, "%s: dump: %s", what, err.message);
+    } else {
+        lsm_view_t *cached = lsm_view_from_cache(buf, n, &err);
+        if (!cached)
+            check_fail(__FILE__, __LINE__, "%s: open cache: %s", what, err.message);
+        else
+            check_view(cached, "cache");
+        lsm_view_free(cached);
+    }
+    lsm_buffer_free(buf);
+    lsm_view_free(view);
+}
+
+/* A deterministic pseudo-random generator (xorshift), so runs repeat. */
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint32_t next_rand(uint32_t bound) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng % bound);
+}
+
+/* Lines of very different lengths (0, 1, 15, 16, 17, 33 and thousands of
+ * tokens), runs of equal columns (some across block boundaries), 1-field
+ * segments, and columns out of order within some lines. */
+static void test_synthetic_long_lines(void) {
+    static const uint32_t lengths[] = {0, 1, 15, 16, 17, 33, 4000, 0, 2, 700, 48, 5000};
+    mappings_writer_t mw = {0};
+    for (uint32_t line = 0; line < sizeof lengths / sizeof lengths[0]; line++) {
+        uint32_t col = next_rand(5);
+        for (uint32_t i = 0; i < lengths[line]; i++) {
+            int fields = next_rand(10) == 0 ? 1 : next_rand(2) ? 4 : 5;
+            uint32_t c = col;
+            if (line == 9 && next_rand(4) == 0)
+                c = next_rand(col + 1); /* out of order: sorted on load */
+            mw_segment(&mw, line, c, fields, next_rand(3), next_rand(1000), next_rand(80),
+                       next_rand(7));
+            if (next_rand(3))
+                col += 1 + next_rand(40); /* else the next token repeats the column */
+        }
+    }
+    sb_t json = {0};
+    sb_printf(&json,
+              "{\"version\":3,\"sources\":[\"a.js\",\"b.js\",null],"
+              "\"names\":[\"n0\",\"n1\",\"n2\",\"n3\",\"n4\",\"n5\",\"n6\"],\"mappings\":");
+    sb_json_string(&json, mw.sb.s ? mw.sb.s : "", mw.sb.len);
+    sb_puts(&json, "}");
+    check_json_and_cache(json.s, json.len, "synthetic");
+    sb_free(&json);
+    sb_free(&mw.sb);
+}
+
+static void test_bundler_fixtures(void) {
+    static const char *maps[] = {
+        "esbuild/app.min.js.map", "esbuild/app.js.map",        "terser/app.es.min.js.map",
+        "webpack/app.js.map",     "rollup/app.iife.min.js.map", "tsc/greeter.js.map",
+        "index-map/combined.js.map",
+    };
+    const char *dir = env_or("LSM_FIXTURES_DIR", "tests/fixtures/bundlers");
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+        size_t len;
+        char *json = read_file(path_join(dir, maps[i]), &len);
+        if (!json) {
+            check_fail(__FILE__, __LINE__, "cannot read %s/%s", dir, maps[i]);
+            continue;
+        }
+        check_json_and_cache(json, len, maps[i]);
+        free(json);
+    }
+}
+
+int main(void) {
+    RUN(test_synthetic_long_lines);
+    RUN(test_bundler_fixtures);
+    return check_finish();
+}
