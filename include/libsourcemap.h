@@ -346,6 +346,205 @@ LSM_API lsm_view_t *lsm_view_from_cache_path(const char *path, lsm_error_t *err)
 /* 1 when `bytes` start with the cache file magic, else 0. */
 LSM_API int lsm_is_cache(const void *bytes, size_t len);
 
+/* ------------------------------------------------------------- JavaScript */
+
+/* Scanning generated and original JavaScript for symbolication: function
+ * scopes and the names a debugger gives them, original function names for
+ * generated positions, and the comments that locate a source map.
+ *
+ * The scanner is a tokenizer with bracket matching, not a parser: it reads
+ * any bytes without failing, tolerates TypeScript annotations and JSX, and
+ * answers "best effort" on input that is not JavaScript. Lines and columns
+ * are 0-based, columns in UTF-16 code units as in source maps; line
+ * terminators are LF, CR, CRLF, U+2028 and U+2029. Every function here is
+ * thread-safe except a namer's (one namer per thread). */
+
+/* JavaScript (90-99) */
+#define LSM_ERR_BAD_DATA_URL 90        /* not a data: URL, bad base64, not JSON or UTF-8 */
+
+/* Flags for lsm_js_scopes_build_ex(). */
+#define LSM_JS_DEFAULT 0
+/* Never read `<` as the start of a JSX element (TypeScript .ts files, where
+ * `<T>(x) => x` is a generic arrow function). Without it JSX is tried and
+ * abandoned when the element does not close. */
+#define LSM_JS_NO_JSX 1
+
+/* The function scopes of one source text. Opaque; built once, then
+ * immutable and safe to read from any number of threads. Free with
+ * lsm_js_scopes_free(); names borrow from it. */
+typedef struct lsm_js_scopes lsm_js_scopes_t;
+
+/* One function scope: a function declaration or expression, an arrow
+ * function, a method (class or object literal, getters and setters
+ * included), or a class (its body outside methods runs as the
+ * constructor: field initializers). Its name is what a debugger would show:
+ *   function f() {}            "f"
+ *   x = function () {}         "x"        (also let/const/var, a.b.c = ...)
+ *   { key: () => {} }          "key", or "obj.key" in `obj = { ... }`
+ *   class C { m() {} }         "C.m"; "C.get x" for `get x()`; "C.#p"
+ *   constructor() {} in C      "new C", as is the class itself
+ *   C.prototype.m = function   "C.m"
+ *   export default function    "default"
+ * An anonymous function (a callback) has no name. */
+typedef struct lsm_js_scope {
+    uint32_t start_line, start_col; /* its first token (`async`, `function`, a key, a parameter) */
+    uint32_t end_line, end_col;     /* just past its last token */
+    uint32_t name_line, name_col;   /* the token naming it (the last one, for "C.m"), or LSM_NO_ID */
+    uint32_t parent;                /* the enclosing scope's index, or LSM_NO_ID */
+    uint32_t index;                 /* this scope's index (scopes are sorted by start) */
+    const char *name;               /* borrowed from the scopes; NULL when anonymous */
+    size_t name_len;
+} lsm_js_scope_t;
+
+/* Scans `len` bytes of JavaScript (UTF-8; invalid bytes count as one
+ * column each) for function scopes. `src` is only read during the call.
+ * Returns new scopes, or NULL on failure: LSM_ERR_NOMEM, LSM_ERR_TOO_LARGE
+ * (4 GiB or more), LSM_ERR_INVALID_ARGUMENT (NULL src with len > 0). */
+LSM_API lsm_js_scopes_t *lsm_js_scopes_build(const char *src, size_t len, lsm_error_t *err);
+
+/* As lsm_js_scopes_build(), with LSM_JS_* flags; an unknown flag is
+ * LSM_ERR_INVALID_ARGUMENT. */
+LSM_API lsm_js_scopes_t *lsm_js_scopes_build_ex(const char *src, size_t len, uint32_t flags,
+                                                lsm_error_t *err);
+
+/* Frees scopes and their names. NULL is accepted. */
+LSM_API void lsm_js_scopes_free(lsm_js_scopes_t *scopes);
+
+/* The number of scopes, 0 for NULL. */
+LSM_API uint32_t lsm_js_scopes_count(const lsm_js_scopes_t *scopes);
+
+/* Writes scope `index` to `out`. Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE
+ * or LSM_ERR_INVALID_ARGUMENT (NULL scopes or out). */
+LSM_API int lsm_js_scopes_get(const lsm_js_scopes_t *scopes, uint32_t index,
+                              lsm_js_scope_t *out, lsm_error_t *err);
+
+/* The innermost scope containing (line, col). Returns 1 and fills `out`;
+ * 0 at the top level (`out` then has every number LSM_NO_ID and name NULL);
+ * -1 for NULL scopes or out. */
+LSM_API int lsm_js_scope_at(const lsm_js_scopes_t *scopes, uint32_t line, uint32_t col,
+                            lsm_js_scope_t *out, lsm_error_t *err);
+
+/* The name of the innermost scope containing (line, col). Returns 1 and
+ * sets `*name` (borrowed from the scopes, NUL-terminated; a string key may
+ * hold NUL bytes, so use the length) and `*name_len` (`name_len` may be
+ * NULL); 0 with `*name` NULL at the top level or in an anonymous function;
+ * -1 for NULL scopes or name. */
+LSM_API int lsm_js_scope_name_at(const lsm_js_scopes_t *scopes, uint32_t line, uint32_t col,
+                                 const char **name, size_t *name_len, lsm_error_t *err);
+
+/* ------------------------------------------------- original function names */
+
+/* Finds original function names for positions in one generated file.
+ * Opaque. It borrows the view, which must outlive it, and caches the
+ * scopes of each original source it reads, so it is not thread-safe: use
+ * one per thread. Free with lsm_js_namer_free(). */
+typedef struct lsm_js_namer lsm_js_namer_t;
+
+/* Flags for lsm_js_namer_new(). */
+#define LSM_NAMES_DEFAULT 0
+/* Only map the names of the generated code's scopes; never read the
+ * original sources' scopes. */
+#define LSM_NAMES_GENERATED_ONLY 1
+
+/* How lsm_js_namer_name_at() decided (`*how`). */
+#define LSM_NAME_NONE 0           /* nothing decided: no mapping, no source, no scope */
+#define LSM_NAME_FROM_ORIGINAL 1  /* the original source's enclosing function */
+#define LSM_NAME_FROM_GENERATED 2 /* the generated code's enclosing function, mapped */
+
+/* A namer for the generated file `minified_src` (`len` bytes; NULL with 0
+ * for none: then only original sources are used) whose map is `view`. The
+ * generated text is scanned during the call and not kept. Returns NULL on
+ * failure (LSM_ERR_INVALID_ARGUMENT for a NULL view or unknown flag,
+ * LSM_ERR_NOMEM, LSM_ERR_TOO_LARGE). */
+LSM_API lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_src,
+                                         size_t len, uint32_t flags, lsm_error_t *err);
+
+/* Frees a namer. NULL is accepted. */
+LSM_API void lsm_js_namer_free(lsm_js_namer_t *namer);
+
+/* Gives the text of source `src_id` (a copy is kept), for a map without
+ * "sourcesContent" or to replace it. Returns 0, or -1 with
+ * LSM_ERR_OUT_OF_RANGE, LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
+LSM_API int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *text,
+                                    size_t len, lsm_error_t *err);
+
+/* Looks up generated (line, col) for a stack frame: under
+ * LSM_RULE_SAME_LINE, and refusing a token that lies inside a generated
+ * function ending before the position (the position is then in code the
+ * bundler added without a mapping, such as the call of its wrapper
+ * function `(() => { ... })()`, and the token describes other code).
+ * Returns 1 and fills `out` when found; 0 when nothing maps there (`out`
+ * as lsm_lookup() leaves it); 2 when refused (`out` holds the refused
+ * token); -1 for a NULL namer or out. */
+LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
+                                lsm_token_t *out, lsm_error_t *err);
+
+/* The original name of the function enclosing generated (line, col).
+ * When the position maps (as lsm_js_namer_lookup() finds it) into a source
+ * whose text is known, the answer is the function enclosing the original
+ * position in that text (right even where a minifier inlined a function;
+ * sources named *.ts, *.mts, *.cts are scanned with LSM_JS_NO_JSX);
+ * otherwise the generated code's enclosing function, its name tokens
+ * mapped through the view (the original text there, else the mapping's
+ * name, else the generated text).
+ * Writes the name to `buf` as snprintf() does (at most size - 1 bytes and
+ * a NUL; `buf` may be NULL when `size` is 0) and its whole length to
+ * `*name_len` (may be NULL): a longer name is truncated, call again with a
+ * larger buffer. `*how` (may be NULL) gets an LSM_NAME_* value.
+ * Returns 1 with a name; 0 when there is none (top-level code, an anonymous
+ * function, nothing known); -1 on error (NULL namer, LSM_ERR_NOMEM). */
+LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
+                                 size_t size, size_t *name_len, int *how, lsm_error_t *err);
+
+/* One-shot lsm_js_namer_name_at(): builds a namer over `view` and
+ * `minified_src`, asks it once and frees it. Prefer a namer for several
+ * positions in one file. Same returns. */
+LSM_API int lsm_view_original_function_name(const lsm_view_t *view, const char *minified_src,
+                                            size_t len, uint32_t line, uint32_t col, char *buf,
+                                            size_t size, size_t *name_len, lsm_error_t *err);
+
+/* libsourcemap 0.8's get_original_function_name(): the original name of
+ * the function called `minified_name` (its last dotted component, so
+ * "t.total" and "new t" work) that encloses generated (line, col) in
+ * `minified_src`, found among the enclosing functions' name tokens and
+ * mapped through the view. Writes the name as lsm_js_namer_name_at() does.
+ * Returns 1 with a name, 0 when no enclosing function has that name, -1 on
+ * error (NULL view or minified_src). */
+LSM_API int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line,
+                                                uint32_t col, const char *minified_name,
+                                                size_t minified_name_len,
+                                                const char *minified_src, size_t src_len,
+                                                char *buf, size_t size, size_t *name_len,
+                                                lsm_error_t *err);
+
+/* --------------------------------------------------- locating a source map */
+
+/* The URL of the last `//# sourceMappingURL=URL` comment (also `//@`, and
+ * the same in a block comment on one line) among the trailing comments of
+ * `src`, found as ECMA-426 extracts it without parsing: any code after the
+ * comment cancels it. Returns 1 and sets `*url` to the URL inside `src` (borrowed
+ * from `src`, NOT NUL-terminated; it may be empty) and `*url_len` (may be
+ * NULL); 0 with `*url` NULL when there is none; -1 for NULL url, or NULL
+ * src with len > 0. */
+LSM_API int lsm_js_source_mapping_url(const char *src, size_t len, const char **url,
+                                      size_t *url_len, lsm_error_t *err);
+
+/* The value of the last `//# debugId=ID` comment among the trailing
+ * comments of `src`, found the same way. Same returns; the ID is returned
+ * as written (compare debug IDs case-insensitively, without dashes). */
+LSM_API int lsm_js_debug_id(const char *src, size_t len, const char **id, size_t *id_len,
+                            lsm_error_t *err);
+
+/* Decodes a `data:` URL of a source map: `data:application/json;base64,...`
+ * or percent-encoded `data:application/json,...`; the media type may be any
+ * JSON type (application/json, text/json, ...+json) with an optional
+ * charset, which must be UTF-8. On success returns 0 and sets `*out` to a
+ * new buffer (free it with lsm_buffer_free(); NUL-terminated, the NUL not
+ * counted) and `*out_len`; on failure returns -1 with `*out` NULL and
+ * LSM_ERR_BAD_DATA_URL, LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
+LSM_API int lsm_data_url_decode(const char *url, size_t len, uint8_t **out, size_t *out_len,
+                                lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

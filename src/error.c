@@ -53,6 +53,7 @@ static const struct {
     {LSM_ERR_CACHE_TRUNCATED, "LSM_ERR_CACHE_TRUNCATED", "cache file truncated"},
     {LSM_ERR_CACHE_CORRUPT, "LSM_ERR_CACHE_CORRUPT", "cache file corrupt"},
     {LSM_ERR_NO_SOURCE, "LSM_ERR_NO_SOURCE", "source or source contents not available"},
+    {LSM_ERR_BAD_DATA_URL, "LSM_ERR_BAD_DATA_URL", "malformed data: URL"},
 };
 
 const char *lsm_error_name(int code) {

@@ -139,6 +139,15 @@ def _metadata(root: Path, version: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _entry_points(root: Path) -> str:
+    """entry_points.txt for [project.scripts], or "" when there are none."""
+    scripts = _pyproject(root)["project"].get("scripts", {})
+    if not scripts:
+        return ""
+    lines = ["[console_scripts]"] + ["%s = %s" % (k, v) for k, v in sorted(scripts.items())]
+    return "\n".join(lines) + "\n"
+
+
 def platform_tag() -> str:
     """This interpreter's platform as a wheel tag (``linux_x86_64``)."""
     return re.sub(r"[^A-Za-z0-9_]", "_", sysconfig.get_platform())
@@ -180,6 +189,9 @@ def prepare_metadata_for_build_wheel(
     dist_info.mkdir(parents=True, exist_ok=True)
     (dist_info / "METADATA").write_text(_metadata(root, version), encoding="utf-8")
     (dist_info / "WHEEL").write_text(_wheel_file(wheel_tag()), encoding="utf-8")
+    entry_points = _entry_points(root)
+    if entry_points:
+        (dist_info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
     return dist_info.name
 
 
@@ -326,6 +338,9 @@ def build_wheel(
                 "%s/METADATA" % dist_info, _metadata(root, version).encode("utf-8")
             )
             writer.add("%s/WHEEL" % dist_info, _wheel_file(tag).encode("utf-8"))
+            entry_points = _entry_points(root)
+            if entry_points:
+                writer.add("%s/entry_points.txt" % dist_info, entry_points.encode("utf-8"))
             writer.close("%s/RECORD" % dist_info)
         except BaseException:
             writer.zf.close()

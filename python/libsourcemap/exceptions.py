@@ -311,6 +311,7 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_CACHE_TRUNCATED": CacheTruncatedError,
     "LSM_ERR_CACHE_CORRUPT": CacheCorruptError,
     "LSM_ERR_NO_SOURCE": NoSourceError,
+    "LSM_ERR_BAD_DATA_URL": BadDataUrlError,
 }
 
 

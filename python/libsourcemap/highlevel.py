@@ -554,13 +554,16 @@ class View:
         """The original name of the function whose minified name is
         `minified_name`, for a frame at generated (`line`, `col`) in
         `minified_source` (the generated file's text), or None when it
-        cannot be told. libsourcemap 0.8's heuristic: from the token at the
-        position, walk back through the generated code to the nearest
-        ``function <minified_name>`` and answer that name token's original
-        name."""
-        from ._funcname import original_function_name
+        cannot be told. Where 0.8 walked back through the generated code to
+        the nearest ``function <minified_name>``, the library now finds the
+        function scope that encloses the position (declarations,
+        expressions, arrows, methods, accessors, constructors) and names
+        it from the original source when the map carries it, else through
+        the map's names; `minified_name` is used when the scope cannot be
+        told."""
+        from .symbolicate import get_original_function_name
 
-        return original_function_name(self, line, col, minified_name, minified_source)
+        return get_original_function_name(self, line, col, minified_name, minified_source)
 
     # ----------------------------------------------------------- sources
 

@@ -1,0 +1,113 @@
+/* Internal declarations for JavaScript scanning: the tokenizer, the scope
+ * finder and the helpers the name mapping shares with them. */
+#ifndef LSM_JS_H
+#define LSM_JS_H
+
+#include "../internal.h"
+
+/* ----------------------------------------------------------------- tokens */
+
+enum js_kind {
+    T_IDENT = 1, /* identifiers and keywords alike */
+    T_PRIVATE,   /* #name */
+    T_NUM,
+    T_STR,
+    T_TPL,      /* `...` without substitutions */
+    T_TPL_HEAD, /* `...${ : opens a substitution */
+    T_TPL_MID,  /* }...${ : closes one substitution, opens the next */
+    T_TPL_TAIL, /* }...`  : closes the last substitution */
+    T_REGEX,
+    T_PUNCT,
+    T_JSX, /* JSX tag parts and text; the braces of JSX expressions are T_PUNCT */
+};
+
+#define TF_NL_BEFORE 1 /* a line terminator between the previous token and this one */
+#define TF_JSX_BRACE 2 /* a brace delimiting a JSX expression container */
+
+#define JS_NONE UINT32_MAX
+
+typedef struct js_tok {
+    uint32_t off, len;          /* bytes in the source */
+    uint32_t line, col;         /* start; col in UTF-16 code units */
+    uint32_t end_line, end_col; /* just past the token */
+    uint32_t open;              /* closers: index of the opener, else JS_NONE */
+    uint32_t close;             /* openers: index of the closer, else JS_NONE */
+    uint8_t kind;
+    uint8_t flags;
+} js_tok_t;
+
+typedef struct js_toks {
+    js_tok_t *v;
+    uint32_t n;
+    uint32_t cap;
+    const char *src; /* the source the tokens index, borrowed */
+    size_t src_len;
+} js_toks_t;
+
+/* Tokenizes `src`. Never fails on bad JavaScript: unterminated strings and
+ * comments end at the end of the input, stray closing brackets stay
+ * unmatched. Fails only with LSM_ERR_NOMEM or LSM_ERR_TOO_LARGE (input of
+ * 4 GiB or more). `flags` are LSM_JS_* flags. Free with js_toks_free(). */
+LSM_INTERNAL int js_lex(const char *src, size_t len, uint32_t flags, js_toks_t *out,
+                        lsm_error_t *err);
+LSM_INTERNAL void js_toks_free(js_toks_t *toks);
+
+static inline bool js_is_opener(const js_tok_t *t) {
+    return t->close != JS_NONE;
+}
+
+/* True when the token is the punctuator or identifier `text`. */
+static inline bool js_tok_is(const js_toks_t *ts, uint32_t i, const char *text) {
+    if (i >= ts->n)
+        return false;
+    const js_tok_t *t = &ts->v[i];
+    if ((t->kind != T_PUNCT && t->kind != T_IDENT) || ts->src[t->off] != text[0])
+        return false;
+    size_t n = strlen(text);
+    return t->len == n && memcmp(ts->src + t->off, text, n) == 0;
+}
+
+/* ------------------------------------------------------------- characters */
+
+/* Decodes the code point at s[0..n) (n >= 1). Returns its byte length
+ * (1 for an invalid byte, whose value is then U+FFFD). */
+LSM_INTERNAL size_t js_utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
+LSM_INTERNAL bool js_is_space_cp(uint32_t cp);      /* WhiteSpace, not line terminators */
+LSM_INTERNAL bool js_is_line_term_cp(uint32_t cp);  /* LF, CR, U+2028, U+2029 */
+/* JavaScript's \s: WhiteSpace and LineTerminator. */
+static inline bool js_is_regex_space_cp(uint32_t cp) {
+    return js_is_space_cp(cp) || js_is_line_term_cp(cp);
+}
+
+/* --------------------------------------------------------------- scopes */
+
+typedef struct js_part {
+    uint32_t text_off, text_len; /* in the scopes' string buffer */
+    uint32_t line, col;          /* where the token is; LSM_NO_ID for literal text */
+} js_part_t;
+
+typedef struct js_scope {
+    uint32_t start_line, start_col, end_line, end_col;
+    uint32_t parent;
+    uint32_t name_off, name_len; /* name_off == JS_NONE: anonymous */
+    uint32_t first_part, part_count;
+    uint32_t name_line, name_col;
+} js_scope_t;
+
+struct lsm_js_scopes {
+    uint32_t count;
+    js_scope_t *scopes; /* sorted by start position */
+    uint32_t part_count;
+    js_part_t *parts;
+    char *strbuf;
+    size_t strbuf_len;
+};
+
+/* The index of the innermost scope containing (line, col), or JS_NONE. */
+LSM_INTERNAL uint32_t js_scopes_find(const lsm_js_scopes_t *scopes, uint32_t line, uint32_t col);
+
+/* Flags for a source named `name` (its extension): LSM_JS_NO_JSX for
+ * TypeScript files that cannot hold JSX. */
+LSM_INTERNAL uint32_t js_flags_for_name(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,483 @@
+/* Original function names for generated positions.
+ *
+ * Two ways, the first preferred:
+ *  - original side: the position is mapped to the original source, and the
+ *    function enclosing that original position is taken from the original
+ *    text (sourcesContent, or text the caller gave). This is right even
+ *    when the minifier inlined one function into another.
+ *  - generated side: the function enclosing the position in the minified
+ *    code is found, and each token of its name (the `t` of `function t`,
+ *    the `s` and `total` of `class s{total(){}}`) is mapped through the
+ *    map: the mapping's name, or else the original text at the mapped
+ *    position, or else the minified text. */
+#include "js.h"
+
+#define NAME_MAX_BYTES 2048
+
+enum source_state { SRC_UNTRIED, SRC_READY, SRC_NONE };
+
+typedef struct source {
+    uint8_t state;
+    lsm_js_scopes_t *scopes;
+    char *text; /* a copy of the caller's text, or NULL: the view's contents */
+    size_t len;
+    uint32_t *lines; /* byte offset of each line's start, built on demand */
+    uint32_t nlines;
+} source_t;
+
+struct lsm_js_namer {
+    const lsm_view_t *view;
+    uint32_t flags;
+    lsm_js_scopes_t *minified;
+    uint32_t nsources;
+    source_t *sources;
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+typedef struct out {
+    char buf[NAME_MAX_BYTES];
+    size_t len;
+} out_t;
+
+static void out_add(out_t *o, const char *s, size_t n) {
+    if (o->len + n > sizeof o->buf - 1)
+        n = sizeof o->buf - 1 - o->len;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = 0;
+}
+
+/* Copies a result into the caller's buffer: at most size - 1 bytes and a
+ * NUL; `*len` is the whole length. */
+static void deliver(const char *s, size_t n, char *buf, size_t size, size_t *len) {
+    if (len)
+        *len = n;
+    if (!buf || !size)
+        return;
+    size_t k = n < size - 1 ? n : size - 1;
+    memcpy(buf, s, k);
+    buf[k] = 0;
+}
+
+static const char *source_text(const lsm_js_namer_t *N, uint32_t id, size_t *len) {
+    source_t *s = &N->sources[id];
+    if (s->text) {
+        *len = s->len;
+        return s->text;
+    }
+    return lsm_view_source_contents(N->view, id, len, NULL);
+}
+
+/* Builds source `id`'s scopes once; NULL when it has no text. */
+static const lsm_js_scopes_t *source_scopes(lsm_js_namer_t *N, uint32_t id, int *code) {
+    if (id >= N->nsources)
+        return NULL;
+    source_t *s = &N->sources[id];
+    if (s->state == SRC_UNTRIED) {
+        size_t len = 0;
+        const char *text = source_text(N, id, &len);
+        s->state = SRC_NONE;
+        if (text) {
+            size_t nlen = 0;
+            const char *name = lsm_view_source_name(N->view, id, &nlen, NULL);
+            lsm_error_t err;
+            s->scopes = lsm_js_scopes_build_ex(text, len, js_flags_for_name(name, nlen), &err);
+            if (!s->scopes) {
+                *code = err.code;
+                s->state = SRC_UNTRIED;
+                return NULL;
+            }
+            s->state = SRC_READY;
+        }
+    }
+    return s->state == SRC_READY ? s->scopes : NULL;
+}
+
+/* The byte offset of (line, col) in source `id`'s text, or SIZE_MAX. */
+static size_t source_offset(lsm_js_namer_t *N, uint32_t id, uint32_t line, uint32_t col,
+                            int *code) {
+    size_t len = 0;
+    const char *text = source_text(N, id, &len);
+    if (!text)
+        return SIZE_MAX;
+    source_t *s = &N->sources[id];
+    if (!s->lines) {
+        uint32_t count = 1;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = (uint8_t)text[i];
+            if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n')) ||
+                (c == 0xE2 && i + 2 < len && (uint8_t)text[i + 1] == 0x80 &&
+                 ((uint8_t)text[i + 2] == 0xA8 || (uint8_t)text[i + 2] == 0xA9)))
+                count++;
+        }
+        s->lines = lsm_malloc((size_t)count * sizeof *s->lines);
+        if (!s->lines) {
+            *code = LSM_ERR_NOMEM;
+            return SIZE_MAX;
+        }
+        uint32_t k = 0;
+        s->lines[k++] = 0;
+        for (size_t i = 0; i < len && k < count; i++) {
+            uint8_t c = (uint8_t)text[i];
+            if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+                s->lines[k++] = (uint32_t)(i + 1);
+            } else if (c == 0xE2 && i + 2 < len && (uint8_t)text[i + 1] == 0x80 &&
+                       ((uint8_t)text[i + 2] == 0xA8 || (uint8_t)text[i + 2] == 0xA9)) {
+                s->lines[k++] = (uint32_t)(i + 3);
+            }
+        }
+        s->nlines = count;
+    }
+    if (line >= s->nlines)
+        return SIZE_MAX;
+    size_t i = s->lines[line];
+    size_t end = line + 1 < s->nlines ? s->lines[line + 1] : len;
+    uint32_t units = 0;
+    while (units < col && i < end) {
+        uint32_t cp;
+        size_t k = js_utf8_decode((const uint8_t *)text + i, len - i, &cp);
+        units += cp >= 0x10000 ? 2 : 1;
+        i += k;
+    }
+    return units == col ? i : SIZE_MAX;
+}
+
+/* The identifier (or the contents of the string literal) at `off` in
+ * source `id`'s text. */
+static bool read_name_at(lsm_js_namer_t *N, uint32_t id, size_t off, const char **s,
+                         size_t *n) {
+    size_t len = 0;
+    const char *text = source_text(N, id, &len);
+    if (!text || off >= len)
+        return false;
+    const uint8_t *t = (const uint8_t *)text;
+    size_t i = off;
+    if (t[i] == '"' || t[i] == '\'') {
+        uint8_t q = t[i++];
+        size_t start = i;
+        while (i < len && t[i] != q && t[i] != '\n' && i - start < 256)
+            i++;
+        if (i >= len || t[i] != q)
+            return false;
+        *s = text + start;
+        *n = i - start;
+        return true;
+    }
+    if (t[i] == '#')
+        i++;
+    while (i < len) {
+        uint8_t c = t[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '_' || c == '$') {
+            i++;
+        } else if (c >= 0x80) {
+            uint32_t cp;
+            size_t k = js_utf8_decode(t + i, len - i, &cp);
+            if (js_is_space_cp(cp) || js_is_line_term_cp(cp) || cp == 0xFFFD)
+                break;
+            i += k;
+        } else {
+            break;
+        }
+    }
+    if (i == off || (t[off] >= '0' && t[off] <= '9'))
+        return false;
+    *s = text + off;
+    *n = i - off;
+    return true;
+}
+
+/* The original text for one token part of a minified name: the original
+ * text at the mapped position, else the mapping's name, else the minified
+ * text. */
+static void map_part(lsm_js_namer_t *N, const lsm_js_scopes_t *S, const js_part_t *p,
+                     out_t *o, int *code) {
+    const char *text = S->strbuf + p->text_off;
+    size_t n = p->text_len;
+    lsm_token_t tok;
+    if (lsm_lookup_ex(N->view, p->line, p->col, LSM_RULE_SAME_LINE, &tok, NULL) == 1 &&
+        tok.dst_col == p->col) {
+        /* The original text first: bundlers' names can be their own
+         * renamings (esbuild's `_Shape` for the class `Shape`). */
+        size_t off = source_offset(N, tok.src_id, tok.src_line, tok.src_col, code);
+        const char *s;
+        size_t k;
+        if (off != SIZE_MAX && read_name_at(N, tok.src_id, off, &s, &k)) {
+            out_add(o, s, k);
+            return;
+        }
+        if (tok.name) {
+            out_add(o, tok.name, tok.name_len);
+            return;
+        }
+    }
+    out_add(o, text, n);
+}
+
+/* A minified scope's name with each token mapped. */
+static void map_scope_name(lsm_js_namer_t *N, const lsm_js_scopes_t *S, uint32_t k, out_t *o,
+                           int *code) {
+    const js_scope_t *s = &S->scopes[k];
+    for (uint32_t q = 0; q < s->part_count; q++) {
+        const js_part_t *p = &S->parts[s->first_part + q];
+        if (p->line == LSM_NO_ID)
+            out_add(o, S->strbuf + p->text_off, p->text_len);
+        else
+            map_part(N, S, p, o, code);
+    }
+}
+
+/* ------------------------------------------------------------------- API */
+
+lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_src, size_t len,
+                                 uint32_t flags, lsm_error_t *err) {
+    if (!view) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view is NULL");
+        return NULL;
+    }
+    if (!minified_src && len) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "minified_src is NULL");
+        return NULL;
+    }
+    if (flags & ~(uint32_t)LSM_NAMES_GENERATED_ONLY) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown namer flags 0x%x", flags);
+        return NULL;
+    }
+    lsm_js_namer_t *N = lsm_calloc(1, sizeof *N);
+    if (!N) {
+        lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    N->view = view;
+    N->flags = flags;
+    N->nsources = lsm_view_source_count(view);
+    N->sources = lsm_calloc(N->nsources ? N->nsources : 1, sizeof *N->sources);
+    if (!N->sources) {
+        lsm_free(N);
+        lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (minified_src) {
+        N->minified = lsm_js_scopes_build(minified_src, len, err);
+        if (!N->minified) {
+            lsm_js_namer_free(N);
+            return NULL;
+        }
+    }
+    lsm_clear_error(err);
+    return N;
+}
+
+void lsm_js_namer_free(lsm_js_namer_t *namer) {
+    if (!namer)
+        return;
+    for (uint32_t i = 0; i < namer->nsources; i++) {
+        lsm_js_scopes_free(namer->sources[i].scopes);
+        lsm_free(namer->sources[i].text);
+        lsm_free(namer->sources[i].lines);
+    }
+    lsm_free(namer->sources);
+    lsm_js_scopes_free(namer->minified);
+    lsm_free(namer);
+}
+
+int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *text,
+                            size_t len, lsm_error_t *err) {
+    if (!namer || (!text && len))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer or text is NULL"), -1;
+    if (src_id >= namer->nsources)
+        return lsm_set_error(err, LSM_ERR_OUT_OF_RANGE, "source %u of %u", src_id,
+                             namer->nsources),
+               -1;
+    char *copy = lsm_malloc(len + 1);
+    if (!copy)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    if (len)
+        memcpy(copy, text, len);
+    copy[len] = 0;
+    source_t *s = &namer->sources[src_id];
+    lsm_js_scopes_free(s->scopes);
+    lsm_free(s->text);
+    lsm_free(s->lines);
+    memset(s, 0, sizeof *s);
+    s->text = copy;
+    s->len = len;
+    lsm_clear_error(err);
+    return 0;
+}
+
+/* Whether generated (line, col) lies after the end of the innermost
+ * generated function containing token position (tline, tcol): then the
+ * token's mapping describes code that ended before the position. */
+static bool past_token_function(const lsm_js_namer_t *N, uint32_t tline, uint32_t tcol,
+                                uint32_t line, uint32_t col) {
+    if (!N->minified)
+        return false;
+    uint32_t k = js_scopes_find(N->minified, tline, tcol);
+    if (k == JS_NONE)
+        return false;
+    const js_scope_t *s = &N->minified->scopes[k];
+    return line > s->end_line || (line == s->end_line && col >= s->end_col);
+}
+
+/* The frame lookup: LSM_RULE_SAME_LINE, refused past the token's function. */
+static int frame_lookup(const lsm_js_namer_t *N, uint32_t line, uint32_t col,
+                        lsm_token_t *out) {
+    int rc = lsm_lookup_ex(N->view, line, col, LSM_RULE_SAME_LINE, out, NULL);
+    if (rc == 1 && past_token_function(N, out->dst_line, out->dst_col, line, col))
+        return 0;
+    return rc;
+}
+
+int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_token_t *out,
+                        lsm_error_t *err) {
+    if (!namer || !out)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer or out is NULL"), -1;
+    lsm_clear_error(err);
+    lsm_token_t tok;
+    int rc = lsm_lookup_ex(namer->view, line, col, LSM_RULE_SAME_LINE, &tok, NULL);
+    if (rc == 1 && past_token_function(namer, tok.dst_line, tok.dst_col, line, col)) {
+        *out = tok;
+        return 2;
+    }
+    *out = tok;
+    return rc;
+}
+
+int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
+                         size_t size, size_t *name_len, int *how, lsm_error_t *err) {
+    if (name_len)
+        *name_len = 0;
+    if (how)
+        *how = LSM_NAME_NONE;
+    if (buf && size)
+        buf[0] = 0;
+    if (!namer)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    int code = LSM_OK;
+    out_t *o = lsm_malloc(sizeof *o);
+    if (!o)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    o->len = 0;
+    o->buf[0] = 0;
+    int found = 0;
+
+    /* Original side. */
+    lsm_token_t tok;
+    if (!(namer->flags & LSM_NAMES_GENERATED_ONLY) && frame_lookup(namer, line, col, &tok) == 1) {
+        const lsm_js_scopes_t *S = source_scopes(namer, tok.src_id, &code);
+        if (code != LSM_OK)
+            goto cleanup;
+        if (S) {
+            uint32_t k = js_scopes_find(S, tok.src_line, tok.src_col);
+            if (how)
+                *how = LSM_NAME_FROM_ORIGINAL;
+            if (k != JS_NONE && S->scopes[k].name_off != JS_NONE) {
+                out_add(o, S->strbuf + S->scopes[k].name_off, S->scopes[k].name_len);
+                found = 1;
+            }
+            goto cleanup;
+        }
+    }
+
+    /* Generated side. */
+    if (namer->minified) {
+        uint32_t k = js_scopes_find(namer->minified, line, col);
+        if (k != JS_NONE && namer->minified->scopes[k].name_off != JS_NONE) {
+            map_scope_name(namer, namer->minified, k, o, &code);
+            if (code != LSM_OK)
+                goto cleanup;
+            found = 1;
+            if (how)
+                *how = LSM_NAME_FROM_GENERATED;
+        }
+    }
+
+cleanup:
+    if (code != LSM_OK) {
+        lsm_free(o);
+        return lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory"
+                                                              : "cannot scan a source"),
+               -1;
+    }
+    if (found)
+        deliver(o->buf, o->len, buf, size, name_len);
+    lsm_free(o);
+    lsm_clear_error(err);
+    return found;
+}
+
+int lsm_view_original_function_name(const lsm_view_t *view, const char *minified_src,
+                                    size_t len, uint32_t line, uint32_t col, char *buf,
+                                    size_t size, size_t *name_len, lsm_error_t *err) {
+    if (name_len)
+        *name_len = 0;
+    lsm_js_namer_t *N = lsm_js_namer_new(view, minified_src, len, LSM_NAMES_DEFAULT, err);
+    if (!N)
+        return -1;
+    int rc = lsm_js_namer_name_at(N, line, col, buf, size, name_len, NULL, err);
+    lsm_js_namer_free(N);
+    return rc;
+}
+
+int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line, uint32_t col,
+                                        const char *minified_name, size_t minified_name_len,
+                                        const char *minified_src, size_t src_len, char *buf,
+                                        size_t size, size_t *name_len, lsm_error_t *err) {
+    if (name_len)
+        *name_len = 0;
+    if (buf && size)
+        buf[0] = 0;
+    if (!minified_name && minified_name_len)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "minified_name is NULL"), -1;
+    if (!minified_src)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "minified_src is NULL"), -1;
+    lsm_js_namer_t *N = lsm_js_namer_new(view, minified_src, src_len, LSM_NAMES_DEFAULT, err);
+    if (!N)
+        return -1;
+
+    /* The name's last component: `t` of `new t`, `total` of `s.total`. */
+    const char *want = minified_name ? minified_name : "";
+    size_t want_len = minified_name_len;
+    for (size_t i = want_len; i-- > 0;) {
+        if (want[i] == '.' || want[i] == ' ') {
+            want += i + 1;
+            want_len -= i + 1;
+            break;
+        }
+    }
+    int code = LSM_OK, found = 0;
+    out_t *o = lsm_malloc(sizeof *o);
+    if (!o) {
+        lsm_js_namer_free(N);
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    }
+    o->len = 0;
+    const lsm_js_scopes_t *S = N->minified;
+    uint32_t k = want_len ? js_scopes_find(S, line, col) : JS_NONE;
+    /* The innermost enclosing function one of whose name tokens is the
+     * minified name. */
+    for (uint32_t guard = 0; k != JS_NONE && k != LSM_NO_ID && guard <= S->count && !found;
+         guard++) {
+        const js_scope_t *s = &S->scopes[k];
+        for (uint32_t q = s->part_count; q-- > 0;) {
+            const js_part_t *p = &S->parts[s->first_part + q];
+            if (p->line != LSM_NO_ID && p->text_len == want_len &&
+                memcmp(S->strbuf + p->text_off, want, want_len) == 0) {
+                map_part(N, S, p, o, &code);
+                found = code == LSM_OK;
+                break;
+            }
+        }
+        k = s->parent;
+    }
+    if (found)
+        deliver(o->buf, o->len, buf, size, name_len);
+    lsm_free(o);
+    lsm_js_namer_free(N);
+    if (code != LSM_OK)
+        return lsm_set_error(err, code, "out of memory"), -1;
+    lsm_clear_error(err);
+    return found;
+}
