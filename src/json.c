@@ -751,9 +751,18 @@ static void yajl_heap_release(yajl_heap_t *heap) {
     heap->head.next = heap->head.prev = &heap->head;
 }
 
+/* yajl_get_error() allocates too, through the jumping allocator. */
+static unsigned char *get_yajl_error(reader_t *r, yajl_heap_t *heap, const unsigned char *json,
+                                     size_t len) {
+    if (setjmp(heap->on_failure))
+        return NULL;
+    return yajl_get_error(r->yajl, 0, json, len);
+}
+
 /* yajl reports errors as text; keep its first line as our message. */
-static int yajl_failure(reader_t *r, const unsigned char *json, size_t len, size_t skipped) {
-    unsigned char *text = yajl_get_error(r->yajl, 0, json, len);
+static int yajl_failure(reader_t *r, yajl_heap_t *heap, const unsigned char *json, size_t len,
+                        size_t skipped) {
+    unsigned char *text = get_yajl_error(r, heap, json, len);
     const char *msg = text ? (const char *)text : "malformed JSON";
     int code = strstr(msg, "UTF8") ? LSM_ERR_INVALID_UTF8 : LSM_ERR_JSON;
     size_t n = strcspn(msg, "\n");
@@ -830,7 +839,7 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
         if (err && err->offset < 0 && code != LSM_ERR_NOMEM)
             err->offset = (int64_t)(yajl_get_bytes_consumed(r.yajl) + skip);
     } else if (st == yajl_status_error) {
-        code = yajl_failure(&r, json, json_len, skip);
+        code = yajl_failure(&r, &heap, json, json_len, skip);
         /* After the whole input, yajl counts bytes of its own flush
          * buffer: the error is at the end of the input. */
         if (at_end && err)
@@ -842,5 +851,7 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
         code = LSM_ERR_JSON;
     }
     yajl_free(r.yajl);
+    /* Whatever an allocation failure in yajl_get_error() left behind. */
+    yajl_heap_release(&heap);
     return code;
 }

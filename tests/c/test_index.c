@@ -34,7 +34,7 @@ typedef struct section {
     uint32_t off_line, off_col;
     const char *root;     /* NULL: no sourceRoot */
     uint32_t nsrc, nnames;
-    char sources[MAX_SOURCES][16];
+    char sources[MAX_SOURCES][32];
     bool src_null[MAX_SOURCES];
     bool has_content[MAX_SOURCES];
     uint32_t ncontents;   /* length of its sourcesContent array */
