@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Measures one JavaScript source-map consumer, for bench/run.py.
+//
+//   node --expose-gc bench.mjs NODE_DIR IMPL MAP POSITIONS [--warm N] [--budget S] [--passes N]
+//
+// IMPL: trace-mapping | source-map-0.7.4 | source-map-0.6.1.
+// POSITIONS: text, "line col" a line (0-based). Prints one JSON object whose
+// timings are seconds per repetition (run.py takes the medians), in the
+// same shape as bench/lsm_bench.c.
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const args = process.argv.slice(2);
+const opts = { warm: 5, budget: 3, passes: 3 };
+const pos = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--warm") opts.warm = Number(args[++i]);
+  else if (args[i] === "--budget") opts.budget = Number(args[++i]);
+  else if (args[i] === "--passes") opts.passes = Number(args[++i]);
+  else pos.push(args[i]);
+}
+const [nodeDir, impl, mapPath, posPath] = pos;
+const require = createRequire(join(nodeDir, "package.json"));
+
+function hwm() {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) * 1024 : -1;
+}
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+// Each adapter: parse(text) -> handle (lookup-ready after one lookup),
+// lookup(handle, line0, col0) -> [srcLine0, srcCol] or null,
+// each(handle, cb), free(handle).
+async function adapter(name) {
+  if (name === "trace-mapping") {
+    const tm = require("@jridgewell/trace-mapping");
+    const version = require("@jridgewell/trace-mapping/package.json").version;
+    return {
+      version,
+      parse: (text) => new tm.AnyMap(text),
+      lookup: (h, line, column) => {
+        const r = tm.originalPositionFor(h, { line: line + 1, column });
+        return r.line === null ? null : [r.line - 1, r.column];
+      },
+      each: (h, cb) => tm.eachMapping(h, cb),
+      free: () => {},
+    };
+  }
+  if (name === "source-map-0.7.4" || name === "source-map-0.6.1") {
+    const pkg = name === "source-map-0.7.4" ? "source-map-074" : "source-map-061";
+    const sm = require(pkg);
+    const version = require(`${pkg}/package.json`).version;
+    const wasm = name === "source-map-0.7.4";
+    return {
+      version,
+      parse: wasm ? (text) => new sm.SourceMapConsumer(text) : (text) => new sm.SourceMapConsumer(text),
+      async: wasm,
+      lookup: (h, line, column) => {
+        const r = h.originalPositionFor({ line: line + 1, column });
+        return r.line === null ? null : [r.line - 1, r.column];
+      },
+      each: (h, cb) => h.eachMapping(cb),
+      free: (h) => (wasm ? h.destroy() : undefined),
+    };
+  }
+  throw new Error(`unknown implementation ${name}`);
+}
+
+async function main() {
+  const a = await adapter(impl);
+  const text = readFileSync(mapPath, "utf8");
+  const lines = [], cols = [];
+  for (const row of readFileSync(posPath, "utf8").split("\n")) {
+    if (!row) continue;
+    const sp = row.indexOf(" ");
+    lines.push(Number(row.slice(0, sp)));
+    cols.push(Number(row.slice(sp + 1)));
+  }
+  const L = Int32Array.from(lines), C = Int32Array.from(cols);
+  const n = L.length;
+  const res = { impl, version: a.version, map_bytes: Buffer.byteLength(text), positions: n };
+  const parse = async () => {
+    const h = a.async ? await a.parse(text) : a.parse(text);
+    a.lookup(h, L[0], C[0]);
+    return h;
+  };
+
+  if (global.gc) global.gc();
+  try {
+    // Linux >= 4.0: VmHWM restarts from the current RSS
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {}
+  const h0 = hwm();
+  let t0 = now();
+  const h = await parse();
+  res.parse_cold_s = now() - t0;
+  res.mem_increase_bytes = hwm() - h0;
+  res.hwm_before_bytes = h0;
+
+  res.parse_warm_s = [];
+  const start = now();
+  while (res.parse_warm_s.length < opts.warm && (res.parse_warm_s.length === 0 || now() - start < opts.budget)) {
+    t0 = now();
+    const hw = await parse();
+    res.parse_warm_s.push(now() - t0);
+    a.free(hw);
+  }
+
+  res.lookup_s = [];
+  let found = 0, sum = 0;
+  for (let p = 0; p < opts.passes; p++) {
+    found = 0; sum = 0;
+    t0 = now();
+    for (let i = 0; i < n; i++) {
+      const r = a.lookup(h, L[i], C[i]);
+      if (r !== null) { found++; sum += r[0] + r[1]; }
+    }
+    res.lookup_s.push(now() - t0);
+  }
+  res.lookup_found = found;
+  res.lookup_checksum = sum;
+
+  try {
+    const iter = [];
+    let count = 0;
+    for (let p = 0; p < opts.passes; p++) {
+      count = 0;
+      t0 = now();
+      a.each(h, () => { count++; });
+      iter.push(now() - t0);
+    }
+    res.iter_s = iter;
+    res.tokens = count;
+  } catch (e) {
+    res.iter_error = String(e).slice(0, 500);
+  }
+  a.free(h);
+  process.stdout.write(JSON.stringify(res) + "\n");
+}
+
+main().catch((e) => {
+  process.stdout.write(JSON.stringify({ impl, error: String(e && e.stack ? e.stack : e).slice(0, 2000) }) + "\n");
+  process.exit(0);
+});
