@@ -205,6 +205,14 @@ LSM_API uint32_t lsm_view_token_count(const lsm_view_t *view);
 LSM_API int lsm_view_get_token(const lsm_view_t *view, uint32_t index, lsm_token_t *out,
                                lsm_error_t *err);
 
+/* Writes up to `count` consecutive tokens, starting at `index` in
+ * generated order, to out[0..]: the fast way to walk every token (lines
+ * are followed, not searched for each token). Returns the number written,
+ * 0 at or past the end, or -1 on error (NULL view, or NULL `out` with a
+ * nonzero count). */
+LSM_API int64_t lsm_view_get_tokens(const lsm_view_t *view, uint32_t index, uint32_t count,
+                                    lsm_token_t *out, lsm_error_t *err);
+
 /* The number of generated lines the mappings cover (the last mapped line
  * plus one), 0 for NULL. */
 LSM_API uint32_t lsm_view_line_count(const lsm_view_t *view);

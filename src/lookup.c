@@ -13,56 +13,79 @@ uint8_t *lsm_build_col_blocks(const lsm_view_t *view) {
     return blocks;
 }
 
-/* The first token in first..end (the tokens of one line, sorted by column)
- * whose column is greater than `col`; `end` when there is none. */
-static uint32_t upper_bound(const lsm_view_t *view, uint32_t first, uint32_t end, uint32_t col) {
+/* A lookup in two steps, so that a batch can run the first step for
+ * several positions, letting their cache misses overlap, before the
+ * second: locate() finds the line and narrows the column search to one
+ * block of records (prefetched); finish() searches it and fills the
+ * token. */
+typedef struct probe {
+    uint32_t line;
+    uint32_t first, end;   /* the tokens of the line */
+    uint32_t lo, hi;       /* where the first token with column > key lies */
+    uint32_t key;
+    int rule;
+    bool searched;         /* false: LUB at column 0, the answer is `first` */
+} probe_t;
+
+/* Narrows [lo, hi) within one line's tokens [first, end) to where the
+ * first token whose column is greater than `col` can be, using the column
+ * blocks, and prefetches those records. */
+static void narrow(const lsm_view_t *view, probe_t *p, uint32_t col) {
     const uint8_t *rec = view->records;
     const lsm_packing_t *pk = &view->packing;
-    uint32_t lo = first, hi = end;
-    if (end - first > LSM_BLOCK) {
-        /* Blocks whose first token lies in the line: kfirst..kend. The
-         * first of them whose column is past `col` bounds the answer. */
-        uint32_t kfirst = (first + LSM_BLOCK - 1) / LSM_BLOCK;
-        uint32_t kend = (end - 1) / LSM_BLOCK + 1;
-        uint32_t klo = kfirst, khi = kend;
-        /* Columns grow roughly evenly along a line, so interpolation finds
-         * the block in a few probes where bisection takes log2(blocks);
-         * a bounded number of steps keeps the worst case logarithmic. */
-        for (int step = 0; step < 6 && khi - klo > 16; step++) {
-            uint32_t a = lsm_rd32(view->col_blocks + (size_t)klo * 4);
-            uint32_t b = lsm_rd32(view->col_blocks + (size_t)(khi - 1) * 4);
-            if (col < a) {
-                khi = klo;
-                break;
-            }
-            if (col >= b) {
-                klo = khi;
-                break;
-            }
-            uint32_t guess = klo + (uint32_t)((uint64_t)(col - a) * (khi - 1 - klo) / (b - a));
-            if (lsm_rd32(view->col_blocks + (size_t)guess * 4) <= col)
-                klo = guess + 1;
-            else
-                khi = guess;
+    uint32_t first = p->first, end = p->end;
+    p->lo = first;
+    p->hi = end;
+    if (end - first <= LSM_BLOCK)
+        return;
+    /* Blocks whose first token lies in the line: kfirst..kend. The first
+     * of them whose column is past `col` bounds the answer. */
+    uint32_t kfirst = (first + LSM_BLOCK - 1) / LSM_BLOCK;
+    uint32_t kend = (end - 1) / LSM_BLOCK + 1;
+    uint32_t klo = kfirst, khi = kend;
+    /* Columns grow roughly evenly along a line, so interpolation finds the
+     * block in a few probes where bisection takes log2(blocks); a bounded
+     * number of steps keeps the worst case logarithmic. */
+    for (int step = 0; step < 6 && khi - klo > 16; step++) {
+        uint32_t a = lsm_rd32(view->col_blocks + (size_t)klo * 4);
+        uint32_t b = lsm_rd32(view->col_blocks + (size_t)(khi - 1) * 4);
+        if (col < a) {
+            khi = klo;
+            break;
         }
-        while (klo < khi) {
-            uint32_t mid = klo + (khi - klo) / 2;
-            if (lsm_rd32(view->col_blocks + (size_t)mid * 4) <= col)
-                klo = mid + 1;
-            else
-                khi = mid;
+        if (col >= b) {
+            klo = khi;
+            break;
         }
-        if (klo < kend)
-            hi = klo * LSM_BLOCK; /* that block's first token is past col */
-        if (klo > kfirst)
-            lo = (klo - 1) * LSM_BLOCK + 1; /* the previous block's first is not */
-        /* The block's records span two or three cache lines: ask for them
-         * all at once rather than miss on each probe in turn. */
-        uint64_t from = (uint64_t)lo * pk->record_bits / 8;
-        uint64_t to = (uint64_t)hi * pk->record_bits / 8;
-        for (uint64_t at = from; at <= to; at += 64)
-            __builtin_prefetch(rec + at);
+        uint32_t guess = klo + (uint32_t)((uint64_t)(col - a) * (khi - 1 - klo) / (b - a));
+        if (lsm_rd32(view->col_blocks + (size_t)guess * 4) <= col)
+            klo = guess + 1;
+        else
+            khi = guess;
     }
+    while (klo < khi) {
+        uint32_t mid = klo + (khi - klo) / 2;
+        if (lsm_rd32(view->col_blocks + (size_t)mid * 4) <= col)
+            klo = mid + 1;
+        else
+            khi = mid;
+    }
+    if (klo < kend)
+        p->hi = klo * LSM_BLOCK; /* that block's first token is past col */
+    if (klo > kfirst)
+        p->lo = (klo - 1) * LSM_BLOCK + 1; /* the previous block's first is not */
+    /* The block's records span two or three cache lines: ask for them all
+     * at once rather than miss on each probe in turn. */
+    uint64_t from = (uint64_t)p->lo * pk->record_bits / 8;
+    uint64_t to = (uint64_t)p->hi * pk->record_bits / 8;
+    for (uint64_t at = from; at <= to; at += 64)
+        __builtin_prefetch(rec + at);
+}
+
+/* The first token in [lo, hi) whose column is greater than `col`. */
+static uint32_t search(const lsm_view_t *view, uint32_t lo, uint32_t hi, uint32_t col) {
+    const uint8_t *rec = view->records;
+    const lsm_packing_t *pk = &view->packing;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (lsm_field(rec, pk, mid, F_DST_COL) <= col)
@@ -91,58 +114,71 @@ static void no_token(lsm_token_t *out) {
     out->src_len = out->name_len = 0;
 }
 
-/* The lookup itself, for a valid view and rule: 1 found, 0 not. */
-static int find(const lsm_view_t *view, uint32_t line, uint32_t col, int rule, lsm_token_t *out) {
-    uint32_t first, end;
+static void locate(const lsm_view_t *view, uint32_t line, uint32_t col, int rule, probe_t *p) {
+    p->line = line;
+    p->rule = rule;
     if (line < view->line_count) {
         /* Clamped so that a damaged cache file's line index cannot lead
          * outside the records. */
-        first = lsm_line_start(view, line);
-        end = lsm_line_start(view, line + 1);
-        if (first > view->token_count)
-            first = view->token_count;
-        if (end > view->token_count)
-            end = view->token_count;
-        if (end < first)
-            end = first;
+        p->first = lsm_line_start(view, line);
+        p->end = lsm_line_start(view, line + 1);
+        if (p->first > view->token_count)
+            p->first = view->token_count;
+        if (p->end > view->token_count)
+            p->end = view->token_count;
+        if (p->end < p->first)
+            p->end = p->first;
     } else {
-        first = end = view->token_count;
+        p->first = p->end = view->token_count;
     }
-    uint32_t index, token_line = line;
-    if (rule == LSM_RULE_LEAST_UPPER_BOUND) {
-        /* The first token at or after col: past any run below col. */
-        uint32_t at = col == 0 ? first : upper_bound(view, first, end, col - 1);
-        if (at == end) {
+    /* Least upper bound: the first token at or after col, that is past
+     * any run below col. The others: the last at or before col. */
+    p->searched = !(rule == LSM_RULE_LEAST_UPPER_BOUND && col == 0);
+    p->key = rule == LSM_RULE_LEAST_UPPER_BOUND ? col - 1 : col;
+    if (p->searched)
+        narrow(view, p, p->key);
+}
+
+/* 1 found, 0 not (out then holds the unmapped token or nothing). */
+static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
+    uint32_t first = p->first, end = p->end;
+    uint32_t index, token_line = p->line;
+    uint32_t after = p->searched ? search(view, p->lo, p->hi, p->key) : first;
+    if (p->rule == LSM_RULE_LEAST_UPPER_BOUND) {
+        if (after == end) {
             no_token(out);
             return 0;
         }
-        index = at;
+        index = after;
+    } else if (after > first) {
+        index = first_of_run(view, first, after - 1);
+    } else if (p->rule == LSM_RULE_SAME_LINE || first == 0) {
+        no_token(out);
+        return 0;
     } else {
-        uint32_t after = upper_bound(view, first, end, col);
-        if (after > first) {
-            index = first_of_run(view, first, after - 1);
-        } else if (rule == LSM_RULE_SAME_LINE || first == 0) {
-            no_token(out);
-            return 0;
-        } else {
-            /* The last token of the nearest earlier line that has any. */
-            token_line = lsm_view_token_line(view, first - 1);
-            uint32_t line_first = lsm_line_start(view, token_line);
-            index = first_of_run(view, line_first < first ? line_first : first - 1, first - 1);
-        }
+        /* The last token of the nearest earlier line that has any. */
+        token_line = lsm_view_token_line(view, first - 1);
+        uint32_t line_first = lsm_line_start(view, token_line);
+        index = first_of_run(view, line_first < first ? line_first : first - 1, first - 1);
     }
     lsm_view_fill_token(view, index, token_line, out);
     return out->src_id != LSM_NO_ID;
+}
+
+static int valid_rule(int rule) {
+    return rule >= LSM_RULE_GREATEST_LOWER_BOUND && rule <= LSM_RULE_LEAST_UPPER_BOUND;
 }
 
 int lsm_lookup_ex(const lsm_view_t *view, uint32_t line, uint32_t col, int rule,
                   lsm_token_t *out, lsm_error_t *err) {
     if (!view || !out)
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or out is NULL"), -1;
-    if (rule < LSM_RULE_GREATEST_LOWER_BOUND || rule > LSM_RULE_LEAST_UPPER_BOUND)
+    if (!valid_rule(rule))
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
     lsm_clear_error(err);
-    return find(view, line, col, rule, out);
+    probe_t p;
+    locate(view, line, col, rule, &p);
+    return finish(view, &p, out);
 }
 
 int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_token_t *out,
@@ -150,18 +186,27 @@ int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_token_t 
     return lsm_lookup_ex(view, line, col, LSM_RULE_GREATEST_LOWER_BOUND, out, err);
 }
 
+/* Positions located before any of them is finished. */
+#define BATCH 8
+
 int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
                         size_t count, int rule, lsm_token_t *out, lsm_error_t *err) {
     if (!view || (count && (!lines || !cols || !out)))
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
-    if (rule < LSM_RULE_GREATEST_LOWER_BOUND || rule > LSM_RULE_LEAST_UPPER_BOUND)
+    if (!valid_rule(rule))
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
     int64_t found = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (find(view, lines[i], cols[i], rule, &out[i]))
-            found++;
-        else
-            no_token(&out[i]);
+    probe_t probes[BATCH];
+    for (size_t base = 0; base < count; base += BATCH) {
+        size_t n = count - base < BATCH ? count - base : BATCH;
+        for (size_t k = 0; k < n; k++)
+            locate(view, lines[base + k], cols[base + k], rule, &probes[k]);
+        for (size_t k = 0; k < n; k++) {
+            if (finish(view, &probes[k], &out[base + k]))
+                found++;
+            else
+                no_token(&out[base + k]);
+        }
     }
     lsm_clear_error(err);
     return found;

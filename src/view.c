@@ -217,6 +217,25 @@ int lsm_view_get_token(const lsm_view_t *view, uint32_t index, lsm_token_t *out,
     return 0;
 }
 
+int64_t lsm_view_get_tokens(const lsm_view_t *view, uint32_t index, uint32_t count,
+                            lsm_token_t *out, lsm_error_t *err) {
+    if (!view || (count && !out))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or out is NULL"), -1;
+    lsm_clear_error(err);
+    if (index >= view->token_count)
+        return 0;
+    if (count > view->token_count - index)
+        count = view->token_count - index;
+    uint32_t line = lsm_view_token_line(view, index);
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t i = index + k;
+        while (line + 1 < view->line_count && lsm_line_start(view, line + 1) <= i)
+            line++;
+        lsm_view_fill_token(view, i, line, &out[k]);
+    }
+    return count;
+}
+
 /* ------------------------------------------------------------ strings */
 
 static const char *table_string(const lsm_view_t *view, const lsm_strtab_t *tab, uint32_t index,

@@ -127,6 +127,7 @@ def _rule_value(rule: RuleArg) -> int:
 
 
 _UNSET = object()
+_NO_CACHE: List[Any] = []
 
 # Lookup rules by every spelling lookup_token takes without conversion.
 _RULE_VALUES: Dict[Any, int] = {}
@@ -263,8 +264,8 @@ class View:
     def _wrap(cls: Type[_V], ptr: Any, keepalive: object = None, size: int = 0) -> _V:
         rv = object.__new__(cls)
         rv._ptr = _native.own_view(ptr, keepalive, size)
-        rv._srcs = [_UNSET] * lib.lsm_view_source_count(ptr)
-        rv._names = [_UNSET] * lib.lsm_view_name_count(ptr)
+        # Filled on the first lookup, so that opening stays O(1).
+        rv._srcs = rv._names = _NO_CACHE
         return rv
 
     @classmethod
@@ -430,12 +431,28 @@ class View:
 
     def __iter__(self) -> Iterator[Token]:
         """Every token, in generated order."""
-        out = ffi.new("lsm_token_t *")
-        err = ffi.new("lsm_error_t *")
-        cache: Dict[Tuple[int, int], Optional[str]] = {}
-        count = len(self)
-        for i in range(count):
-            yield self._token_at(self._get_ptr(), i, out, err, cache)
+        chunk = 1024
+        out = ffi.new("lsm_token_t[]", chunk)
+        index = 0
+        while True:
+            # Each chunk is one call into the library, which follows the
+            # lines instead of searching them token by token. `ptr` keeps
+            # the view's memory alive while the chunk's borrowed strings are
+            # read, even if another thread closes the view meanwhile.
+            ptr = self._get_ptr()
+            n = lib.lsm_view_get_tokens(ptr, index, chunk, out, ffi.NULL)
+            if n <= 0:
+                return
+            index += n
+            make = self._make_token
+            for k in range(n):
+                if self._ptr is None:
+                    raise ClosedViewError("the view is closed")
+                t = out[k]
+                if t.src_id == NO_ID:
+                    yield _new_tuple(Token, (t.dst_line, t.dst_col, None, None, None, None, None))
+                else:
+                    yield make(t)
 
     @property
     def line_count(self) -> int:
@@ -483,10 +500,17 @@ class View:
             return None
         return self._make_token(out)
 
+    def _fill_caches(self) -> None:
+        ptr = self._get_ptr()
+        self._names = [_UNSET] * lib.lsm_view_name_count(ptr)
+        self._srcs = [_UNSET] * lib.lsm_view_source_count(ptr)
+
     def _make_token(self, t: Any) -> Token:
         """A Token from a found ``lsm_token_t``, its strings from the
         view's caches."""
         src_id = t.src_id
+        if self._srcs is _NO_CACHE:
+            self._fill_caches()
         src = self._srcs[src_id]
         if src is _UNSET:
             src = self._srcs[src_id] = to_str(t.src, t.src_len)

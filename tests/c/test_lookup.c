@@ -172,8 +172,58 @@ static void test_bundler_fixtures(void) {
     }
 }
 
+/* lsm_view_get_tokens() equals lsm_view_get_token() index by index, for
+ * every start and chunk size tried, including ranges crossing lines and
+ * the end; misuse is reported. */
+static void test_get_tokens(void) {
+    const char *dir = env_or("LSM_FIXTURES_DIR", "tests/fixtures/bundlers");
+    size_t len;
+    char *json = read_file(path_join(dir, "index-map/combined.js.map"), &len);
+    if (!json) {
+        check_fail(__FILE__, __LINE__, "cannot read the index map fixture");
+        return;
+    }
+    lsm_view_t *view = lsm_view_from_json(json, len, NULL);
+    free(json);
+    CHECK(view != NULL);
+    if (!view)
+        return;
+    uint32_t n = lsm_view_token_count(view);
+    lsm_token_t *chunk = calloc(n + 8, sizeof *chunk);
+    static const uint32_t sizes[] = {1, 2, 7, 64, 100000};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        for (uint32_t start = 0; start <= n + 2; start += 1 + start / 3) {
+            lsm_error_t err;
+            memset(&err, 0xff, sizeof err);
+            int64_t got = lsm_view_get_tokens(view, start, sizes[s], chunk, &err);
+            int64_t want = start >= n ? 0 : (n - start < sizes[s] ? n - start : sizes[s]);
+            CHECK(got == want);
+            CHECK(err.code == 0 && err.offset == -1);
+            for (int64_t k = 0; k < got && k < want; k++) {
+                lsm_token_t one;
+                lsm_view_get_token(view, start + (uint32_t)k, &one, NULL);
+                if (!token_equal(&chunk[k], &one, true)) {
+                    check_fail(__FILE__, __LINE__, "token %u differs (chunk %u)",
+                               start + (uint32_t)k, sizes[s]);
+                    break;
+                }
+            }
+        }
+    }
+    lsm_error_t err;
+    CHECK(lsm_view_get_tokens(NULL, 0, 1, chunk, &err) == -1);
+    CHECK(err.code == LSM_ERR_INVALID_ARGUMENT);
+    CHECK(lsm_view_get_tokens(view, 0, 1, NULL, &err) == -1);
+    CHECK(err.code == LSM_ERR_INVALID_ARGUMENT);
+    CHECK(lsm_view_get_tokens(view, 0, 0, NULL, &err) == 0);
+    CHECK(err.code == 0);
+    free(chunk);
+    lsm_view_free(view);
+}
+
 int main(void) {
     RUN(test_synthetic_long_lines);
     RUN(test_bundler_fixtures);
+    RUN(test_get_tokens);
     return check_finish();
 }
