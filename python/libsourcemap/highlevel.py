@@ -199,33 +199,6 @@ def _cache_input(buffer: CacheInput) -> Tuple[Any, int]:
     return ffi.from_buffer("char[]", view), view.nbytes
 
 
-def _token(t: Any, cache: Optional[Dict[Tuple[int, int], Optional[str]]] = None) -> Token:
-    """A Token from an ``lsm_token_t``. `cache` (for batches) keeps the
-    decoded source and name strings by id: they repeat a lot."""
-    src_id = t.src_id
-    if src_id == NO_ID:
-        return Token(t.dst_line, t.dst_col, None, None, None, None, None)
-    if cache is None:
-        src = to_str(t.src, t.src_len)
-        name = to_str(t.name, t.name_len)
-    else:
-        key = (0, src_id)
-        if key in cache:
-            src = cache[key]
-        else:
-            src = cache[key] = to_str(t.src, t.src_len)
-        name_id = t.name_id
-        if name_id == NO_ID:
-            name = None
-        else:
-            key = (1, name_id)
-            if key in cache:
-                name = cache[key]
-            else:
-                name = cache[key] = to_str(t.name, t.name_len)
-    return Token(t.dst_line, t.dst_col, src, t.src_line, t.src_col, src_id, name)
-
-
 class View:
     """A parsed source map: its tokens in generated order, sources, names
     and properties.
@@ -389,19 +362,14 @@ class View:
     def __len__(self) -> int:
         return int(lib.lsm_view_token_count(self._get_ptr()))
 
-    @staticmethod
-    def _token_at(
-        ptr: Any,
-        index: int,
-        out: Any,
-        err: Any,
-        cache: Optional[Dict[Tuple[int, int], Optional[str]]] = None,
-    ) -> Token:
+    def _token_at(self, ptr: Any, index: int, out: Any, err: Any) -> Token:
         if not 0 <= index <= U32_MAX:
             raise OutOfRangeError("token index %d out of range" % index)
         if lib.lsm_view_get_token(ptr, index, out, err) < 0:
             raise _native.exception_from(err)
-        return _token(out, cache)
+        if out.src_id == NO_ID:
+            return _new_tuple(Token, (out.dst_line, out.dst_col, None, None, None, None, None))
+        return self._make_token(out)
 
     @overload
     def __getitem__(self, index: int) -> Token: ...
@@ -418,10 +386,7 @@ class View:
         err = ffi.new("lsm_error_t *")
         count = lib.lsm_view_token_count(ptr)
         if isinstance(index, slice):
-            cache: Dict[Tuple[int, int], Optional[str]] = {}
-            return [
-                self._token_at(ptr, i, out, err, cache) for i in range(*index.indices(count))
-            ]
+            return [self._token_at(ptr, i, out, err) for i in range(*index.indices(count))]
         i = operator.index(index)
         if i < 0:
             i += count
