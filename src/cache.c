@@ -158,7 +158,12 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
     w.out.len = HEADER_SIZE + (size_t)nsections * SECTION_ENTRY;
 
-    bool shared_urls = view->source_urls.entries == view->sources.entries;
+    /* Resolved sources that are the sources as written share their
+     * strings; entries equal byte for byte (as in a view opened from a
+     * cache) mean the same, so a cache of a cache is the same file. */
+    size_t src_table = (size_t)view->sources.count * LSM_STRTAB_ENTRY;
+    bool shared_urls = view->source_urls.entries == view->sources.entries || src_table == 0 ||
+                       memcmp(view->source_urls.entries, view->sources.entries, src_table) == 0;
     copy_table(&w, view, &view->sources, true, &tabs[0]);
     if (shared_urls)
         w_bytes(&tabs[1], tabs[0].data, tabs[0].len, &w.failed);
