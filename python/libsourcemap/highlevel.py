@@ -15,8 +15,10 @@ made after ``close()`` raise :class:`ClosedViewError`.
 
 from __future__ import annotations
 
+import array
 import enum
 import operator
+import struct
 import os
 import threading
 from typing import (
@@ -137,6 +139,24 @@ for _r in LookupRule:
     _RULE_VALUES[int(_r.value)] = _r.value
 
 _lookup_ex = lib.lsm_lookup_ex
+
+# lsm_token_t as the struct module sees it in native layout: six uint32s,
+# then (pointer, length) twice. None when that does not match cffi's idea
+# of the struct, and the field-by-field path is taken instead.
+_NATIVE_TOKEN = struct.Struct("@6IPNPN")
+_TOKEN_LAYOUT: Optional[struct.Struct] = (
+    _NATIVE_TOKEN
+    if _NATIVE_TOKEN.size == ffi.sizeof("lsm_token_t")
+    and ffi.offsetof("lsm_token_t", "src") == struct.calcsize("@6IP") - struct.calcsize("@P")
+    else None
+)
+_U32 = "I" if array.array("I").itemsize == 4 else "L"
+
+
+def _string_at(address: int, length: int) -> Optional[str]:
+    if not address:
+        return None
+    return ffi.unpack(ffi.cast("char *", address), length).decode("utf-8", "replace")  # type: ignore[no-any-return]
 _new_tuple = tuple.__new__
 _tls = threading.local()
 
@@ -409,15 +429,10 @@ class View:
             if n <= 0:
                 return
             index += n
-            make = self._make_token
-            for k in range(n):
+            for token in self._tokens_from(out, n, unmapped=True):
                 if self._ptr is None:
                     raise ClosedViewError("the view is closed")
-                t = out[k]
-                if t.src_id == NO_ID:
-                    yield _new_tuple(Token, (t.dst_line, t.dst_col, None, None, None, None, None))
-                else:
-                    yield make(t)
+                yield token  # type: ignore[misc]
 
     @property
     def line_count(self) -> int:
@@ -500,24 +515,34 @@ class View:
         each, in order."""
         rule_value = _rule_value(rule)
         ptr = self._get_ptr()
-        lines: List[int] = []
-        cols: List[int] = []
+        pos_list = positions if isinstance(positions, list) else list(positions)
         negative: List[int] = []
-        for i, pos in enumerate(positions):
-            line, col = pos
-            line_v, col_v = _position(line), _position(col)
-            if line_v < 0 or col_v < 0:
-                negative.append(i)
-                line_v = col_v = 0
-            lines.append(line_v)
-            cols.append(col_v)
-        count = len(lines)
+        try:
+            # The common input converts in C: array() refuses negatives,
+            # values past 32 bits and non-integers, which take the slow
+            # path below.
+            lines_a = array.array(_U32, [line for line, _ in pos_list])
+            cols_a = array.array(_U32, [col for _, col in pos_list])
+        except (OverflowError, TypeError, IndexError, KeyError, ValueError):
+            lines: List[int] = []
+            cols: List[int] = []
+            for i, pos in enumerate(pos_list):
+                line, col = pos
+                line_v, col_v = _position(line), _position(col)
+                if line_v < 0 or col_v < 0:
+                    negative.append(i)
+                    line_v = col_v = 0
+                lines.append(line_v)
+                cols.append(col_v)
+            lines_a = array.array(_U32, lines)
+            cols_a = array.array(_U32, cols)
+        count = len(lines_a)
         out = ffi.new("lsm_token_t[]", max(count, 1))
         err = ffi.new("lsm_error_t *")
         rv = lib.lsm_lookup_many(
             ptr,
-            ffi.new("uint32_t[]", lines) if count else ffi.NULL,
-            ffi.new("uint32_t[]", cols) if count else ffi.NULL,
+            ffi.from_buffer("uint32_t[]", lines_a) if count else ffi.NULL,
+            ffi.from_buffer("uint32_t[]", cols_a) if count else ffi.NULL,
             count,
             rule_value,
             out,
@@ -525,12 +550,49 @@ class View:
         )
         if rv < 0:
             raise _native.exception_from(err)
-        make = self._make_token
-        result: List[Optional[Token]] = [
-            None if t.src_id == NO_ID else make(t) for t in (out[i] for i in range(count))
-        ]
+        result = self._tokens_from(out, count)
         for i in negative:
             result[i] = None
+        return result
+
+    def _tokens_from(
+        self, out: Any, count: int, unmapped: bool = False
+    ) -> List[Optional[Token]]:
+        """Tokens (None where nothing was found, or with `unmapped` a Token
+        with only its generated position) from `count` filled
+        ``lsm_token_t``s. The structs are unpacked in one pass by the struct
+        module rather than field by field through cffi; the strings come
+        from the view's caches. The caller keeps the view alive."""
+        layout = _TOKEN_LAYOUT
+        if layout is None:
+            make = self._make_token
+            return [
+                make(t)
+                if t.src_id != NO_ID
+                else (Token(t.dst_line, t.dst_col, None, None, None, None, None) if unmapped else None)
+                for t in (out[i] for i in range(count))
+            ]
+        if self._srcs is _NO_CACHE:
+            self._fill_caches()
+        srcs, names = self._srcs, self._names
+        result: List[Optional[Token]] = []
+        append = result.append
+        for dl, dc, sl, sc, sid, nid, sp, slen, np_, nlen in layout.iter_unpack(
+            ffi.buffer(out, count * layout.size)
+        ):
+            if sid == NO_ID:
+                append(_new_tuple(Token, (dl, dc, None, None, None, None, None)) if unmapped else None)
+                continue
+            src = srcs[sid]
+            if src is _UNSET:
+                src = srcs[sid] = _string_at(sp, slen)
+            if nid == NO_ID:
+                name = None
+            else:
+                name = names[nid]
+                if name is _UNSET:
+                    name = names[nid] = _string_at(np_, nlen)
+            append(_new_tuple(Token, (dl, dc, src, sl, sc, sid, name)))
         return result
 
     def get_original_function_name(

@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t *copy = malloc(size ? size : 1);
     if (!copy)
         return 0;
-    memcpy(copy, data, size);
+    if (size)
+        memcpy(copy, data, size);
     lsm_error_t err;
     lsm_view_t *view = lsm_view_from_cache(copy, size, &err);
     if (!view) {
