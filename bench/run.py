@@ -27,6 +27,23 @@ import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
+
+
+def repo_relative(obj):
+    """`obj` with every path inside the repository made relative to it, and
+    the home directory hidden: results are committed, and a machine's own
+    paths do not belong in them."""
+    if isinstance(obj, dict):
+        return {k: repo_relative(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [repo_relative(v) for v in obj]
+    if isinstance(obj, str):
+        # Anywhere in the string: tracebacks and commands hold paths too.
+        obj = obj.replace(ROOT + os.sep, "").replace(ROOT, ".")
+        home = os.path.expanduser("~")
+        if home not in ("", "/"):
+            obj = obj.replace(home + os.sep, "~" + os.sep)
+    return obj
 SEED = 426  # ECMA-426
 N_POSITIONS = 100_000
 
@@ -185,7 +202,9 @@ class Setup:
         exe = os.path.join(self.cache, "rust-target", "release", "lsm-bench-rust")
         src = os.path.join(BENCH, "rust")
         h = hashlib.sha256()
-        for f in ("Cargo.toml", "Cargo.lock", os.path.join("src", "main.rs")):
+        # No Cargo.lock is committed (it names the registry's index); the
+        # crate is pinned exactly in Cargo.toml.
+        for f in ("Cargo.toml", os.path.join("src", "main.rs")):
             with open(os.path.join(src, f), "rb") as fh:
                 h.update(fh.read())
         stamp = exe + ".stamp"
@@ -196,7 +215,7 @@ class Setup:
         if not shutil.which("cargo"):
             raise RuntimeError("cargo not found")
         log("cargo build (Rust sourcemap crate harness)")
-        run(["cargo", "build", "--release", "--locked", "--quiet", "--target-dir",
+        run(["cargo", "build", "--release", "--quiet", "--target-dir",
              os.path.join(self.cache, "rust-target")], cwd=src, timeout=1200)
         write_stamp(stamp, h.hexdigest())
         return exe
@@ -1023,6 +1042,7 @@ def main():
     except OSError:
         pass
     json_path = os.path.join(out_dir, "results.json")
+    results = repo_relative(results)
     with open(json_path, "w") as f:
         json.dump(results, f, indent=1)
     write_report(results, out_dir)
@@ -1047,6 +1067,7 @@ def report_only(args):
     with open(json_path) as f:
         results = json.load(f)
     results["goals"] = goals(results)
+    results = repo_relative(results)
     setup = Setup(cache, args.smoke, install=False)
     with open(json_path, "w") as f:
         json.dump(results, f, indent=1)
