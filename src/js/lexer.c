@@ -587,30 +587,9 @@ static bool jsx_name_char(uint8_t c) {
     return is_id_start_ascii(c) || is_digit(c) || c == '-' || c == ':' || c == '.' || c >= 0x80;
 }
 
-static void skip_jsx_space(lexer_t *L) {
-    while (!at_end(L)) {
-        uint8_t c = peek(L, 0);
-        if (c == '/' && peek(L, 1) == '*') {
-            skip_block_comment(L);
-        } else if (c == '/' && peek(L, 1) == '/') {
-            skip_line_comment(L);
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-            adv(L);
-        } else if (c >= 0x80) {
-            size_t k;
-            uint32_t cp = peek_cp(L, &k);
-            if (!js_is_space_cp(cp) && !js_is_line_term_cp(cp))
-                return;
-            adv(L);
-        } else {
-            return;
-        }
-    }
-}
-
 /* One token inside `<name ...>`. Returns false when the attempt failed. */
 static bool lex_jsx_tag(lexer_t *L) {
-    skip_jsx_space(L);
+    skip_trivia(L);
     if (at_end(L))
         return false;
     size_t start = L->i;
@@ -703,11 +682,11 @@ static bool lex_jsx_children(lexer_t *L) {
     }
     if (c == '<') {
         L->i++, L->col++;
-        skip_jsx_space(L);
+        skip_trivia(L);
         if (peek(L, 0) == '/') {
             /* closing tag: its name must be the element's */
             L->i++, L->col++;
-            skip_jsx_space(L);
+            skip_trivia(L);
             size_t name = L->i;
             while (!at_end(L) && jsx_name_char(peek(L, 0))) {
                 if (peek(L, 0) >= 0x80) {
@@ -719,7 +698,7 @@ static bool lex_jsx_children(lexer_t *L) {
                 adv(L);
             }
             size_t name_len = L->i - name;
-            skip_jsx_space(L);
+            skip_trivia(L);
             if (peek(L, 0) != '>')
                 return false;
             L->i++, L->col++;
