@@ -219,20 +219,27 @@ LSM_API uint32_t lsm_view_line_count(const lsm_view_t *view);
 
 /* ---------------------------------------------------------------- lookups */
 
-/* Lookup rules for lsm_lookup_ex() and lsm_lookup_many(). */
+/* Lookup rules for lsm_lookup_ex() and lsm_lookup_many(). Where several
+ * tokens share one generated position, each rule picks among them as the
+ * consumer it comes from does (the file order of the map decides). */
 /* The token with the greatest generated position at or before (line, col),
- * which may lie on an earlier line: the rule of Sentry's libsourcemap. */
+ * which may lie on an earlier line: the rule of Sentry's libsourcemap 0.8.
+ * Of several tokens at that position, the last. */
 #define LSM_RULE_GREATEST_LOWER_BOUND 0
 /* The same, restricted to tokens on `line`: a column before the first
  * token of its line finds nothing. Browsers and the JavaScript consumers
- * map stack frames this way. */
+ * map stack frames this way (@jridgewell/trace-mapping's
+ * originalPositionFor with GREATEST_LOWER_BOUND bias). Of several tokens
+ * exactly at (line, col), the first; of several before it, the last. */
 #define LSM_RULE_SAME_LINE 1
-/* The token on `line` with the smallest column at or after `col`. */
+/* The token on `line` with the smallest column at or after `col`
+ * (trace-mapping's LEAST_UPPER_BOUND bias). Of several tokens exactly at
+ * (line, col), the last; of several after it, the first. */
 #define LSM_RULE_LEAST_UPPER_BOUND 2
 
 /* Finds the mapping for generated (line, col) under
- * LSM_RULE_GREATEST_LOWER_BOUND. Several tokens at one position resolve to
- * the first of them in file order.
+ * LSM_RULE_GREATEST_LOWER_BOUND (several tokens at one position resolve to
+ * the last of them in file order, as in libsourcemap 0.8).
  * Returns 1 and fills `out` when found; 0 when nothing maps there, which
  * includes landing on a token from a 1-field segment ("unmapped from
  * here": `out` then holds that token, with its src fields LSM_NO_ID, and

@@ -96,14 +96,23 @@ static uint32_t search(const lsm_view_t *view, uint32_t lo, uint32_t hi, uint32_
     return lo;
 }
 
-/* Steps back to the first of several tokens at the same column, so that
- * equal positions resolve to the first in file order. */
+/* Steps back to the first of several tokens at the same column. */
 static uint32_t first_of_run(const lsm_view_t *view, uint32_t first, uint32_t index) {
     const uint8_t *rec = view->records;
     const lsm_packing_t *pk = &view->packing;
     uint32_t col = lsm_field(rec, pk, index, F_DST_COL);
     while (index > first && lsm_field(rec, pk, index - 1, F_DST_COL) == col)
         index--;
+    return index;
+}
+
+/* Steps forward to the last of several tokens at the same column. */
+static uint32_t last_of_run(const lsm_view_t *view, uint32_t end, uint32_t index) {
+    const uint8_t *rec = view->records;
+    const lsm_packing_t *pk = &view->packing;
+    uint32_t col = lsm_field(rec, pk, index, F_DST_COL);
+    while (index + 1 < end && lsm_field(rec, pk, index + 1, F_DST_COL) == col)
+        index++;
     return index;
 }
 
@@ -139,7 +148,16 @@ static void locate(const lsm_view_t *view, uint32_t line, uint32_t col, int rule
         narrow(view, p, p->key);
 }
 
-/* 1 found, 0 not (out then holds the unmapped token or nothing). */
+/* 1 found, 0 not (out then holds the unmapped token or nothing).
+ *
+ * Several tokens at one position are told apart the way the established
+ * consumers do (see docs/compatibility.md):
+ *   GREATEST_LOWER_BOUND (Sentry's 0.8): the last of them, whether the
+ *     position is exactly theirs or lies after them;
+ *   SAME_LINE (trace-mapping's GLB bias): the first on an exact hit, the
+ *     last when the position lies after them;
+ *   LEAST_UPPER_BOUND (trace-mapping's LUB bias): the last on an exact hit,
+ *     the first when the position lies before them. */
 static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
     uint32_t first = p->first, end = p->end;
     uint32_t index, token_line = p->line;
@@ -150,16 +168,21 @@ static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
             return 0;
         }
         index = after;
+        /* key is col - 1, so `after` is the first token at or past col. */
+        if (lsm_field(view->records, &view->packing, index, F_DST_COL) == p->key + 1u)
+            index = last_of_run(view, end, index);
     } else if (after > first) {
-        index = first_of_run(view, first, after - 1);
+        index = after - 1; /* the last token at or before col */
+        if (p->rule == LSM_RULE_SAME_LINE &&
+            lsm_field(view->records, &view->packing, index, F_DST_COL) == p->key)
+            index = first_of_run(view, first, index);
     } else if (p->rule == LSM_RULE_SAME_LINE || first == 0) {
         no_token(out);
         return 0;
     } else {
         /* The last token of the nearest earlier line that has any. */
         token_line = lsm_view_token_line(view, first - 1);
-        uint32_t line_first = lsm_line_start(view, token_line);
-        index = first_of_run(view, line_first < first ? line_first : first - 1, first - 1);
+        index = first - 1;
     }
     lsm_view_fill_token(view, index, token_line, out);
     return out->src_id != LSM_NO_ID;

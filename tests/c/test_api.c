@@ -981,11 +981,21 @@ static void test_unsorted_segments(void) {
     EXPECT_UNMAPPED(&t, 1, 1);
     CHECK_EQ(lsm_view_get_token(view, 8, &t, NULL), 0);
     EXPECT_TOKEN(&t, 1, 5, 0, 100, 0, LSM_NO_ID, "a", NULL);
-    /* Lookups see the sorted order: the first of equal columns. */
+    /* Lookups see the sorted order: between runs of equal columns GLB
+     * takes the last of the run before, LUB the first of the run after;
+     * on an exact hit SAME_LINE takes the first, GLB and LUB the last. */
     CHECK_EQ(lsm_lookup(view, 0, 15, &t, NULL), 1);
-    EXPECT_TOKEN(&t, 0, 10, 0, 1, 0, LSM_NO_ID, "a", NULL);
+    EXPECT_TOKEN(&t, 0, 10, 0, 6, 0, LSM_NO_ID, "a", NULL);
+    CHECK_EQ(lsm_lookup_ex(view, 0, 15, LSM_RULE_SAME_LINE, &t, NULL), 1);
+    EXPECT_TOKEN(&t, 0, 10, 0, 6, 0, LSM_NO_ID, "a", NULL);
     CHECK_EQ(lsm_lookup_ex(view, 0, 11, LSM_RULE_LEAST_UPPER_BOUND, &t, NULL), 1);
     EXPECT_TOKEN(&t, 0, 20, 0, 2, 0, LSM_NO_ID, "a", NULL);
+    CHECK_EQ(lsm_lookup(view, 0, 10, &t, NULL), 1);
+    EXPECT_TOKEN(&t, 0, 10, 0, 6, 0, LSM_NO_ID, "a", NULL);
+    CHECK_EQ(lsm_lookup_ex(view, 0, 10, LSM_RULE_SAME_LINE, &t, NULL), 1);
+    EXPECT_TOKEN(&t, 0, 10, 0, 1, 0, LSM_NO_ID, "a", NULL);
+    CHECK_EQ(lsm_lookup_ex(view, 0, 10, LSM_RULE_LEAST_UPPER_BOUND, &t, NULL), 1);
+    EXPECT_TOKEN(&t, 0, 10, 0, 6, 0, LSM_NO_ID, "a", NULL);
     CHECK_EQ(lsm_lookup(view, 1, 3, &t, NULL), 0);
     EXPECT_UNMAPPED(&t, 1, 1);
     lsm_view_free(view);
@@ -1033,11 +1043,11 @@ static void test_lookup_greatest_lower_bound(void) {
     LOOKUP(R, 2, 2, 1);
     CHECK_EQ(t.dst_line, 0);
     CHECK_EQ(t.dst_col, 12);
-    /* Two tokens at (2,3): the first in file order. */
+    /* Two tokens at (2,3): the last in file order, on them and after. */
     LOOKUP(R, 2, 3, 1);
-    EXPECT_TOKEN(&t, 2, 3, 2, 5, 6, LSM_NO_ID, "src/b.js", NULL);
+    expect_token(__FILE__, __LINE__, &t, 2, 3, 0, 7, 8, 2, "src/a.js", N_NAME2, 6);
     LOOKUP(R, 2, 9, 1);
-    EXPECT_TOKEN(&t, 2, 3, 2, 5, 6, LSM_NO_ID, "src/b.js", NULL);
+    expect_token(__FILE__, __LINE__, &t, 2, 3, 0, 7, 8, 2, "src/a.js", N_NAME2, 6);
     LOOKUP(R, 2, 10, 1);
     EXPECT_TOKEN(&t, 2, 10, 0, 9, 10, LSM_NO_ID, "src/a.js", NULL);
     LOOKUP(R, 3, 0, 0);
@@ -1141,11 +1151,11 @@ static void test_lookup_least_upper_bound(void) {
     EXPECT_NONE(&t);
     LOOKUP(R, 1, 0, 0);
     EXPECT_NONE(&t);
-    /* The first of the tokens at (2,3). */
+    /* The tokens at (2,3): the first from before them, the last on them. */
     LOOKUP(R, 2, 0, 1);
     EXPECT_TOKEN(&t, 2, 3, 2, 5, 6, LSM_NO_ID, "src/b.js", NULL);
     LOOKUP(R, 2, 3, 1);
-    EXPECT_TOKEN(&t, 2, 3, 2, 5, 6, LSM_NO_ID, "src/b.js", NULL);
+    expect_token(__FILE__, __LINE__, &t, 2, 3, 0, 7, 8, 2, "src/a.js", N_NAME2, 6);
     LOOKUP(R, 2, 4, 1);
     EXPECT_TOKEN(&t, 2, 10, 0, 9, 10, LSM_NO_ID, "src/a.js", NULL);
     LOOKUP(R, 2, 11, 0);

@@ -24,12 +24,24 @@ static int before_or_at(const lsm_token_t *t, uint32_t line, uint32_t col) {
     return t->dst_line < line || (t->dst_line == line && t->dst_col <= col);
 }
 
-/* The token index the rule selects, or -1. */
+static int same_pos(const lsm_token_t *a, const lsm_token_t *b) {
+    return a->dst_line == b->dst_line && a->dst_col == b->dst_col;
+}
+
+/* The token index the rule selects, or -1, by a linear scan. Ties as the
+ * header says: GLB the last of a run; SAME_LINE the first on an exact hit
+ * and the last otherwise; LUB the last on an exact hit and the first
+ * otherwise. */
 static int64_t oracle_find(const oracle_t *o, uint32_t line, uint32_t col, int rule) {
     if (rule == LSM_RULE_LEAST_UPPER_BOUND) {
-        for (uint32_t i = 0; i < o->count; i++)
-            if (o->tokens[i].dst_line == line && o->tokens[i].dst_col >= col)
+        for (uint32_t i = 0; i < o->count; i++) {
+            if (o->tokens[i].dst_line == line && o->tokens[i].dst_col >= col) {
+                if (o->tokens[i].dst_col == col)
+                    while (i + 1 < o->count && same_pos(&o->tokens[i + 1], &o->tokens[i]))
+                        i++;
                 return i;
+            }
+        }
         return -1;
     }
     int64_t last = -1;
@@ -37,9 +49,9 @@ static int64_t oracle_find(const oracle_t *o, uint32_t line, uint32_t col, int r
         last = i;
     if (last < 0 || (rule == LSM_RULE_SAME_LINE && o->tokens[last].dst_line != line))
         return -1;
-    while (last > 0 && o->tokens[last - 1].dst_line == o->tokens[last].dst_line &&
-           o->tokens[last - 1].dst_col == o->tokens[last].dst_col)
-        last--;
+    if (rule == LSM_RULE_SAME_LINE && o->tokens[last].dst_col == col)
+        while (last > 0 && same_pos(&o->tokens[last - 1], &o->tokens[last]))
+            last--;
     return last;
 }
 

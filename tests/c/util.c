@@ -284,16 +284,23 @@ int view_check_invariants(const lsm_view_t *view, char *diag, size_t diag_size) 
                 return FAIL("token %u: a name without a name_id", i);
             }
         }
-        /* Every rule finds the first token at this exact position. */
-        lsm_token_t first;
-        if (lsm_view_get_token(view, run_start, &first, NULL) != 0)
-            return FAIL("get_token(%u) failed", run_start);
+        /* At a token's exact position: SAME_LINE finds the first token
+         * there, GREATEST_LOWER_BOUND and LEAST_UPPER_BOUND the last. */
+        uint32_t run_end = i;
+        lsm_token_t next;
+        while (run_end + 1 < n && lsm_view_get_token(view, run_end + 1, &next, NULL) == 0 &&
+               next.dst_line == t.dst_line && next.dst_col == t.dst_col)
+            run_end++;
         for (int rule = 0; rule < 3; rule++) {
+            uint32_t want_index = rule == LSM_RULE_SAME_LINE ? run_start : run_end;
+            lsm_token_t want_tok;
+            if (lsm_view_get_token(view, want_index, &want_tok, NULL) != 0)
+                return FAIL("get_token(%u) failed", want_index);
             int rc = lsm_lookup_ex(view, t.dst_line, t.dst_col, rule, &found, NULL);
-            int want = first.src_id != LSM_NO_ID;
-            if (rc != want || !token_equal(&found, &first, true))
+            int want = want_tok.src_id != LSM_NO_ID;
+            if (rc != want || !token_equal(&found, &want_tok, true))
                 return FAIL("rule %d at token %u (%u:%u): rc %d, want token %u", rule, i,
-                            t.dst_line, t.dst_col, rc, run_start);
+                            t.dst_line, t.dst_col, rc, want_index);
         }
         prev = t;
     }

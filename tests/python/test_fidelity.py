@@ -1,0 +1,40 @@
+"""Regression tests for the answers users of Sentry's libsourcemap 0.8 and
+of the JavaScript consumers reported as different (issue: drop-in
+fidelity). Each expected value was taken from the peer named beside it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+
+import libsourcemap
+from libsourcemap import View
+
+TIES = b'{"version":3,"sources":["a.js"],"names":[],"mappings":"CAAA,AACA"}'
+
+
+def _src_line(view: View, line: int, col: int, rule: str) -> Optional[int]:
+    tok = view.lookup_token(line, col, rule=rule)
+    return None if tok is None else tok.src_line
+
+
+def test_tie_after_a_group_is_the_last_of_it() -> None:
+    # libsourcemap 0.8.2: lookup_token(0, 2) -> src_line 1 (the last of the
+    # two tokens at column 1); the sourcemap crate, source-map and
+    # trace-mapping agree.
+    view = View.from_json(TIES)
+    assert view.lookup_token(0, 2).src_line == 1  # type: ignore[union-attr]
+    assert _src_line(view, 0, 2, "same_line") == 1
+
+
+def test_tie_on_an_exact_hit_per_rule() -> None:
+    view = View.from_json(TIES)
+    # 0.8.2 (and mozilla source-map): the last of them.
+    assert [_src_line(view, 0, c, "greatest_lower_bound") for c in range(4)] == [None, 1, 1, 1]
+    # trace-mapping originalPositionFor, GREATEST_LOWER_BOUND: the first on
+    # the exact position, the last after it.
+    assert [_src_line(view, 0, c, "same_line") for c in range(4)] == [None, 0, 1, 1]
+    # trace-mapping, LEAST_UPPER_BOUND: the first from before, the last on it.
+    assert [_src_line(view, 0, c, "least_upper_bound") for c in range(4)] == [0, 1, None, None]
