@@ -88,6 +88,7 @@ LSM_API uint32_t lsm_version_number(void);
 #define LSM_ERR_MISSING_MAPPINGS 39
 #define LSM_ERR_BAD_MAPPINGS 40        /* "mappings" is not a string */
 #define LSM_ERR_BAD_DEBUG_ID 41        /* "debugId" is not a string */
+#define LSM_ERR_MISSING_SOURCES 42     /* a regular map has no "sources" (ECMA-426 requires it) */
 
 /* Mappings (50-59); err->line and err->segment say where */
 #define LSM_ERR_VLQ_INVALID_DIGIT 50   /* a character outside base64 */
@@ -101,7 +102,7 @@ LSM_API uint32_t lsm_version_number(void);
 /* Index maps (60-69) */
 #define LSM_ERR_BAD_SECTIONS 60        /* "sections" or a section is malformed */
 #define LSM_ERR_BAD_OFFSET 61          /* a section's "offset" is malformed */
-#define LSM_ERR_SECTION_ORDER 62       /* sections out of order or overlapping */
+#define LSM_ERR_SECTION_ORDER 62       /* sections out of order, overlapping, or at equal offsets */
 #define LSM_ERR_SECTION_URL 63         /* a section refers to a map by "url" */
 #define LSM_ERR_NESTED_INDEX 64        /* a section's map is itself an index map */
 #define LSM_ERR_INDEX_AND_MAPPINGS 65  /* both "sections" and "mappings" */

@@ -55,6 +55,8 @@ static int validate_record(const lsm_map_record_t *m, lsm_error_t *err) {
         return lsm_set_error(err, LSM_ERR_MISSING_VERSION, "\"version\" is missing");
     if (!m->has_mappings)
         return lsm_set_error(err, LSM_ERR_MISSING_MAPPINGS, "\"mappings\" is missing");
+    if (!m->sources.present)
+        return lsm_set_error(err, LSM_ERR_MISSING_SOURCES, "\"sources\" is missing");
     if (m->stats.max[F_SRC_ID] > m->sources.count || m->stats.max[F_NAME_ID] > m->names.count) {
         /* Scan again with the counts known, to say where. */
         lsm_mappings_stats_t st;
@@ -101,6 +103,11 @@ static int validate_sections(const lsm_parse_t *p, lsm_error_t *err) {
             if (sec->line < prev->line || (sec->line == prev->line && sec->col < prev->col))
                 return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
                                      "offset is before the previous section's");
+            /* ECMA-426: sections must not overlap, and two starting at one
+             * offset do, whatever their mappings. */
+            if (sec->line == prev->line && sec->col == prev->col)
+                return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
+                                     "offset equals the previous section's");
             if (have_end && (sec->line < end_line || (sec->line == end_line && sec->col < end_col)))
                 return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
                                      "offset overlaps the previous section's mappings");

@@ -31,6 +31,7 @@ static const struct {
     {LSM_ERR_IGNORE_LIST_OUT_OF_RANGE, "LSM_ERR_IGNORE_LIST_OUT_OF_RANGE",
      "ignore list entry out of range"},
     {LSM_ERR_MISSING_MAPPINGS, "LSM_ERR_MISSING_MAPPINGS", "\"mappings\" is missing"},
+    {LSM_ERR_MISSING_SOURCES, "LSM_ERR_MISSING_SOURCES", "\"sources\" is missing"},
     {LSM_ERR_BAD_MAPPINGS, "LSM_ERR_BAD_MAPPINGS", "\"mappings\" is not a string"},
     {LSM_ERR_BAD_DEBUG_ID, "LSM_ERR_BAD_DEBUG_ID", "\"debugId\" is not a string"},
     {LSM_ERR_VLQ_INVALID_DIGIT, "LSM_ERR_VLQ_INVALID_DIGIT", "invalid base64 VLQ digit"},

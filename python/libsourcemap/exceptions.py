@@ -153,7 +153,8 @@ class BadFieldError(SourceMapError):
 
 class MissingFieldError(BadFieldError):
     """A required field is missing: ``version`` or ``mappings``
-    (LSM_ERR_MISSING_VERSION, LSM_ERR_MISSING_MAPPINGS)."""
+    (LSM_ERR_MISSING_VERSION, LSM_ERR_MISSING_MAPPINGS,
+    LSM_ERR_MISSING_SOURCES)."""
 
 
 class BadIndexError(SourceMapError):
@@ -290,6 +291,7 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_BAD_IGNORE_LIST": BadFieldError,
     "LSM_ERR_IGNORE_LIST_OUT_OF_RANGE": BadIndexError,
     "LSM_ERR_MISSING_MAPPINGS": MissingFieldError,
+    "LSM_ERR_MISSING_SOURCES": MissingFieldError,
     "LSM_ERR_BAD_MAPPINGS": BadFieldError,
     "LSM_ERR_BAD_DEBUG_ID": BadFieldError,
     "LSM_ERR_VLQ_INVALID_DIGIT": BadVlqError,

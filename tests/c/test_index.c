@@ -435,8 +435,8 @@ static void test_boundary_written_out(void) {
     lsm_view_free(view);
 }
 
-/* Sections that start on later lines, an empty section, a section with
- * no sources, several sections at one offset. */
+/* Sections that start on later lines, empty sections, a section with
+ * no sources, sections one column apart. */
 static void test_shapes_written_out(void) {
     index_map_t m = {0};
     m.n = 5;
@@ -451,11 +451,11 @@ static void test_shapes_written_out(void) {
     add_tok(&m.s[1], 0, 0, 4, 1, 0, 0, 0);
     add_tok(&m.s[1], 0, 0, 4, 0, 9, 9, 0);   /* same position, kept in order */
     add_tok(&m.s[1], 3, 7, 1, 0, 0, 0, 0);
-    m.s[2].off_line = 9;        /* an empty section, then two at one offset */
+    m.s[2].off_line = 9;        /* two empty sections, then one right after */
     m.s[3].off_line = 9;
     m.s[3].off_col = 4;
     m.s[4].off_line = 9;
-    m.s[4].off_col = 4;
+    m.s[4].off_col = 5;
     m.s[4].root = "https://x/";
     m.s[4].nnames = 2;
     add_source(&m.s[4], "d.js", true);
@@ -529,8 +529,11 @@ static void generate(index_map_t *m) {
             end_col = max + (last == 0 ? s->off_col : 0);
         }
         switch (rnd(4)) {
-        case 0: /* exactly at the last token: it is dropped */
+        case 0: /* exactly at the last token: it is dropped (unless that is
+                 * this section's own offset: equal offsets overlap) */
             line = end_line, col = end_col;
+            if (line == s->off_line && col == s->off_col)
+                col++;
             break;
         case 1: /* later on the same line */
             line = end_line, col = end_col + 1 + rnd(4);

@@ -83,7 +83,7 @@ def test_error_struct_to_exception(name: str) -> None:
 
 def test_check_passes_success_through() -> None:
     with capture_err() as (err, check):
-        ptr = check(lib.lsm_view_from_json(b'{"version":3,"mappings":""}', 27, err))
+        ptr = check(lib.lsm_view_from_json(b'{"version":3,"sources":[],"mappings":""}', 40, err))
         assert ptr != ffi.NULL
         lib.lsm_view_free(ptr)
     with capture_err() as (err, check):

@@ -38,3 +38,27 @@ def test_tie_on_an_exact_hit_per_rule() -> None:
     assert [_src_line(view, 0, c, "same_line") for c in range(4)] == [None, 0, 1, 1]
     # trace-mapping, LEAST_UPPER_BOUND: the first from before, the last on it.
     assert [_src_line(view, 0, c, "least_upper_bound") for c in range(4)] == [0, 1, None, None]
+
+
+def test_a_map_without_sources_is_rejected() -> None:
+    # ECMA-426 requires "sources"; it used to be accepted.
+    with pytest.raises(libsourcemap.MissingFieldError) as info:
+        View.from_json(b'{"version":3,"names":[],"mappings":"A"}')
+    assert info.value.code == 42
+    assert str(info.value.message) == '"sources" is missing'
+
+
+def test_sections_at_equal_offsets_are_rejected() -> None:
+    index = {
+        "version": 3,
+        "sections": [
+            {"offset": {"line": 0, "column": 5},
+             "map": {"version": 3, "sources": ["a.js"], "names": [], "mappings": ""}},
+            {"offset": {"line": 0, "column": 5},
+             "map": {"version": 3, "sources": ["b.js"], "names": [], "mappings": "AAAA"}},
+        ],
+    }
+    with pytest.raises(libsourcemap.BadSectionsError) as info:
+        View.from_json(json.dumps(index).encode(), allow_index=True)
+    assert info.value.code == 62
+    assert str(info.value.message) == "section 1: offset equals the previous section's"

@@ -248,7 +248,7 @@ def test_own_keeps_what_the_object_borrows() -> None:
 
     borrowed = Borrowed()
     ref = weakref.ref(borrowed)
-    ptr = _native.lib.lsm_view_from_json(b'{"version":3,"mappings":""}', 27, _native.ffi.NULL)
+    ptr = _native.lib.lsm_view_from_json(b'{"version":3,"sources":[],"mappings":""}', 40, _native.ffi.NULL)
     owned = _native.own(ptr, "lsm_view_free", keepalive=borrowed)
     del borrowed
     gc.collect()

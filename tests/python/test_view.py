@@ -213,7 +213,7 @@ def test_properties(view: View) -> None:
 
 
 def test_absent_properties() -> None:
-    view = View.from_json(b'{"version":3,"mappings":""}')
+    view = View.from_json(b'{"version":3,"sources":[],"mappings":""}')
     assert len(view) == 0
     assert list(view) == []
     assert view.file is None
