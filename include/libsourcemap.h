@@ -104,7 +104,8 @@ LSM_API uint32_t lsm_version_number(void);
 #define LSM_ERR_BAD_OFFSET 61          /* a section's "offset" is malformed */
 #define LSM_ERR_SECTION_ORDER 62       /* sections out of order, overlapping, or at equal offsets */
 #define LSM_ERR_SECTION_URL 63         /* a section refers to a map by "url" */
-#define LSM_ERR_NESTED_INDEX 64        /* a section's map is itself an index map */
+#define LSM_ERR_NESTED_INDEX 64        /* index maps nested more than 64 levels deep (a
+                                          section's map may be an index map below that) */
 #define LSM_ERR_INDEX_AND_MAPPINGS 65  /* both "sections" and "mappings" */
 #define LSM_ERR_INDEX_MAP 66           /* an index map where LSM_LOAD_REJECT_INDEX forbade one */
 

@@ -18,13 +18,19 @@ typedef struct part {
     lsm_placement_t place;
 } part_t;
 
+/* The string tables a view keeps, while they are built. */
+enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_COUNT };
+
 typedef struct builder {
     lsm_parse_t *p;
     lsm_error_t *err;
     lsm_view_t *view;
     uint32_t owned;
-    lsm_buf_t tables[6];     /* string tables being built, not yet owned */
+    lsm_buf_t tables[T_COUNT]; /* string tables being built, not yet owned */
     part_t *parts;
+    uint32_t nparts;
+    bool index;                /* parts come from an index map's sections */
+    uint64_t sources, names;   /* totals over the parts */
 } builder_t;
 
 static void *own(builder_t *b, void *ptr) {
@@ -80,12 +86,54 @@ static int validate_record(const lsm_map_record_t *m, lsm_error_t *err) {
     return 0;
 }
 
-static int validate_sections(const lsm_parse_t *p, lsm_error_t *err) {
+/* The greatest generated position of a map's tokens, in its own
+ * coordinates (nested sections placed by their offsets, unclipped).
+ * Returns false when it has none. */
+static bool extent_of(const lsm_map_record_t *m, uint64_t *line, uint64_t *col) {
+    if (!m->has_sections) {
+        const lsm_mappings_stats_t *st = &m->stats;
+        if (!st->segments)
+            return false;
+        *line = st->last_line;
+        *col = st->last_line_max_col;
+        return true;
+    }
+    bool have = false;
+    for (uint32_t i = 0; i < m->section_count; i++) {
+        const lsm_section_t *sec = &m->sections[i];
+        uint64_t l = 0, c = 0;
+        if (!sec->map || !extent_of(sec->map, &l, &c))
+            continue;
+        c += l == 0 ? sec->col : 0;
+        l += sec->line;
+        if (!have || l > *line || (l == *line && c > *col)) {
+            *line = l;
+            *col = c;
+            have = true;
+        }
+    }
+    return have;
+}
+
+static int validate_map(const lsm_map_record_t *m, lsm_error_t *err);
+
+/* Prefixes err's message with "section N: ". */
+static void in_section(lsm_error_t *err, uint32_t index) {
+    if (!err)
+        return;
+    char inner[sizeof err->message];
+    memcpy(inner, err->message, sizeof inner);
+    snprintf(err->message, sizeof err->message, "section %u: %.200s", index, inner);
+}
+
+/* ECMA-426's rules for an index map's sections, applied at every level of
+ * nesting (bounded by LSM_MAX_INDEX_DEPTH, as is this recursion). */
+static int validate_sections(const lsm_map_record_t *index, lsm_error_t *err) {
     /* The greatest generated position of the sections so far. */
     bool have_end = false;
     uint64_t end_line = 0, end_col = 0;
-    for (uint32_t i = 0; i < p->section_count; i++) {
-        const lsm_section_t *sec = &p->sections[i];
+    for (uint32_t i = 0; i < index->section_count; i++) {
+        const lsm_section_t *sec = &index->sections[i];
         if (!sec->map && sec->has_url)
             return section_error(err, LSM_ERR_SECTION_URL, sec, i,
                                  "maps referenced by \"url\" are not supported");
@@ -99,7 +147,7 @@ static int validate_sections(const lsm_parse_t *p, lsm_error_t *err) {
         /* ECMA-426: offsets in order, and no section may start before the
          * last mapping of an earlier one (it may start exactly there). */
         if (i > 0) {
-            const lsm_section_t *prev = &p->sections[i - 1];
+            const lsm_section_t *prev = &index->sections[i - 1];
             if (sec->line < prev->line || (sec->line == prev->line && sec->col < prev->col))
                 return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
                                      "offset is before the previous section's");
@@ -112,25 +160,88 @@ static int validate_sections(const lsm_parse_t *p, lsm_error_t *err) {
                 return section_error(err, LSM_ERR_SECTION_ORDER, sec, i,
                                      "offset overlaps the previous section's mappings");
         }
-        int code = validate_record(sec->map, err);
+        int code = validate_map(sec->map, err);
         if (code) {
-            if (err) {
-                char inner[sizeof err->message];
-                memcpy(inner, err->message, sizeof inner);
-                snprintf(err->message, sizeof err->message, "section %u: %.200s", i, inner);
-            }
+            in_section(err, i);
             return code;
         }
-        const lsm_mappings_stats_t *st = &sec->map->stats;
-        if (st->segments) {
-            uint64_t line = (uint64_t)sec->line + st->last_line;
-            uint64_t col = (uint64_t)st->last_line_max_col + (st->last_line == 0 ? sec->col : 0);
+        uint64_t line = 0, col = 0;
+        if (extent_of(sec->map, &line, &col)) {
+            col += line == 0 ? sec->col : 0;
+            line += sec->line;
             if (!have_end || line > end_line || (line == end_line && col > end_col)) {
                 end_line = line;
                 end_col = col;
                 have_end = true;
             }
         }
+    }
+    return 0;
+}
+
+/* A regular map's checks, or an index map's at every level. */
+static int validate_map(const lsm_map_record_t *m, lsm_error_t *err) {
+    if (!m->has_sections)
+        return validate_record(m, err);
+    if (!m->has_version)
+        return lsm_set_error(err, LSM_ERR_MISSING_VERSION, "\"version\" is missing");
+    if (m->has_mappings)
+        return lsm_set_error(err, LSM_ERR_INDEX_AND_MAPPINGS,
+                             "an index map cannot also have \"mappings\"");
+    return validate_sections(m, err);
+}
+
+/* ------------------------------------------------------------- parts */
+
+/* The regular maps an index map flattens into, in generated order, each
+ * with where its tokens go. */
+static uint32_t count_parts(const lsm_map_record_t *m) {
+    if (!m->has_sections)
+        return 1;
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < m->section_count; i++)
+        n += count_parts(m->sections[i].map);
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* Earlier of two stop positions (either may be absent). */
+static void clip_at(lsm_placement_t *pl, uint64_t line, uint64_t col) {
+    if (!pl->clip || line < pl->stop_line || (line == pl->stop_line && col < pl->stop_col)) {
+        pl->clip = true;
+        pl->stop_line = line > FIELD_MAX ? FIELD_MAX : (uint32_t)line;
+        pl->stop_col = col > FIELD_MAX ? FIELD_MAX : (uint32_t)col;
+    }
+}
+
+/* Places the sections of `m`, which itself sits at `at` (its line 0
+ * shifted by at->col_offset, clipped where `at` says), into parts[*n..].
+ * A section's offset is in its index map's coordinates: its column
+ * counts only on that map's line 0 for the map's own column offset. */
+static int place_parts(const lsm_map_record_t *m, const lsm_placement_t *at, part_t *parts,
+                       uint32_t *n, lsm_error_t *err) {
+    if (!m->has_sections) {
+        parts[*n].map = m;
+        parts[*n].place = *at;
+        (*n)++;
+        return 0;
+    }
+    for (uint32_t i = 0; i < m->section_count; i++) {
+        const lsm_section_t *sec = &m->sections[i];
+        lsm_placement_t pl = *at;
+        uint64_t line = (uint64_t)at->line_offset + sec->line;
+        uint64_t col = (uint64_t)sec->col + (sec->line == 0 ? at->col_offset : 0);
+        if (line > FIELD_MAX || col > FIELD_MAX)
+            return section_error(err, LSM_ERR_TOO_LARGE, sec, i, "offset beyond 32 bits");
+        pl.line_offset = (uint32_t)line;
+        pl.col_offset = (uint32_t)col;
+        if (i + 1 < m->section_count) {
+            const lsm_section_t *next = &m->sections[i + 1];
+            clip_at(&pl, (uint64_t)at->line_offset + next->line,
+                    (uint64_t)next->col + (next->line == 0 ? at->col_offset : 0));
+        }
+        int code = place_parts(sec->map, &pl, parts, n, err);
+        if (code)
+            return code;
     }
     return 0;
 }
@@ -192,61 +303,50 @@ static int cmp_u32(const void *a, const void *b) {
 
 /* ------------------------------------------------------------ builder */
 
-static int build(builder_t *b, uint32_t flags) {
+#define NOMEM(b) lsm_set_error((b)->err, LSM_ERR_NOMEM, "out of memory")
+
+/* Step 1: validates the document and lists the regular maps it flattens
+ * into, each with its placement. */
+static int plan_parts(builder_t *b, uint32_t flags) {
     lsm_parse_t *p = b->p;
     lsm_error_t *err = b->err;
-    lsm_view_t *view = b->view;
+    const lsm_map_record_t *root = &p->root;
     int code;
-
-    if (!p->root.has_version)
+    if (!root->has_version)
         return lsm_set_error(err, LSM_ERR_MISSING_VERSION, "\"version\" is missing");
+    if (root->has_sections && !root->has_mappings && (flags & LSM_LOAD_REJECT_INDEX))
+        return lsm_set_error(err, LSM_ERR_INDEX_MAP, "expected a regular source map, not an index map");
+    if ((code = validate_map(root, err)))
+        return code;
+    b->index = root->has_sections;
+    b->nparts = count_parts(root);
+    if (b->nparts == UINT32_MAX)
+        return lsm_set_error(err, LSM_ERR_TOO_LARGE, "too many sections");
+    b->parts = lsm_calloc(b->nparts ? b->nparts : 1, sizeof *b->parts);
+    if (!b->parts)
+        return NOMEM(b);
+    lsm_placement_t top = {0, 0, 0, 0, false, 0, 0};
+    uint32_t n = 0;
+    if ((code = place_parts(root, &top, b->parts, &n, err)))
+        return code;
+    b->nparts = n;
+    return 0;
+}
 
-    uint32_t nparts;
-    part_t one = {&p->root, {0, 0, 0, 0, false, 0, 0}};
-    part_t *parts = &one;
-    if (p->sections_present) {
-        if (p->root.has_mappings)
-            return lsm_set_error(err, LSM_ERR_INDEX_AND_MAPPINGS,
-                                 "an index map cannot also have \"mappings\"");
-        if (flags & LSM_LOAD_REJECT_INDEX)
-            return lsm_set_error(err, LSM_ERR_INDEX_MAP, "expected a regular source map, not an index map");
-        if ((code = validate_sections(p, err)))
-            return code;
-        view->flags |= LSM_VIEW_INDEX;
-        nparts = p->section_count;
-        parts = b->parts = lsm_calloc(nparts ? nparts : 1, sizeof *parts);
-        if (!parts)
-            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
-    } else {
-        if ((code = validate_record(&p->root, err)))
-            return code;
-        nparts = 1;
-    }
-
-    /* Placement and sizes. */
-    uint64_t tokens = 0, sources = 0, names = 0;
-    uint32_t max[F_COUNT] = {0, 0, 0, 0, 0};
-    uint64_t lines = 0;
-    for (uint32_t i = 0; i < nparts; i++) {
-        part_t *part = &parts[i];
-        if (p->sections_present) {
-            const lsm_section_t *sec = &p->sections[i];
-            part->map = sec->map;
-            part->place.line_offset = sec->line;
-            part->place.col_offset = sec->col;
-            if (i + 1 < nparts) {
-                part->place.clip = true;
-                part->place.stop_line = p->sections[i + 1].line;
-                part->place.stop_col = p->sections[i + 1].col;
-            }
-        }
+/* Step 2: numbers the parts' sources and names, and sizes the token
+ * records and the line index. */
+static int size_tokens(builder_t *b, uint32_t max[F_COUNT], uint64_t *tokens, uint64_t *lines) {
+    lsm_error_t *err = b->err;
+    *tokens = *lines = 0;
+    for (uint32_t i = 0; i < b->nparts; i++) {
+        part_t *part = &b->parts[i];
         const lsm_map_record_t *m = part->map;
-        part->place.src_base = (uint32_t)sources;
-        part->place.name_base = (uint32_t)names;
-        sources += m->sources.count;
-        names += m->names.count;
-        tokens += m->stats.segments;
-        if (sources > FIELD_MAX || names > FIELD_MAX || tokens > FIELD_MAX)
+        part->place.src_base = (uint32_t)b->sources;
+        part->place.name_base = (uint32_t)b->names;
+        b->sources += m->sources.count;
+        b->names += m->names.count;
+        *tokens += m->stats.segments;
+        if (b->sources > FIELD_MAX || b->names > FIELD_MAX || *tokens > FIELD_MAX)
             return lsm_set_error(err, LSM_ERR_TOO_LARGE, "more than 2^32 - 2 tokens, sources or names");
         if (m->stats.segments == 0)
             continue;
@@ -254,8 +354,8 @@ static int build(builder_t *b, uint32_t flags) {
         uint64_t col = (uint64_t)m->stats.max[F_DST_COL] + part->place.col_offset;
         if (last > FIELD_MAX || col > FIELD_MAX)
             return lsm_set_error(err, LSM_ERR_TOO_LARGE, "section %u: offset puts tokens beyond 32 bits", i);
-        if (last + 1 > lines)
-            lines = last + 1;
+        if (last + 1 > *lines)
+            *lines = last + 1;
         if (col > max[F_DST_COL])
             max[F_DST_COL] = (uint32_t)col;
         for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
@@ -266,76 +366,100 @@ static int build(builder_t *b, uint32_t flags) {
         if (m->stats.max[F_NAME_ID] && part->place.name_base + m->stats.max[F_NAME_ID] > max[F_NAME_ID])
             max[F_NAME_ID] = part->place.name_base + m->stats.max[F_NAME_ID];
     }
-
     /* The line index costs 4 bytes a generated line. A regular map spends
      * at least a byte on each, but an index map's offsets can claim
      * billions of lines in a few bytes: refuse what no real bundle needs. */
-    if (lines > (uint64_t)p->input_len * MAX_LINES_PER_BYTE + MAX_LINES_SLACK)
+    if (*lines > (uint64_t)b->p->input_len * MAX_LINES_PER_BYTE + MAX_LINES_SLACK)
         return lsm_set_error(err, LSM_ERR_TOO_LARGE,
                              "section offsets imply %llu generated lines, too many for a "
                              "%zu-byte map",
-                             (unsigned long long)lines, p->input_len);
+                             (unsigned long long)*lines, b->p->input_len);
+    return 0;
+}
 
-    /* Tokens. */
+/* Step 3: decodes every part's mappings into packed records, the line
+ * index and the column blocks. */
+static int decode_tokens(builder_t *b) {
+    lsm_view_t *view = b->view;
+    uint32_t max[F_COUNT] = {0, 0, 0, 0, 0};
+    uint64_t tokens, lines;
+    int code = size_tokens(b, max, &tokens, &lines);
+    if (code)
+        return code;
     lsm_packing_init(&view->packing, max);
     uint8_t *records = own(b, lsm_calloc(1, (size_t)lsm_packing_bytes(&view->packing, tokens)));
     uint8_t *line_index = own(b, lsm_malloc((size_t)(lines + 1) * 4));
     if (!records || !line_index)
-        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NOMEM(b);
     lsm_token_sink_t sink;
     memset(&sink, 0, sizeof sink);
     sink.records = records;
     sink.packing = &view->packing;
     sink.line_index = line_index;
-    for (uint32_t i = 0; i < nparts; i++) {
-        const lsm_map_record_t *m = parts[i].map;
-        if (lsm_mappings_decode(m->mappings, m->mappings_len, &parts[i].place, &sink))
-            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < b->nparts; i++) {
+        const lsm_map_record_t *m = b->parts[i].map;
+        if (lsm_mappings_decode(m->mappings, m->mappings_len, &b->parts[i].place, &sink))
+            return NOMEM(b);
     }
     uint32_t line_count = sink.lines_started;
     if (lsm_sink_finish(&sink, line_count))
-        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NOMEM(b);
     view->records = records;
     view->line_index = line_index;
     view->line_count = line_count;
     view->token_count = (uint32_t)sink.count;
     view->col_blocks = own(b, lsm_build_col_blocks(view));
     if (!view->col_blocks)
-        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return NOMEM(b);
+    return 0;
+}
 
-    /* Strings. The tables of a regular map are the reader's own arrays;
-     * an index map's are concatenated. */
-    enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_COUNT };
+/* Step 4: sources (as written and resolved), contents and names. The
+ * tables of a regular map are the reader's own arrays; an index map's are
+ * concatenated. */
+static int build_source_tables(builder_t *b) {
+    lsm_parse_t *p = b->p;
+    part_t *parts = b->parts;
     lsm_buf_t *tab = b->tables;
     bool any_root = false;
-    for (uint32_t i = 0; i < nparts; i++) {
+    for (uint32_t i = 0; i < b->nparts; i++) {
         const lsm_map_record_t *m = parts[i].map;
         if (m->source_root.offset != LSM_NULL_STRING && m->source_root.len > 0)
             any_root = true;
     }
-    if (!p->sections_present) {
+    if (!b->index) {
         tab[T_SOURCES] = p->root.sources.entries;
         tab[T_NAMES] = p->root.names.entries;
         memset(&p->root.sources.entries, 0, sizeof p->root.sources.entries);
         memset(&p->root.names.entries, 0, sizeof p->root.names.entries);
     } else {
-        for (uint32_t i = 0; i < nparts; i++) {
+        for (uint32_t i = 0; i < b->nparts; i++) {
             const lsm_map_record_t *m = parts[i].map;
             if (lsm_buf_append(&tab[T_SOURCES], m->sources.entries.data, m->sources.entries.len) ||
                 lsm_buf_append(&tab[T_NAMES], m->names.entries.data, m->names.entries.len))
-                return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+                return NOMEM(b);
         }
     }
-    for (uint32_t i = 0; i < nparts; i++) {
+    for (uint32_t i = 0; i < b->nparts; i++) {
         const lsm_map_record_t *m = parts[i].map;
         const uint8_t *first = tab[T_SOURCES].data ? tab[T_SOURCES].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY : NULL;
         if (append_contents(m, m->sources.count, &tab[T_CONTENTS]) ||
             (any_root && resolve_sources(b, m, first, m->sources.count, &tab[T_URLS])))
-            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+            return NOMEM(b);
     }
+    lsm_view_t *view = b->view;
+    view->sources = (lsm_strtab_t){(uint32_t)b->sources, tab[T_SOURCES].data};
+    view->source_urls = (lsm_strtab_t){(uint32_t)b->sources, any_root ? tab[T_URLS].data : tab[T_SOURCES].data};
+    view->contents = (lsm_strtab_t){(uint32_t)b->sources, tab[T_CONTENTS].data};
+    view->names = (lsm_strtab_t){(uint32_t)b->names, tab[T_NAMES].data};
+    return 0;
+}
 
-    /* Properties come from the outermost object. */
-    const lsm_map_record_t *root = &p->root;
+/* Step 5: the properties, which come from the outermost object, and the
+ * ignore list, in source ids of the flattened view, sorted. */
+static int build_properties(builder_t *b) {
+    const lsm_map_record_t *root = &b->p->root;
+    lsm_buf_t *tab = b->tables;
     lsm_span_t props[META_COUNT] = {root->file, root->source_root,
                                     root->debug_id.offset != LSM_NULL_STRING ? root->debug_id
                                                                              : root->debug_id_legacy};
@@ -344,17 +468,15 @@ static int build(builder_t *b, uint32_t flags) {
         lsm_wr64(entry, props[i].offset);
         lsm_wr64(entry + 8, props[i].len);
         if (lsm_buf_append(&tab[T_META], entry, sizeof entry))
-            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+            return NOMEM(b);
     }
-
-    /* The ignore list, in source ids of the flattened view, sorted. */
     uint32_t nignore = 0;
-    for (uint32_t i = 0; i < nparts; i++) {
-        const lsm_u32vec_t *list = ignore_of(parts[i].map);
+    for (uint32_t i = 0; i < b->nparts; i++) {
+        const lsm_u32vec_t *list = ignore_of(b->parts[i].map);
         for (uint32_t k = 0; list && k < list->count; k++) {
-            uint32_t id = list->items[k] + parts[i].place.src_base;
+            uint32_t id = list->items[k] + b->parts[i].place.src_base;
             if (lsm_buf_append(&tab[T_IGNORE], &id, 4))
-                return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+                return NOMEM(b);
             nignore++;
         }
     }
@@ -367,28 +489,38 @@ static int build(builder_t *b, uint32_t flags) {
                 ids[unique++] = ids[i];
         nignore = unique;
     }
+    b->view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};
+    b->view->ignore_count = nignore;
+    b->view->ignore_ids = nignore ? (const uint32_t *)(const void *)tab[T_IGNORE].data : NULL;
+    return 0;
+}
 
-    view->sources = (lsm_strtab_t){(uint32_t)sources, tab[T_SOURCES].data};
-    view->source_urls = (lsm_strtab_t){(uint32_t)sources, any_root ? tab[T_URLS].data : tab[T_SOURCES].data};
-    view->contents = (lsm_strtab_t){(uint32_t)sources, tab[T_CONTENTS].data};
-    view->names = (lsm_strtab_t){(uint32_t)names, tab[T_NAMES].data};
-    view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};
-    view->ignore_count = nignore;
-    view->ignore_ids = nignore ? (const uint32_t *)(const void *)tab[T_IGNORE].data : NULL;
+/* Step 6: the view takes the tables and, last because resolving sources
+ * may have grown it, the blob. */
+static void hand_over(builder_t *b) {
+    lsm_parse_t *p = b->p;
     for (int i = 0; i < T_COUNT; i++) {
-        own(b, tab[i].data);
-        tab[i].data = NULL;
+        own(b, b->tables[i].data);
+        b->tables[i].data = NULL;
     }
-
-    /* The blob last: resolving sources may have grown it. */
     if (p->blob.len < p->blob.cap && p->blob.len > 0) {
         uint8_t *shrunk = lsm_realloc(p->blob.data, p->blob.len);
         if (shrunk)
             p->blob.data = shrunk;
     }
-    view->blob = (const char *)own(b, p->blob.data);
-    view->blob_len = p->blob.len;
+    b->view->blob = (const char *)own(b, p->blob.data);
+    b->view->blob_len = p->blob.len;
     memset(&p->blob, 0, sizeof p->blob);
+}
+
+static int build(builder_t *b, uint32_t flags) {
+    int code;
+    if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
+        (code = build_source_tables(b)) || (code = build_properties(b)))
+        return code;
+    if (b->index)
+        b->view->flags |= LSM_VIEW_INDEX;
+    hand_over(b);
     return 0;
 }
 

@@ -45,7 +45,7 @@ static const struct {
     {LSM_ERR_BAD_OFFSET, "LSM_ERR_BAD_OFFSET", "malformed section offset"},
     {LSM_ERR_SECTION_ORDER, "LSM_ERR_SECTION_ORDER", "sections out of order or overlapping"},
     {LSM_ERR_SECTION_URL, "LSM_ERR_SECTION_URL", "section refers to its map by URL"},
-    {LSM_ERR_NESTED_INDEX, "LSM_ERR_NESTED_INDEX", "section map is an index map"},
+    {LSM_ERR_NESTED_INDEX, "LSM_ERR_NESTED_INDEX", "index maps nested too deeply"},
     {LSM_ERR_INDEX_AND_MAPPINGS, "LSM_ERR_INDEX_AND_MAPPINGS",
      "index map also has \"mappings\""},
     {LSM_ERR_INDEX_MAP, "LSM_ERR_INDEX_MAP", "index map where a regular map was required"},

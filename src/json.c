@@ -9,7 +9,9 @@
 #include "parse.h"
 
 #define MAX_DEPTH 1000
-#define MAX_FRAMES 8
+/* Index maps may nest: each level holds a map, its "sections" array and a
+ * section object; a section's "offset" or an array adds one more. */
+#define MAX_FRAMES (3 * (LSM_MAX_INDEX_DEPTH + 1) + 4)
 
 enum frame_kind {
     FR_MAP,
@@ -47,8 +49,8 @@ enum key {
 typedef struct frame {
     enum frame_kind kind;
     enum key key;            /* the key whose value comes next (objects) */
-    lsm_map_record_t *map;
-    uint32_t section;        /* index into the sections (FR_SECTION, FR_OFFSET) */
+    lsm_map_record_t *map;   /* the map being read, or the one whose sections are */
+    uint32_t section;        /* index into map->sections (FR_SECTION, FR_OFFSET) */
 } frame_t;
 
 typedef struct reader {
@@ -296,19 +298,36 @@ static int vec_add(reader_t *r, lsm_u32vec_t *vec, uint32_t v) {
     return 1;
 }
 
-static lsm_map_record_t *new_record(reader_t *r) {
+static lsm_map_record_t *new_record(reader_t *r, uint32_t level) {
     lsm_map_record_t *m = lsm_calloc(1, sizeof *m);
     if (!m) {
         nomem(r);
         return NULL;
     }
+    m->level = level;
     m->file.offset = m->source_root.offset = LSM_NULL_STRING;
     m->debug_id.offset = m->debug_id_legacy.offset = LSM_NULL_STRING;
     m->mappings_pos = -1;
     return m;
 }
 
+static void release_record(lsm_map_record_t *m);
+
+/* Nesting is bounded by LSM_MAX_INDEX_DEPTH, and so is this recursion. */
+static void release_sections(lsm_map_record_t *m) {
+    for (uint32_t i = 0; i < m->section_count; i++) {
+        if (m->sections[i].map) {
+            release_record(m->sections[i].map);
+            lsm_free(m->sections[i].map);
+        }
+    }
+    lsm_free(m->sections);
+    m->sections = NULL;
+    m->section_count = m->section_cap = 0;
+}
+
 static void release_record(lsm_map_record_t *m) {
+    release_sections(m);
     lsm_free(m->mappings_copy);
     lsm_free(m->sources.entries.data);
     lsm_free(m->contents.entries.data);
@@ -319,13 +338,6 @@ static void release_record(lsm_map_record_t *m) {
 
 void lsm_parse_release(lsm_parse_t *p) {
     release_record(&p->root);
-    for (uint32_t i = 0; i < p->section_count; i++) {
-        if (p->sections[i].map) {
-            release_record(p->sections[i].map);
-            lsm_free(p->sections[i].map);
-        }
-    }
-    lsm_free(p->sections);
     lsm_free(p->blob.data);
     memset(p, 0, sizeof *p);
 }
@@ -449,20 +461,14 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
         return push(r, google ? FR_X_IGNORE : FR_IGNORE, m, 0);
     }
     case K_SECTIONS:
-        if (m != &r->p->root)
-            return fail(r, LSM_ERR_NESTED_INDEX, "a section's map is itself an index map");
         if (kind != V_ARRAY)
             return fail(r, LSM_ERR_BAD_SECTIONS, "\"sections\" must be an array, not %s",
                         KIND_NAMES[kind]);
+        if (m->level >= LSM_MAX_INDEX_DEPTH)
+            return fail(r, LSM_ERR_NESTED_INDEX, "index maps nested more than %d levels deep",
+                        LSM_MAX_INDEX_DEPTH);
         m->has_sections = true;
-        r->p->sections_present = true;
-        for (uint32_t i = 0; i < r->p->section_count; i++) {
-            if (r->p->sections[i].map) {
-                release_record(r->p->sections[i].map);
-                lsm_free(r->p->sections[i].map);
-            }
-        }
-        r->p->section_count = 0;
+        release_sections(m);
         return push(r, FR_SECTIONS, m, 0);
     default:
         if (kind == V_OBJECT || kind == V_ARRAY)
@@ -472,7 +478,7 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
 }
 
 static int section_value(reader_t *r, frame_t *f, enum value_kind kind) {
-    lsm_section_t *sec = &r->p->sections[f->section];
+    lsm_section_t *sec = &f->map->sections[f->section];
     switch (f->key) {
     case K_OFFSET:
         if (kind != V_OBJECT)
@@ -480,7 +486,7 @@ static int section_value(reader_t *r, frame_t *f, enum value_kind kind) {
                         f->section, KIND_NAMES[kind]);
         sec->has_offset = true;
         sec->has_line = sec->has_col = false;
-        return push(r, FR_OFFSET, NULL, f->section);
+        return push(r, FR_OFFSET, f->map, f->section);
     case K_MAP: {
         if (kind != V_OBJECT)
             return fail(r, LSM_ERR_BAD_SECTIONS, "section %u: \"map\" must be an object, not %s",
@@ -489,10 +495,10 @@ static int section_value(reader_t *r, frame_t *f, enum value_kind kind) {
             release_record(sec->map);
             lsm_free(sec->map);
         }
-        sec->map = new_record(r);
+        sec->map = new_record(r, f->map->level + 1);
         if (!sec->map)
             return 0;
-        return push(r, FR_MAP, sec->map, f->section);
+        return push(r, FR_MAP, sec->map, 0);
     }
     case K_URL:
         sec->has_url = true;
@@ -508,7 +514,7 @@ static int section_value(reader_t *r, frame_t *f, enum value_kind kind) {
 
 static int offset_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
                         size_t n) {
-    lsm_section_t *sec = &r->p->sections[f->section];
+    lsm_section_t *sec = &f->map->sections[f->section];
     if (f->key != K_LINE && f->key != K_COLUMN) {
         if (kind == V_OBJECT || kind == V_ARRAY)
             r->skip = 1;
@@ -578,22 +584,21 @@ static int array_value(reader_t *r, frame_t *f, enum value_kind kind, const unsi
     case FR_SECTIONS: {
         if (kind != V_OBJECT)
             return fail(r, LSM_ERR_BAD_SECTIONS, "section %u is %s, not an object",
-                        r->p->section_count, KIND_NAMES[kind]);
-        lsm_parse_t *p = r->p;
-        if (p->section_count == p->section_cap) {
-            uint32_t cap = p->section_cap ? p->section_cap * 2 : 8;
-            if (cap < p->section_cap)
+                        m->section_count, KIND_NAMES[kind]);
+        if (m->section_count == m->section_cap) {
+            uint32_t cap = m->section_cap ? m->section_cap * 2 : 8;
+            if (cap < m->section_cap)
                 return fail(r, LSM_ERR_TOO_LARGE, "too many sections");
-            lsm_section_t *sections = lsm_realloc(p->sections, (size_t)cap * sizeof *sections);
+            lsm_section_t *sections = lsm_realloc(m->sections, (size_t)cap * sizeof *sections);
             if (!sections)
                 return nomem(r);
-            p->sections = sections;
-            p->section_cap = cap;
+            m->sections = sections;
+            m->section_cap = cap;
         }
-        lsm_section_t *sec = &p->sections[p->section_count];
+        lsm_section_t *sec = &m->sections[m->section_count];
         memset(sec, 0, sizeof *sec);
         sec->pos = (int64_t)input_pos(r) - 1;
-        return push(r, FR_SECTION, NULL, p->section_count++);
+        return push(r, FR_SECTION, m, m->section_count++);
     }
     default:
         return fail(r, LSM_ERR_JSON, "unexpected value");

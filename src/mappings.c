@@ -195,9 +195,7 @@ int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint3
         }
         if (abs[F_DST_COL] > st->max[F_DST_COL])
             st->max[F_DST_COL] = (uint32_t)abs[F_DST_COL];
-        if (n == 1) {
-            st->has_unmapped = true;
-        } else {
+        if (n > 1) {
             for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
                 if (abs[f] > st->max[f])
                     st->max[f] = (uint32_t)abs[f];

@@ -11,7 +11,6 @@ typedef struct lsm_mappings_stats {
     uint32_t last_line;      /* generated line of the last segment */
     uint32_t last_line_max_col; /* greatest column on that line */
     uint32_t max[F_COUNT];   /* ids counted plus one, as stored */
-    bool has_unmapped;       /* some segment has 1 field */
 } lsm_mappings_stats_t;
 
 /* Validates `s` completely (base64 digits, continuation, 32-bit range,

@@ -27,7 +27,13 @@ typedef struct lsm_span {
     uint64_t len;
 } lsm_span_t;
 
+/* Index maps may contain index maps this many levels deep. */
+#define LSM_MAX_INDEX_DEPTH 64
+
+typedef struct lsm_section lsm_section_t;
+
 typedef struct lsm_map_record {
+    uint32_t level;          /* 0 for the top-level object, +1 per section */
     bool has_version;
     bool has_mappings;
     bool has_sections;
@@ -50,9 +56,13 @@ typedef struct lsm_map_record {
     /* Errors in "x_google_ignoreList" count only when "ignoreList" is
      * absent, which is known at the end. */
     int x_google_error;
+    /* An index map's sections (has_sections), each owning its map. */
+    lsm_section_t *sections;
+    uint32_t section_count;
+    uint32_t section_cap;
 } lsm_map_record_t;
 
-typedef struct lsm_section {
+struct lsm_section {
     bool has_offset;
     bool has_line;
     bool has_col;
@@ -61,16 +71,12 @@ typedef struct lsm_section {
     uint32_t col;
     int64_t pos;             /* input offset of the section, for errors */
     lsm_map_record_t *map;   /* NULL when the section has no "map" */
-} lsm_section_t;
+};
 
 typedef struct lsm_parse {
     size_t input_len;
     lsm_buf_t blob;
     lsm_map_record_t root;
-    lsm_section_t *sections;
-    uint32_t section_count;
-    uint32_t section_cap;
-    bool sections_present;
 } lsm_parse_t;
 
 /* Reads JSON into `out` (zeroed by the caller). Returns 0 or an error code;

@@ -62,3 +62,28 @@ def test_sections_at_equal_offsets_are_rejected() -> None:
         View.from_json(json.dumps(index).encode(), allow_index=True)
     assert info.value.code == 62
     assert str(info.value.message) == "section 1: offset equals the previous section's"
+
+
+def _nested(levels: int) -> Dict[str, Any]:
+    m: Dict[str, Any] = {"version": 3, "sources": ["deep.js"], "names": ["n"], "mappings": "AAAAA"}
+    for _ in range(levels):
+        m = {"version": 3, "sections": [{"offset": {"line": 1, "column": 0}, "map": m}]}
+    return m
+
+
+def test_nested_index_maps_flatten_recursively() -> None:
+    # Metro's RAM bundles nest index maps; the Rust crate, mozilla and
+    # trace-mapping flatten them. Each level here adds one line.
+    view = View.from_json(json.dumps(_nested(3)).encode(), allow_index=True)
+    assert view.is_index
+    assert [tuple(t) for t in view] == [(3, 0, "deep.js", 0, 0, 0, "n")]
+    tok = view.lookup_token(3, 10)
+    assert tok is not None and (tok.src, tok.name) == ("deep.js", "n")
+
+
+def test_nesting_past_the_limit_has_its_own_error() -> None:
+    View.from_json(json.dumps(_nested(64)).encode(), allow_index=True)
+    with pytest.raises(libsourcemap.BadSectionsError) as info:
+        View.from_json(json.dumps(_nested(65)).encode(), allow_index=True)
+    assert info.value.code == 64
+    assert str(info.value.message) == "index maps nested more than 64 levels deep"
