@@ -7,6 +7,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "parse.h"
+#include "jsonstr.h"
 
 #define MAX_DEPTH 1000
 /* Index maps may nest: each level holds a map, its "sections" array and a
@@ -64,6 +65,15 @@ typedef struct reader {
     int top;                 /* index of the innermost frame, -1 before the first */
     uint32_t skip;           /* nesting depth inside an ignored value */
     uint32_t depth;
+    /* yajl is fed the text in chunks, each ending just past the opening
+     * quote of a long string value (which it then sees as ""); `pending`
+     * is that string until its callback takes it, `escaped` tells the
+     * value handlers that the string they get is raw JSON with escapes. */
+    const unsigned char *json;  /* the text after any prefix */
+    size_t skip_prefix;         /* bytes of BOM and ")]}'" line before it */
+    size_t chunk_base;          /* offset in `json` of the chunk being parsed */
+    const lsm_json_long_t *pending;
+    bool escaped;
 } reader_t;
 
 enum value_kind { V_NULL, V_BOOL, V_NUMBER, V_STRING, V_OBJECT, V_ARRAY };
@@ -100,8 +110,10 @@ int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len) {
 
 /* ------------------------------------------------------------ failures */
 
+/* Where yajl is, as an offset in the caller's input. */
 static uint64_t input_pos(const reader_t *r) {
-    return (uint64_t)(r->yajl ? yajl_get_bytes_consumed(r->yajl) : 0);
+    return (uint64_t)(r->skip_prefix + r->chunk_base +
+                      (r->yajl ? yajl_get_bytes_consumed(r->yajl) : 0));
 }
 
 /* Records the first failure and stops the parse (returns 0 for yajl). */
@@ -248,14 +260,18 @@ static int push(reader_t *r, enum frame_kind kind, lsm_map_record_t *map, uint32
     return 1;
 }
 
-/* Copies a string into the blob, NUL-terminated. */
+/* Copies a string into the blob, NUL-terminated (unescaping a raw one). */
 static int store_string(reader_t *r, const unsigned char *s, size_t n, lsm_span_t *out) {
     lsm_buf_t *blob = &r->p->blob;
     if (lsm_buf_reserve(blob, n + 1))
         return nomem(r);
     out->offset = blob->len;
+    if (r->escaped) {
+        n = lsm_json_unescape(s, n, blob->data + blob->len);
+    } else {
+        memcpy(blob->data + blob->len, s, n);
+    }
     out->len = n;
-    memcpy(blob->data + blob->len, s, n);
     blob->data[blob->len + n] = 0;
     blob->len += n + 1;
     return 1;
@@ -349,16 +365,19 @@ static int set_mappings(reader_t *r, lsm_map_record_t *m, const unsigned char *s
     m->mappings_copy = NULL;
     m->has_mappings = true;
     const char *cs = (const char *)s;
-    if (cs >= r->input && cs + n <= r->input + r->input_len) {
+    if (!r->escaped && cs >= r->input && cs + n <= r->input + r->input_len) {
         m->mappings = cs;
         m->mappings_pos = cs - r->input;
     } else {
-        /* yajl unescaped it into a scratch buffer that dies with this
-         * callback. */
+        /* Escaped: unescaped here, or by yajl into a scratch buffer that
+         * dies with this callback. */
         m->mappings_copy = lsm_malloc(n + 1);
         if (!m->mappings_copy)
             return nomem(r);
-        memcpy(m->mappings_copy, s, n);
+        if (r->escaped)
+            n = lsm_json_unescape(s, n, (uint8_t *)m->mappings_copy);
+        else
+            memcpy(m->mappings_copy, s, n);
         m->mappings_copy[n] = 0; /* the decoder relies on a non-digit after the end */
         m->mappings = m->mappings_copy;
         m->mappings_pos = -1;
@@ -660,13 +679,17 @@ static int cb_boolean(void *ctx, int b) {
 static int cb_number(void *ctx, const char *s, size_t n) {
     return on_value(ctx, V_NUMBER, (const unsigned char *)s, n);
 }
-static int check_utf8(reader_t *r, const unsigned char *s, size_t n) {
-    if (lsm_utf8_valid(s, n))
-        return 1;
-    return fail(r, LSM_ERR_INVALID_UTF8, "a string is not valid UTF-8");
-}
+/* Every string was validated by lsm_json_scan() before yajl saw it. */
 static int cb_string(void *ctx, const unsigned char *s, size_t n) {
-    return check_utf8(ctx, s, n) && on_value(ctx, V_STRING, s, n);
+    reader_t *r = ctx;
+    if (!r->pending)
+        return on_value(r, V_STRING, s, n);
+    const lsm_json_long_t *raw = r->pending;
+    r->pending = NULL;
+    r->escaped = raw->escaped;
+    int ok = on_value(r, V_STRING, r->json + raw->start, (size_t)raw->len);
+    r->escaped = false;
+    return ok;
 }
 static int cb_start_map(void *ctx) {
     return enter(ctx) && on_value(ctx, V_OBJECT, NULL, 0);
@@ -679,10 +702,12 @@ static int cb_end(void *ctx) {
 }
 static int cb_map_key(void *ctx, const unsigned char *s, size_t n) {
     reader_t *r = ctx;
-    if (!check_utf8(r, s, n))
-        return 0;
+    /* Long strings are elided only as values; a key here would be in a
+     * text yajl is about to reject. */
+    enum key key = r->pending ? K_UNKNOWN : match_key(s, n);
+    r->pending = NULL;
     if (!r->skip)
-        r->frames[r->top].key = match_key(s, n);
+        r->frames[r->top].key = key;
     return 1;
 }
 
@@ -765,8 +790,7 @@ static unsigned char *get_yajl_error(reader_t *r, yajl_heap_t *heap, const unsig
 }
 
 /* yajl reports errors as text; keep its first line as our message. */
-static int yajl_failure(reader_t *r, yajl_heap_t *heap, const unsigned char *json, size_t len,
-                        size_t skipped) {
+static int yajl_failure(reader_t *r, yajl_heap_t *heap, const unsigned char *json, size_t len) {
     unsigned char *text = get_yajl_error(r, heap, json, len);
     const char *msg = text ? (const char *)text : "malformed JSON";
     int code = strstr(msg, "UTF8") ? LSM_ERR_INVALID_UTF8 : LSM_ERR_JSON;
@@ -775,7 +799,7 @@ static int yajl_failure(reader_t *r, yajl_heap_t *heap, const unsigned char *jso
         n--;
     fail(r, code, "%.*s", (int)n, msg);
     if (r->err)
-        r->err->offset = (int64_t)(yajl_get_bytes_consumed(r->yajl) + skipped);
+        r->err->offset = (int64_t)input_pos(r);
     if (text)
         yajl_free_error(r->yajl, text);
     return code;
@@ -794,19 +818,38 @@ static size_t prefix_length(const char *s, size_t len) {
     return i;
 }
 
-/* Runs yajl over the input. Returns false when one of its allocations
- * failed; the caller then owns whatever is left on `heap`. The setjmp sits
- * in this function so that nothing it changes is one of its own locals. */
-static bool run_yajl(reader_t *r, yajl_heap_t *heap, const unsigned char *json, size_t len,
+/* Strings with at least this many content bytes are read in place rather
+ * than lexed by yajl. */
+#define LONG_STRING 64
+
+/* Runs yajl over the text in chunks, eliding the long string values the
+ * scan found, and up to the first bad string if there is one. Returns
+ * false when one of yajl's allocations failed; the caller then owns
+ * whatever is left on `heap`. The setjmp sits in this function so that
+ * nothing it changes is one of its own locals. */
+static bool run_yajl(reader_t *r, yajl_heap_t *heap, size_t len, const lsm_json_scan_t *scan,
                      yajl_status *st, bool *at_end) {
     if (setjmp(heap->on_failure))
         return false;
     yajl_alloc_funcs alloc = {yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, heap};
     r->yajl = yajl_alloc(&CALLBACKS, &alloc, r);
-    /* Strings are validated by the callbacks, more strictly than yajl. */
+    /* Strings are validated by lsm_json_scan(), more strictly than yajl. */
     yajl_config(r->yajl, yajl_dont_validate_strings, 1);
-    *st = yajl_parse(r->yajl, json, len);
-    if (*st == yajl_status_ok) {
+    const lsm_json_long_t *items = (const lsm_json_long_t *)(const void *)scan->strings.data;
+    size_t count = scan->strings.len / sizeof *items;
+    size_t end = scan->code ? scan->error_string : len;
+    size_t pos = 0;
+    for (size_t k = 0;; k++) {
+        /* Up to and including the opening quote of the next long string. */
+        size_t stop = k < count ? (size_t)items[k].start : end;
+        r->chunk_base = pos;
+        *st = yajl_parse(r->yajl, r->json + pos, stop - pos);
+        if (*st != yajl_status_ok || r->code || k == count)
+            break;
+        r->pending = &items[k];
+        pos = (size_t)(items[k].start + items[k].len); /* its closing quote */
+    }
+    if (*st == yajl_status_ok && !r->code && !scan->code) {
         *at_end = true;
         *st = yajl_complete_parse(r->yajl);
     }
@@ -829,26 +872,42 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
     size_t skip = prefix_length(bytes, len);
     const unsigned char *json = (const unsigned char *)bytes + skip;
     size_t json_len = len - skip;
+    r.json = json;
+    r.skip_prefix = skip;
+
+    lsm_json_scan_t scan;
+    memset(&scan, 0, sizeof scan);
+    if (lsm_json_scan(json, json_len, LONG_STRING, &scan)) {
+        lsm_free(scan.strings.data);
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    }
 
     yajl_heap_t heap;
     heap.head.next = heap.head.prev = &heap.head;
     bool at_end = false;
     yajl_status st = yajl_status_ok;
-    if (!run_yajl(&r, &heap, json, json_len, &st, &at_end)) {
+    if (!run_yajl(&r, &heap, json_len, &scan, &st, &at_end)) {
         yajl_heap_release(&heap);
+        lsm_free(scan.strings.data);
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
     }
     int code = 0;
     if (st == yajl_status_client_canceled || r.code) {
         code = r.code ? r.code : LSM_ERR_NOMEM;
         if (err && err->offset < 0 && code != LSM_ERR_NOMEM)
-            err->offset = (int64_t)(yajl_get_bytes_consumed(r.yajl) + skip);
+            err->offset = (int64_t)input_pos(&r);
     } else if (st == yajl_status_error) {
-        code = yajl_failure(&r, &heap, json, json_len, skip);
+        code = yajl_failure(&r, &heap, json + r.chunk_base, json_len - r.chunk_base);
         /* After the whole input, yajl counts bytes of its own flush
          * buffer: the error is at the end of the input. */
         if (at_end && err)
             err->offset = (int64_t)len;
+    } else if (scan.code) {
+        /* The text is fine up to the first bad string. */
+        fail(&r, scan.code, "%s", scan.message);
+        code = scan.code;
+        if (err)
+            err->offset = (int64_t)(skip + scan.error_offset);
     } else if (r.top != -1 || r.depth != 0) {
         fail(&r, LSM_ERR_JSON, "premature end of JSON");
         if (err)
@@ -858,5 +917,6 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
     yajl_free(r.yajl);
     /* Whatever an allocation failure in yajl_get_error() left behind. */
     yajl_heap_release(&heap);
+    lsm_free(scan.strings.data);
     return code;
 }

@@ -1,0 +1,42 @@
+/* JSON strings read without yajl (src/jsonstr.c). */
+#ifndef LSM_JSONSTR_H
+#define LSM_JSONSTR_H
+
+#include "internal.h"
+
+/* A string value long enough that the reader takes it from the input
+ * itself: its content (between the quotes, escapes as written) is
+ * input[start, start + len). */
+typedef struct lsm_json_long {
+    uint64_t start;
+    uint64_t len;
+    bool escaped;   /* contains a backslash escape */
+} lsm_json_long_t;
+
+typedef struct lsm_json_scan {
+    lsm_buf_t strings;        /* lsm_json_long_t, in document order */
+    /* The first string that is not valid: its code (0 when all are), the
+     * offset of the offending byte, the offset of its opening quote and a
+     * one-line message. Strings past it are not scanned. */
+    int code;
+    size_t error_offset;
+    size_t error_string;
+    char message[64];
+} lsm_json_scan_t;
+
+/* Finds and validates every string of the JSON text s[0..len) (escapes,
+ * no raw control characters, strict UTF-8, no lone surrogates in \u
+ * escapes) and lists the values (not keys) of at least `min_len` content
+ * bytes in scan->strings, which the caller frees. The text outside
+ * strings is not judged: the string boundaries found are JSON's wherever
+ * the text before them is JSON. Returns 0, or LSM_ERR_NOMEM; a bad string
+ * is not a failure but recorded in `scan`. */
+LSM_INTERNAL int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len,
+                               lsm_json_scan_t *scan);
+
+/* Writes the unescaped form of a string content that lsm_json_scan()
+ * validated to `out` (room for `len` bytes suffices; `out` may be `s`) and
+ * returns its length. */
+LSM_INTERNAL size_t lsm_json_unescape(const uint8_t *s, size_t len, uint8_t *out);
+
+#endif
