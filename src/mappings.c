@@ -134,8 +134,10 @@ static const char *const FIELD_NAMES[F_COUNT] = {"generated column", "original l
                                                  "original column", "source index",
                                                  "name index"};
 
-int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
-                      lsm_mappings_stats_t *st, lsm_error_t *err) {
+/* The scan that says exactly what is wrong and where; fast_scan() hands
+ * it every string that is not plainly valid. */
+int lsm_mappings_scan_exact(const char *text, size_t len, uint32_t source_count,
+                            uint32_t name_count, lsm_mappings_stats_t *st, lsm_error_t *err) {
     const uint8_t *s = (const uint8_t *)text;
     memset(st, 0, sizeof *st);
     /* Absolute values in record order; src_id and name_id carry over lines. */
@@ -225,6 +227,132 @@ int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint3
     if (after_comma)
         return field_error(err, LSM_ERR_SEGMENT_LENGTH, pos, line, seg, "empty segment");
     return 0;
+}
+
+/* ------------------------------------------------------------ fast path */
+
+/* Decodes the values of the segment at s[*pos] into v[0..*n) and moves
+ * *pos past them. Only plainly valid segments are handled: false for a
+ * value of more than 7 digits, beyond 32 bits or "-0", more than 5 fields,
+ * or a digit run that ends in a continuation; the callers then take the
+ * exact path. Relies on the non-digit after the string, as read_vlq
+ * does. */
+static inline __attribute__((always_inline)) bool fast_segment(const uint8_t *s, size_t *pos,
+                                                              int64_t v[F_COUNT], int *n) {
+    size_t p = *pos;
+    int k = 0;
+    for (;;) {
+        unsigned d = BASE64[s[p]] - 1u;
+        if (d >= 64)
+            break;
+        p++;
+        uint64_t value = d & VLQ_MASK;
+        if (d & VLQ_CONTINUE) {
+            unsigned shift = 5;
+            for (;;) {
+                d = BASE64[s[p]] - 1u;
+                if (d >= 64 || shift > 30)
+                    return false;
+                p++;
+                value |= (uint64_t)(d & VLQ_MASK) << shift;
+                if (!(d & VLQ_CONTINUE))
+                    break;
+                shift += 5;
+            }
+            if (value >= ((uint64_t)1 << 32))
+                return false;
+        }
+        if (k == F_COUNT || value == 1)
+            return false;
+        int64_t magnitude = (int64_t)(value >> 1);
+        v[k++] = (value & 1) ? -magnitude : magnitude;
+    }
+    *pos = p;
+    *n = k;
+    return true;
+}
+
+static inline uint32_t max_u32(uint32_t a, int64_t b) {
+    return (uint64_t)b > a ? (uint32_t)b : a;
+}
+
+/* The scan for strings without errors: one branch-light loop. Returns 0,
+ * or -1 when the string needs exact_scan() (an error, or a rare form). */
+static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
+    int64_t col = 0, src = 0, src_line = 0, src_col = 0, name = 0;
+    uint32_t max_col = 0, max_line = 0, max_src_col = 0, max_src = 0, max_name = 0;
+    uint32_t line = 0, last_line = 0, last_line_max = 0;
+    uint64_t segments = 0;
+    size_t pos = 0;
+    bool after_comma = false;
+    while (pos < len) {
+        if (s[pos] == ';') {
+            if (after_comma || line == FIELD_MAX)
+                return -1;
+            line++;
+            col = 0;
+            pos++;
+            continue;
+        }
+        int64_t v[F_COUNT];
+        int n;
+        if (!fast_segment(s, &pos, v, &n))
+            return -1;
+        if (pos < len && s[pos] != ',' && s[pos] != ';')
+            return -1;
+        col += v[0];
+        if ((uint64_t)col > FIELD_MAX)
+            return -1;
+        if (n != 1) {
+            if (n < 4)
+                return -1;
+            src += v[1];
+            src_line += v[2];
+            src_col += v[3];
+            if ((uint64_t)src > FIELD_MAX || (uint64_t)src_line > FIELD_MAX ||
+                (uint64_t)src_col > FIELD_MAX)
+                return -1;
+            max_src = max_u32(max_src, src + 1);
+            max_line = max_u32(max_line, src_line);
+            max_src_col = max_u32(max_src_col, src_col);
+            if (n == 5) {
+                name += v[4];
+                if ((uint64_t)name > FIELD_MAX)
+                    return -1;
+                max_name = max_u32(max_name, name + 1);
+            }
+        }
+        max_col = max_u32(max_col, col);
+        if (line != last_line)
+            last_line_max = 0;
+        last_line = line;
+        last_line_max = max_u32(last_line_max, col);
+        segments++;
+        after_comma = pos < len && s[pos] == ',';
+        pos += after_comma;
+    }
+    if (after_comma)
+        return -1;
+    st->segments = segments;
+    st->last_line = segments ? last_line : 0;
+    st->last_line_max_col = segments ? last_line_max : 0;
+    st->max[F_DST_COL] = max_col;
+    st->max[F_SRC_LINE] = max_line;
+    st->max[F_SRC_COL] = max_src_col;
+    st->max[F_SRC_ID] = max_src;
+    st->max[F_NAME_ID] = max_name;
+    return 0;
+}
+
+int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
+                      lsm_mappings_stats_t *st, lsm_error_t *err) {
+    memset(st, 0, sizeof *st);
+    if (fast_scan((const uint8_t *)text, len, st) == 0 && st->max[F_SRC_ID] <= source_count &&
+        st->max[F_NAME_ID] <= name_count) {
+        lsm_clear_error(err);
+        return 0;
+    }
+    return lsm_mappings_scan_exact(text, len, source_count, name_count, st, err);
 }
 
 /* ------------------------------------------------------------ pass two */
@@ -340,8 +468,11 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
         }
         int64_t v[F_COUNT];
         int n = 0;
-        while (BASE64[s[pos]])
-            (void)read_vlq(s, len, &pos, &v[n++]); /* validated by the scan */
+        if (!fast_segment(s, &pos, v, &n)) {
+            n = 0; /* a rare form the scan accepted: read it field by field */
+            while (BASE64[s[pos]])
+                (void)read_vlq(s, len, &pos, &v[n++]);
+        }
         static const int order[F_COUNT] = {F_DST_COL, F_SRC_ID, F_SRC_LINE, F_SRC_COL,
                                            F_NAME_ID};
         for (int i = 0; i < n; i++)

@@ -22,6 +22,13 @@ LSM_INTERNAL int lsm_mappings_scan(const char *s, size_t len, uint32_t source_co
                                    uint32_t name_count, lsm_mappings_stats_t *st,
                                    lsm_error_t *err);
 
+/* The same scan without the fast path: one VLQ value at a time, every
+ * check in order. lsm_mappings_scan() falls back to it for the exact
+ * error; the fuzz target checks that both agree. */
+LSM_INTERNAL int lsm_mappings_scan_exact(const char *s, size_t len, uint32_t source_count,
+                                         uint32_t name_count, lsm_mappings_stats_t *st,
+                                         lsm_error_t *err);
+
 /* Where pass two writes tokens. Tokens must arrive in generated line order
  * (within a line in any order: each line is sorted when it ends). */
 typedef struct lsm_token_sink {
