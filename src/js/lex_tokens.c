@@ -29,6 +29,8 @@ uint32_t js_lex_adv(lexer_t *L) {
 
 static bool grow_tokens(lexer_t *L) {
     js_toks_t *o = L->out;
+    if (o->n < o->cap)
+        return true;
     int code = lsm_array_reserve((void **)&o->v, &o->cap, o->n, 1, sizeof *o->v);
     if (code)
         L->code = code;
@@ -59,11 +61,13 @@ uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line, uint
 bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok) {
     if (L->depth >= MAX_DEPTH)
         return false;
-    int code = lsm_array_reserve((void **)&L->stack, &L->stack_cap, L->depth, 1,
-                                 sizeof *L->stack);
-    if (code) {
-        L->code = code;
-        return false;
+    if (L->depth == L->stack_cap) {
+        int code = lsm_array_reserve((void **)&L->stack, &L->stack_cap, L->depth, 1,
+                                     sizeof *L->stack);
+        if (code) {
+            L->code = code;
+            return false;
+        }
     }
     frame_t *f = &L->stack[L->depth++];
     f->kind = kind;

@@ -72,6 +72,8 @@ typedef struct builder {
 /* Makes room for `need` items in one of the builder's arrays; on failure
  * records the code in B->code. */
 static inline bool grow(builder_t *B, void **v, uint32_t *cap, uint32_t need, size_t size) {
+    if (need <= *cap)
+        return true;
     int code = lsm_array_reserve(v, cap, 0, need, size);
     if (code)
         B->code = code;
