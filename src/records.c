@@ -123,4 +123,3 @@ void lsm_view_free(lsm_view_t *view) {
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);
 }
-
