@@ -115,8 +115,10 @@ LSM_API uint32_t lsm_version_number(void);
 #define LSM_ERR_CACHE_TRUNCATED 72     /* shorter than its header says */
 #define LSM_ERR_CACHE_CORRUPT 73       /* inconsistent offsets, counts or contents */
 
-/* Source code (80-89) */
-#define LSM_ERR_NO_SOURCE 80           /* a source or its contents is needed but absent */
+/* Source code (80-89). LSM_ERR_NO_SOURCE is reserved and never returned:
+ * no call needs a source's contents. Codes are pinned forever, so the
+ * number stays taken. */
+#define LSM_ERR_NO_SOURCE 80           /* reserved; never returned */
 
 /* What went wrong, and where. Caller-owned; reading it allocates nothing.
  * `offset`, `line` and `segment` are -1 where they do not apply. */

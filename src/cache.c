@@ -71,13 +71,8 @@ typedef struct writer {
 static void w_bytes(lsm_buf_t *b, const void *data, size_t len, int *failed) {
     if (*failed)
         return;
-    if (lsm_buf_reserve(b, len)) {
+    if (lsm_buf_append(b, data, len))
         *failed = 1;
-        return;
-    }
-    if (len)
-        memcpy(b->data + b->len, data, len);
-    b->len += len;
 }
 
 /* Copies one string table, its strings into the new blob. */

@@ -1,4 +1,6 @@
-/* Internal declarations shared by the library's source files. */
+/* Internal declarations shared by the library's source files: allocation,
+ * errors and UTF-8 here; the buffer, the record format and file mapping in
+ * the headers included at the end, by layer (docs/architecture.md). */
 #ifndef LSM_INTERNAL_H
 #define LSM_INTERNAL_H
 
@@ -26,16 +28,6 @@ LSM_INTERNAL void lsm_alloc_fail_after(uint64_t n);
 /* Number of allocations not yet freed; tests check it returns to zero. */
 LSM_INTERNAL int64_t lsm_alloc_live(void);
 
-/* A growable byte buffer (lsm_free(buf.data) releases it). */
-typedef struct lsm_buf {
-    uint8_t *data;
-    size_t len;
-    size_t cap;
-} lsm_buf_t;
-
-LSM_INTERNAL int lsm_buf_reserve(lsm_buf_t *buf, size_t extra);
-LSM_INTERNAL int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len);
-
 /* ----------------------------------------------------------------- errors */
 
 LSM_INTERNAL void lsm_clear_error(lsm_error_t *err);
@@ -44,163 +36,12 @@ LSM_INTERNAL void lsm_clear_error(lsm_error_t *err);
 LSM_INTERNAL int lsm_set_error(lsm_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* -------------------------------------------------- little-endian storage */
-
-/* All multi-byte integers a view keeps are stored little-endian, in memory
- * as in cache files, so that a cache file is a plain image of a view and
- * reads the same on any host. On little-endian hosts these are plain loads. */
-static inline uint32_t lsm_rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t lsm_rd64(const uint8_t *p) {
-    return (uint64_t)lsm_rd32(p) | (uint64_t)lsm_rd32(p + 4) << 32;
-}
-static inline void lsm_wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-static inline void lsm_wr64(uint8_t *p, uint64_t v) {
-    lsm_wr32(p, (uint32_t)v);
-    lsm_wr32(p + 4, (uint32_t)(v >> 32));
-}
-
-/* ---------------------------------------------------------- packed tokens */
-
-/* A token's fields other than its generated line, in record order. */
-enum { F_DST_COL, F_SRC_LINE, F_SRC_COL, F_SRC_ID, F_NAME_ID, F_COUNT };
-
-/* Tokens are stored as fixed-width bit-packed records, the width of each
- * field chosen per map from its largest value, so a typical minified
- * bundle's token takes 8 to 11 bytes and any token can still be read by
- * index. Ids are stored plus one so that 0 means absent. Records are padded
- * by LSM_RECORD_PAD bytes so that every field can be read with one 8-byte
- * load. */
-#define LSM_RECORD_PAD 8
-
-typedef struct lsm_packing {
-    uint8_t width[F_COUNT];  /* bits, 0..32 */
-    uint8_t shift[F_COUNT];  /* bit position of the field within a record */
-    uint32_t record_bits;    /* sum of the widths */
-} lsm_packing_t;
-
-/* Chooses widths able to hold `max[f]` for every field f. */
-LSM_INTERNAL void lsm_packing_init(lsm_packing_t *pk, const uint32_t max[F_COUNT]);
-/* Bytes needed for `count` records, padding included. */
-LSM_INTERNAL uint64_t lsm_packing_bytes(const lsm_packing_t *pk, uint64_t count);
-
-static inline uint32_t lsm_field(const uint8_t *records, const lsm_packing_t *pk, uint64_t index,
-                                 int field) {
-    unsigned width = pk->width[field];
-    uint64_t bit = index * pk->record_bits + pk->shift[field];
-    uint64_t word = lsm_rd64(records + (bit >> 3));
-    uint64_t mask = width == 0 ? 0 : (((uint64_t)1 << width) - 1);
-    return (uint32_t)((word >> (bit & 7)) & mask);
-}
-
-/* Writes `value` into a record's field, leaving the other bits alone. */
-static inline void lsm_store_field(uint8_t *records, const lsm_packing_t *pk, uint64_t index,
-                                   int field, uint32_t value) {
-    unsigned width = pk->width[field];
-    uint64_t bit = index * pk->record_bits + pk->shift[field];
-    uint8_t *p = records + (bit >> 3);
-    uint64_t mask = width == 0 ? 0 : (((uint64_t)1 << width) - 1);
-    uint64_t word = lsm_rd64(p) & ~(mask << (bit & 7));
-    lsm_wr64(p, word | (((uint64_t)value & mask) << (bit & 7)));
-}
-
-/* ---------------------------------------------------------- string tables */
-
-/* A table of `count` strings (or nulls) inside a view's blob. Entry i is
- * two little-endian uint64s at entries + 16 * i: the string's offset in
- * the blob and its length; the byte after it is a NUL. An offset of
- * LSM_NULL_STRING marks a null entry. Entries may point anywhere in the
- * blob, so tables can share strings and be concatenated without copying. */
-#define LSM_NULL_STRING UINT64_MAX
-#define LSM_STRTAB_ENTRY 16
-
-typedef struct lsm_strtab {
-    uint32_t count;
-    const uint8_t *entries;
-} lsm_strtab_t;
-
-/* The singletons a view keeps, stored as one string table. */
-enum { META_FILE, META_SOURCE_ROOT, META_DEBUG_ID, META_COUNT };
-
-/* -------------------------------------------------------------------- view */
-
-#define LSM_VIEW_INDEX 1u        /* built from an index map */
-#define LSM_VIEW_TRUSTED 2u      /* built by this library, not read from a file */
-
-struct lsm_view {
-    uint32_t flags;
-    uint32_t token_count;
-    /* line_index[l] (l <= line_count) is the index of the first token on
-     * generated line l; line_index[line_count] == token_count. */
-    uint32_t line_count;
-    const uint8_t *line_index;
-    const uint8_t *records;
-    lsm_packing_t packing;
-    /* The generated column of every LSM_BLOCK-th token (little-endian
-     * uint32s, lsm_block_count() of them): a binary search over this small
-     * array, which stays in cache, narrows a lookup to LSM_BLOCK records. */
-    const uint8_t *col_blocks;
-
-    const char *blob;
-    uint64_t blob_len;
-    lsm_strtab_t sources;      /* as written */
-    lsm_strtab_t source_urls;  /* resolved against sourceRoot */
-    lsm_strtab_t contents;     /* same count as sources; null when absent */
-    lsm_strtab_t names;
-    lsm_strtab_t meta;         /* META_COUNT entries */
-    uint32_t ignore_count;
-    const uint32_t *ignore_ids; /* native order, sorted, unique (owned) */
-
-    /* What to release on free: heap blocks, or a file mapping. */
-    void *owned[12];
-    void *mapping;
-    size_t mapping_len;
-};
-
-/* The string at `index` of `tab`; NULL for a null entry. */
-LSM_INTERNAL const char *lsm_strtab_get(const lsm_view_t *view, const lsm_strtab_t *tab,
-                                        uint32_t index, size_t *len);
-
-/* Fills `out` with token `index` (which must be < token_count) whose
- * generated line is `line`. */
-LSM_INTERNAL void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, uint32_t line,
-                                      lsm_token_t *out);
-/* The generated line of token `index`. */
-LSM_INTERNAL uint32_t lsm_view_token_line(const lsm_view_t *view, uint32_t index);
-
-#define LSM_BLOCK 16
-
-static inline uint32_t lsm_block_count(uint32_t tokens) {
-    return (uint32_t)(((uint64_t)tokens + LSM_BLOCK - 1) / LSM_BLOCK);
-}
-
-/* Allocates and fills the column blocks of a view whose records are
- * written; returns the array (owned by the caller) or NULL. */
-LSM_INTERNAL uint8_t *lsm_build_col_blocks(const lsm_view_t *view);
-
-static inline uint32_t lsm_line_start(const lsm_view_t *view, uint32_t line) {
-    return lsm_rd32(view->line_index + (size_t)line * 4);
-}
-
 /* True when s[0..n) is well-formed UTF-8. */
 LSM_INTERNAL bool lsm_utf8_valid(const uint8_t *s, size_t n);
 
-/* ------------------------------------------------------------------ files */
-
-/* Maps a whole file read-only. An empty file gives *addr == NULL and
- * *len == 0. Returns 0 or LSM_ERR_IO / LSM_ERR_TOO_LARGE. */
-LSM_INTERNAL int lsm_map_file(const char *path, void **addr, size_t *len, lsm_error_t *err);
-LSM_INTERNAL void lsm_unmap_file(void *addr, size_t len);
-
-/* ----------------------------------------------------------------- parsing */
-
-LSM_INTERNAL lsm_view_t *lsm_parse_json(const char *bytes, size_t len, uint32_t flags,
-                                        lsm_error_t *err);
+/* The lower layers' headers; each also includes this one. */
+#include "buf.h"
+#include "file.h"
+#include "records.h"
 
 #endif

@@ -81,33 +81,6 @@ enum value_kind { V_NULL, V_BOOL, V_NUMBER, V_STRING, V_OBJECT, V_ARRAY };
 static const char *const KIND_NAMES[] = {"null", "a boolean", "a number",
                                          "a string", "an object", "an array"};
 
-/* ------------------------------------------------------------- buffers */
-
-int lsm_buf_reserve(lsm_buf_t *buf, size_t extra) {
-    if (buf->cap - buf->len >= extra)
-        return 0;
-    if (extra > SIZE_MAX / 2 - buf->len)
-        return LSM_ERR_NOMEM;
-    size_t cap = buf->cap ? buf->cap : 256;
-    while (cap - buf->len < extra)
-        cap *= 2;
-    uint8_t *data = lsm_realloc(buf->data, cap);
-    if (!data)
-        return LSM_ERR_NOMEM;
-    buf->data = data;
-    buf->cap = cap;
-    return 0;
-}
-
-int lsm_buf_append(lsm_buf_t *buf, const void *data, size_t len) {
-    if (lsm_buf_reserve(buf, len))
-        return LSM_ERR_NOMEM;
-    if (len)
-        memcpy(buf->data + buf->len, data, len);
-    buf->len += len;
-    return 0;
-}
-
 /* ------------------------------------------------------------ failures */
 
 /* Where yajl is, as an offset in the caller's input. */
@@ -300,16 +273,12 @@ static void list_reset(lsm_list_t *list) {
 }
 
 static int vec_add(reader_t *r, lsm_u32vec_t *vec, uint32_t v) {
-    if (vec->count == vec->cap) {
-        uint32_t cap = vec->cap ? vec->cap * 2 : 16;
-        if (cap < vec->cap) /* wrapped */
-            return fail(r, LSM_ERR_TOO_LARGE, "too many ignoreList entries");
-        uint32_t *items = lsm_realloc(vec->items, (size_t)cap * sizeof *items);
-        if (!items)
-            return nomem(r);
-        vec->items = items;
-        vec->cap = cap;
-    }
+    int code = lsm_array_reserve((void **)&vec->items, &vec->cap, vec->count, 1,
+                                 sizeof *vec->items);
+    if (code == LSM_ERR_TOO_LARGE)
+        return fail(r, LSM_ERR_TOO_LARGE, "too many ignoreList entries");
+    if (code)
+        return nomem(r);
     vec->items[vec->count++] = v;
     return 1;
 }
@@ -604,16 +573,12 @@ static int array_value(reader_t *r, frame_t *f, enum value_kind kind, const unsi
         if (kind != V_OBJECT)
             return fail(r, LSM_ERR_BAD_SECTIONS, "section %u is %s, not an object",
                         m->section_count, KIND_NAMES[kind]);
-        if (m->section_count == m->section_cap) {
-            uint32_t cap = m->section_cap ? m->section_cap * 2 : 8;
-            if (cap < m->section_cap)
-                return fail(r, LSM_ERR_TOO_LARGE, "too many sections");
-            lsm_section_t *sections = lsm_realloc(m->sections, (size_t)cap * sizeof *sections);
-            if (!sections)
-                return nomem(r);
-            m->sections = sections;
-            m->section_cap = cap;
-        }
+        int code = lsm_array_reserve((void **)&m->sections, &m->section_cap, m->section_count, 1,
+                                     sizeof *m->sections);
+        if (code == LSM_ERR_TOO_LARGE)
+            return fail(r, LSM_ERR_TOO_LARGE, "too many sections");
+        if (code)
+            return nomem(r);
         lsm_section_t *sec = &m->sections[m->section_count];
         memset(sec, 0, sizeof *sec);
         sec->pos = (int64_t)input_pos(r) - 1;

@@ -2,17 +2,6 @@
  * line's tokens, a binary search over their packed columns the token. */
 #include "internal.h"
 
-uint8_t *lsm_build_col_blocks(const lsm_view_t *view) {
-    uint32_t n = lsm_block_count(view->token_count);
-    uint8_t *blocks = lsm_malloc((size_t)n * 4);
-    if (!blocks)
-        return NULL;
-    for (uint32_t k = 0; k < n; k++)
-        lsm_wr32(blocks + (size_t)k * 4,
-                 lsm_field(view->records, &view->packing, (uint64_t)k * LSM_BLOCK, F_DST_COL));
-    return blocks;
-}
-
 /* A lookup in two steps, so that a batch can run the first step for
  * several positions, letting their cache misses overlap, before the
  * second: locate() finds the line and narrows the column search to one

@@ -9,12 +9,7 @@
  * A failed check prints "# file:line: what", and for library calls the
  * error's symbolic name and message, then lets the subtest go on so that
  * one run shows every difference. The macros evaluate their arguments once.
- *
- * check_known_bug("why"), called where a known library bug shows, fails
- * the running subtest as an expected failure (TAP "not ok ... # TODO"): it
- * is reported but does not fail the run. Once the bug is fixed the call is
- * no longer reached and the subtest passes as any other. Call it only when
- * the subtest has no other failure: TODO covers the whole subtest. */
+ */
 #ifndef LSM_CHECK_H
 #define LSM_CHECK_H
 
@@ -31,10 +26,9 @@
 
 static struct {
     int number;             /* subtests started */
-    int passed, failed, todo;
+    int passed, failed;
     int current_failures;   /* in the running subtest */
     const char *current;    /* its name, NULL between subtests */
-    char todo_reason[200];
     int total_checks;
 } check_state;
 
@@ -63,7 +57,6 @@ static void check_fail(const char *file, int line, const char *fmt, ...) {
 CHECK_UNUSED static void check_begin(const char *name) {
     check_state.current = name;
     check_state.current_failures = 0;
-    check_state.todo_reason[0] = 0;
     check_state.number++;
 }
 
@@ -71,26 +64,14 @@ CHECK_UNUSED static void check_begin(const char *name) {
 CHECK_UNUSED static int check_end(void) {
     int ok = check_state.current_failures == 0;
     const char *name = check_state.current ? check_state.current : "?";
-    if (check_state.todo_reason[0]) {
-        printf("%s %d - %s # TODO %s\n", ok ? "ok" : "not ok", check_state.number, name,
-               check_state.todo_reason);
-        check_state.todo++;
-    } else {
-        printf("%s %d - %s\n", ok ? "ok" : "not ok", check_state.number, name);
-        if (ok)
-            check_state.passed++;
-        else
-            check_state.failed++;
-    }
+    printf("%s %d - %s\n", ok ? "ok" : "not ok", check_state.number, name);
+    if (ok)
+        check_state.passed++;
+    else
+        check_state.failed++;
     fflush(stdout);
     check_state.current = NULL;
     return ok;
-}
-
-CHECK_UNUSED static void check_known_bug(const char *why) {
-    if (check_state.current_failures == 0)
-        check_state.current_failures = 1;
-    snprintf(check_state.todo_reason, sizeof check_state.todo_reason, "known bug: %s", why);
 }
 
 #define RUN(fn) (check_begin(#fn), fn(), check_end())
@@ -98,8 +79,8 @@ CHECK_UNUSED static void check_known_bug(const char *why) {
 /* Prints the plan and the summary; returns the exit status for main(). */
 CHECK_UNUSED static int check_finish(void) {
     printf("1..%d\n", check_state.number);
-    printf("# %d passed, %d failed, %d known bugs (%d checks)\n", check_state.passed,
-           check_state.failed, check_state.todo, check_state.total_checks);
+    printf("# %d passed, %d failed (%d checks)\n", check_state.passed, check_state.failed,
+           check_state.total_checks);
     fflush(stdout);
     return check_state.failed ? 1 : 0;
 }

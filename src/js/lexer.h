@@ -1,0 +1,135 @@
+/* The tokenizer's private declarations, shared by its main loop
+ * (lexer.c), JSX (lex_jsx.c), the regex-or-divide decision (lex_context.c)
+ * and the token readers (lex_tokens.c). Calls go lexer.c -> lex_jsx.c ->
+ * lex_tokens.c, never back up. */
+#ifndef LSM_JS_LEXER_H
+#define LSM_JS_LEXER_H
+
+#include "js.h"
+
+/* Gives up on JSX in an input after this many failed attempts. */
+#define JSX_MAX_FAILURES 8
+/* Deeper nesting than this is read as flat: its brackets stay unmatched. */
+#define MAX_DEPTH 100000
+
+enum frame_kind {
+    FR_PAREN,
+    FR_BRACKET,
+    FR_BRACE,
+    FR_TPL,          /* inside ${ } of a template literal */
+    FR_JSX_TAG,      /* inside <name ... > */
+    FR_JSX_CHILDREN, /* between <name> and </name> */
+    FR_JSX_EXPR,     /* inside { } of a JSX attribute or child */
+};
+
+typedef struct frame {
+    uint8_t kind;
+    uint32_t tok;       /* the opening token */
+    uint32_t name_off;  /* JSX: the element's name, JS_NONE until read */
+    uint32_t name_len;
+} frame_t;
+
+typedef struct lexer {
+    const uint8_t *s;
+    size_t n;
+    size_t i;
+    uint32_t line, col;
+    bool nl; /* a line terminator since the last token */
+
+    js_toks_t *out;
+    frame_t *stack;
+    uint32_t depth, stack_cap;
+
+    bool jsx;     /* JSX allowed */
+    int jsx_failures;
+    size_t no_jsx_at; /* a `<` that failed as JSX: read it as an operator */
+
+    /* The state to rewind to when a JSX attempt fails. */
+    bool attempt;
+    size_t a_i;
+    uint32_t a_line, a_col, a_ntok, a_depth;
+    bool a_nl;
+
+    int code; /* LSM_ERR_NOMEM once an allocation failed */
+} lexer_t;
+
+/* ------------------------------------------------------------ characters */
+
+static inline bool is_id_start_ascii(uint8_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+}
+
+static inline bool is_digit(uint8_t c) {
+    return c >= '0' && c <= '9';
+}
+
+static inline bool isxdigit_ascii(uint8_t c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline bool at_end(const lexer_t *L) {
+    return L->i >= L->n;
+}
+
+static inline uint8_t peek(const lexer_t *L, size_t ahead) {
+    return L->i + ahead < L->n ? L->s[L->i + ahead] : 0;
+}
+
+static inline uint32_t peek_cp(const lexer_t *L, size_t *len) {
+    uint32_t cp;
+    *len = js_utf8_decode(L->s + L->i, L->n - L->i, &cp);
+    return cp;
+}
+
+static inline frame_t *top(lexer_t *L) {
+    return L->depth ? &L->stack[L->depth - 1] : NULL;
+}
+
+/* ----------------------------------------------------------- lex_tokens.c */
+
+/* Steps over one code point, keeping the line and the UTF-16 column.
+ * Returns the code point. */
+LSM_INTERNAL uint32_t js_lex_adv(lexer_t *L);
+/* Appends a token from `start` (with its line and column) to the current
+ * position. Returns its index, or JS_NONE when out of memory. */
+LSM_INTERNAL uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line,
+                                  uint32_t col, bool nl_before);
+/* Opens a bracket frame; false when too deep or out of memory. */
+LSM_INTERNAL bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok);
+/* Skips white space and comments. */
+LSM_INTERNAL void js_lex_skip_trivia(lexer_t *L);
+/* Skips to the end of the line (a `//` comment or a `#!` line). */
+LSM_INTERNAL void js_lex_skip_line_comment(lexer_t *L);
+/* The rest of an identifier (escapes and non-ASCII included). */
+LSM_INTERNAL void js_lex_ident_rest(lexer_t *L);
+LSM_INTERNAL void js_lex_number(lexer_t *L);
+/* A string literal from its opening quote to the closing one (or the end
+ * of the line or input). */
+LSM_INTERNAL void js_lex_string(lexer_t *L, uint8_t quote);
+/* Reads template characters up to and including the closing backquote or
+ * the next `${`. Returns true at `${`. */
+LSM_INTERNAL bool js_lex_template_chars(lexer_t *L);
+/* A regular expression literal from its opening slash. Returns false (and
+ * moves nothing) when none ends on this line: the slash is then division. */
+LSM_INTERNAL bool js_lex_regex(lexer_t *L);
+/* The length of the punctuator at the current position (at least 1). */
+LSM_INTERNAL size_t js_lex_punct_len(const lexer_t *L);
+
+/* ---------------------------------------------------------- lex_context.c */
+
+/* True when an expression may start here (so `/` begins a regular
+ * expression and `<` may begin a JSX element). */
+LSM_INTERNAL bool js_lex_expr_allowed(const lexer_t *L);
+
+/* -------------------------------------------------------------- lex_jsx.c */
+
+/* Saves the state to rewind to if the JSX element starting here fails. */
+LSM_INTERNAL void js_jsx_start_attempt(lexer_t *L);
+/* Rewinds a failed JSX attempt; after too many, stops trying JSX. */
+LSM_INTERNAL void js_jsx_fail(lexer_t *L);
+/* One token inside `<name ...>`. Returns false when the attempt failed. */
+LSM_INTERNAL bool js_lex_jsx_tag(lexer_t *L);
+/* Text and tags between `<name>` and `</name>`; false when the attempt failed. */
+LSM_INTERNAL bool js_lex_jsx_children(lexer_t *L);
+
+#endif
