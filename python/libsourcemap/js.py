@@ -25,6 +25,7 @@ __all__ = [
     "source_mapping_url",
     "debug_id",
     "decode_data_url",
+    "map_debug_id",
     "get_original_function_name",
     "normalize_debug_id",
     "Scope",
@@ -62,6 +63,24 @@ def debug_id(generated: Union[str, bytes]) -> Optional[str]:
     if found != 1:
         return None
     return ffi.unpack(out[0], n[0]).decode("utf-8", "replace")  # type: ignore[no-any-return]
+
+
+def map_debug_id(data: Union[str, bytes]) -> Optional[str]:
+    """The debug ID of the source map in `data` (its top-level ``debugId``,
+    or the legacy ``debug_id``), as written, or None. Read by the library
+    without building a view (``lsm_json_probe``); only an ID written with
+    JSON escapes is read by parsing the map. Raises :class:`SourceMapError`
+    for bytes that are not a JSON object."""
+    raw = _as_bytes(data)
+    out = ffi.new("lsm_json_probe_t *")
+    with capture_err() as (err, check):
+        check(lib.lsm_json_probe(raw, len(raw), out, err))
+    if out.debug_id_escaped:
+        with View.from_json(raw, allow_index=True) as view:
+            return view.debug_id
+    if out.debug_id == ffi.NULL:
+        return None
+    return ffi.unpack(out.debug_id, out.debug_id_len).decode("utf-8", "replace")  # type: ignore[no-any-return]
 
 
 def decode_data_url(url: Union[str, bytes]) -> bytes:

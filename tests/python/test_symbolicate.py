@@ -18,6 +18,7 @@ import pytest
 from libsourcemap import View
 from libsourcemap._native import ffi, lib
 from libsourcemap.exceptions import SourceMapError
+from libsourcemap.js import map_debug_id
 from libsourcemap.stacktrace import Frame, parse_stacktrace
 from libsourcemap.symbolicate import (
     ERRORS,
@@ -383,6 +384,52 @@ def test_never_raises_on_bad_input(tmp_path: Path):
 
 
 # ------------------------------------------------------------ C helpers
+
+
+def test_debug_id_index_reads_only_the_top_level(shop_dist: Path):
+    """A map that has a debug ID only below its top level (here in an
+    extension object) is not that map: the index once searched the raw
+    bytes and picked it."""
+    js = esbuild_js()
+    line, col = position_of(js, "throw new RangeError")
+    root = shop_dist / "dist"
+    gen = root / "esbuild" / "app.min.js"
+    mp = root / "esbuild" / "app.min.js.map"
+    did = "85314830-023F-4CF1-A267-535F4E37BB17"
+    real = json.loads(mp.read_text())
+    real["debugId"] = did.lower()
+    mp.unlink()
+    (root / "maps").mkdir()
+    decoy = {
+        "version": 3,
+        "sources": ["notes.md"],
+        "names": [],
+        "x_bundle": {"debugId": did},
+        "mappings": "AAAA",
+    }
+    (root / "maps" / "a-decoy.map").write_text(json.dumps(decoy))
+    (root / "maps" / "b-real.map").write_text(json.dumps(real))
+    gen.write_text(js.replace("//# sourceMappingURL=app.min.js.map", "//# debugId=" + did))
+    arts = Artifacts([root])
+    out = Symbolicator(arts).symbolicate_frame(frame("http://x/esbuild/app.min.js", line, col))
+    ref = arts.map_for(gen)
+    assert ref.how == "debug_id"
+    assert ref.map_path == root / "maps" / "b-real.map"
+    assert (out.function, out.lineno, out.resolved) == ("applyPercent", 9, True)
+
+
+def test_map_debug_id():
+    assert map_debug_id(b'{"version":3,"debugId":"AbC-1","mappings":""}') == "AbC-1"
+    assert map_debug_id('{"debug_id":"legacy"}') == "legacy"
+    assert map_debug_id('{"debug_id":"old","debugId":"new"}') == "new"
+    assert map_debug_id('{"x":{"debugId":"nested"},"sourcesContent":["\\"debugId\\""]}') is None
+    # escapes: read by parsing the map
+    assert map_debug_id(
+        '{"version":3,"sources":[],"names":[],"mappings":"","debugId":"a\\u0062c"}'
+    ) == "abc"
+    with pytest.raises(SourceMapError) as info:
+        map_debug_id(b"[1]")
+    assert info.value.error_name == "LSM_ERR_NOT_AN_OBJECT"
 
 
 def test_source_mapping_url_and_debug_id():

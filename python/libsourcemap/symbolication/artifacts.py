@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 from ..errors import SourceMapError
-from ..js import Namer, debug_id, decode_data_url, normalize_debug_id, source_mapping_url
+from ..js import (
+    Namer,
+    debug_id,
+    decode_data_url,
+    map_debug_id,
+    normalize_debug_id,
+    source_mapping_url,
+)
 from ..view import View
 from .results import ERRORS, Step
 
@@ -169,19 +176,16 @@ class Artifacts:
             if self._debug_ids is not None:
                 return self._debug_ids
         index: Dict[str, Path] = {}
-        pattern = re.compile(rb'"debug_?[Ii]d"\s*:\s*"([^"]{1,100})"')
         for paths in self._by_name.values():
             for p in paths:
                 if not p.name.endswith(".map"):
                     continue
                 try:
-                    data = p.read_bytes()
-                except OSError:
-                    continue
-                m = pattern.search(data)
-                if m:
-                    key = normalize_debug_id(m.group(1).decode("ascii", "replace"))
-                    index.setdefault(key, p)
+                    found = map_debug_id(p.read_bytes())
+                except (OSError, SourceMapError):
+                    continue  # unreadable, or not a map: it cannot be loaded either
+                if found is not None:
+                    index.setdefault(normalize_debug_id(found), p)
         with self._lock:
             self._debug_ids = index
         return index
