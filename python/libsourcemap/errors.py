@@ -247,7 +247,9 @@ class CacheCorruptError(CacheError):
 
 
 class NoSourceError(SourceMapError, LookupError):
-    """A source, or its contents, is needed but absent (LSM_ERR_NO_SOURCE)."""
+    """Never raised: no call of the library reports LSM_ERR_NO_SOURCE (a
+    missing source or contents is answered with None). Kept only so that
+    code which imports or catches it goes on working."""
 
 
 # -------------------------------------------------------------- JavaScript
