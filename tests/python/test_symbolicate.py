@@ -335,7 +335,17 @@ def test_result_shape():
 def test_frame_without_column_uses_the_lines_first_mapping():
     out = Symbolicator(Artifacts([SHOP / "dist"])).symbolicate_frame(
         Frame(filename="http://x/esbuild/app.min.js", lineno=1, colno=None, raw="x"))
-    assert out.resolved and out.lineno >= 1
+    # The line's first mapping is at generated column 7 (1-based; "var "
+    # and "(()=>{" are unmapped), which maps to errors.mjs 3:8, the name
+    # of `export class ShopError`, a class, named as its constructor.
+    first = View.from_path(SHOP / "dist" / "esbuild" / "app.min.js.map")[0]
+    assert (first.dst_line, first.dst_col, first.src, first.src_line, first.src_col) == (
+        0, 6, "../../src/errors.mjs", 2, 7)
+    assert out.resolved and out.error is None
+    assert (out.filename, out.lineno, out.colno) == ("../../src/errors.mjs", 3, 8)
+    assert (out.function, out.function_source) == ("new ShopError", "original")
+    assert out.context_line == "export class ShopError extends Error {"
+    assert out.generated["colno"] is None
 
 
 def test_explain_steps():
