@@ -368,7 +368,13 @@ def own(
     if ptr == ffi.NULL:
         raise SourceMapError("the library returned no %s and no error" % what)
     free_func = getattr(lib, destructor)
-    parent_ptr = None if parent is None else parent.get()
+    parent_ptr = None if parent is None else parent.ptr
+    if parent is not None and parent_ptr is None:
+        # The parent was closed by another thread while `ptr` was made (the
+        # caller's reference kept its memory valid until now): free `ptr`
+        # at once, it must not outlive what it borrows.
+        free_func(ptr)
+        raise ClosedViewError("the %s this %s reads is closed" % (parent.what, what))
     counted = what == "view"
 
     def free(

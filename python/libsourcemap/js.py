@@ -196,9 +196,11 @@ class Namer:
         data = generated if generated is not None else ffi.NULL
         length = len(generated) if generated is not None else 0
         parent = view._own
+        view_ptr = parent.get()  # holds the view's memory until own() holds it
         with capture_err() as (err, check):
-            ptr = check(lib.lsm_js_namer_new(parent.get(), data, length, 0, err))
+            ptr = check(lib.lsm_js_namer_new(view_ptr, data, length, 0, err))
         self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
+        del view_ptr
         self._buf = ffi.new("char[]", 512)
         self._lock = threading.Lock()
 
