@@ -212,3 +212,23 @@ def test_python_dash_m_and_broken_pipe():
         "%s -m libsourcemap symbolicate --json | head -c 10" % sys.executable,
         shell=True, capture_output=True, text=True, env=env, timeout=60)
     assert "Traceback" not in proc.stderr
+
+
+def test_a_cache_is_told_by_its_bytes_not_its_name(tmp_path: Path):
+    """The CLI asks the library (lsm_is_cache) whether a file is a cache;
+    a cache named .map and a map named .lsmcache both work."""
+    from libsourcemap import View
+
+    cache_named_map = tmp_path / "looks-like.map"
+    View.from_path(ESBUILD_MAP).write_cache(cache_named_map)
+    map_named_cache = tmp_path / "looks-like.lsmcache"
+    map_named_cache.write_bytes(ESBUILD_MAP.read_bytes())
+    for path, cached in ((cache_named_map, True), (map_named_cache, False), (ESBUILD_MAP, False)):
+        code, out, _ = run("info", str(path), "--json")
+        assert code == 0
+        data = json.loads(out)
+        assert (data["sources"], data["tokens"]) == (7, 766)
+        view = View.open(path)
+        assert len(view) == 766
+        assert view.dump_cache() == View.from_path(ESBUILD_MAP).dump_cache()
+        assert (path.read_bytes()[:8] == cache_named_map.read_bytes()[:8]) == cached
