@@ -716,18 +716,7 @@ def goals(results):
     add("two threads parse >= 1.7x one thread (C), judged where a CPU-only control spin on the same "
         "threads shows the shared machine gave two cores", ">= 1.7x", measured,
         None if worst is None else worst >= 1.7, "; ".join(det))
-    add("symbolication throughput", "(later)", None, None,
-        "hook only: measure_symbolication() in bench/run.py returns nothing until the API exists")
     return rows
-
-
-def measure_symbolication(setup, maps):
-    """Hook for the symbolication figures (stack frames per second with
-    original function names). Returns None until the library has the API;
-    then: run a harness per map over frames built from the positions file,
-    alternating with peers (symbolic's SourceMapCache, Sentry's
-    get_original_function_name), and return {map_id: {impl: summary}}."""
-    return None
 
 
 # ------------------------------------------------------------------- report
@@ -897,9 +886,6 @@ def write_report(results, out_dir):
             L.append("Lookup results differing from the C API's (found count / checksum of src line+col "
                      "over 100k positions; differences in lookup rules, not errors): %s\n"
                      % "; ".join(m["disagreements"]))
-    if results.get("symbolication") is None:
-        L.append("## Symbolication\n\nNot measured yet: `measure_symbolication()` in bench/run.py is the "
-                 "hook for it.\n")
     L.append("## Setup\n")
     for k, v in sorted(results["setup"].items()):
         L.append("- %s: %s" % (k, v.replace("\n", " ")[:600]))
@@ -1033,7 +1019,6 @@ def main():
                                 "sha256": sha256_file(m["path"]), "order": keys, "summary": summary,
                                 "ratios": rt, "cache_ratios": cr, "disagreements": dis, "raw": raw})
 
-    results["symbolication"] = measure_symbolication(setup, maps)
     results["goals"] = goals(results)
     results["setup"] = dict(setup.status)
     results["elapsed_s"] = round(time.time() - started, 1)

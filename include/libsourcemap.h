@@ -564,6 +564,37 @@ LSM_API int lsm_js_debug_id(const char *src, size_t len, const char **id, size_t
 LSM_API int lsm_data_url_decode(const char *url, size_t len, uint8_t **out, size_t *out_len,
                                 lsm_error_t *err);
 
+/* ------------------------------------------------------ probing a source map */
+
+/* What lsm_json_probe() reads from a source map's top-level object. */
+typedef struct lsm_json_probe_result {
+    /* The top-level "debugId" (or, when that is absent or null, the legacy
+     * "debug_id"), borrowed from the probed bytes: NOT NUL-terminated,
+     * valid while they are. NULL when there is none, or when the value
+     * holds escape sequences (then debug_id_escaped is 1: parse the map,
+     * lsm_view_debug_id(), for the decoded value). */
+    const char *debug_id;
+    size_t debug_id_len;
+    int debug_id_escaped;
+    /* 1 when the top-level object has "sections" (an index map), else 0. */
+    int is_index;
+} lsm_json_probe_t;
+
+/* Reads the top-level object of the source map in `len` bytes of JSON
+ * (a leading byte order mark and ")]}'" line are skipped) without
+ * building a view: the JSON grammar is checked throughout, but nothing
+ * below the top level is kept, "mappings" is not decoded, and strings
+ * other than the debug ID are not checked for UTF-8. Much cheaper than
+ * lsm_view_from_json() for finding which map has a debug ID.
+ * Returns 0 and fills `*out`; -1 with `*out` zeroed on failure:
+ * LSM_ERR_INVALID_ARGUMENT (NULL out, or NULL bytes with len > 0),
+ * LSM_ERR_JSON, LSM_ERR_JSON_DEPTH, LSM_ERR_NOT_AN_OBJECT,
+ * LSM_ERR_INVALID_UTF8 (the debug ID), LSM_ERR_BAD_DEBUG_ID (a debug ID
+ * that is neither a string nor null), LSM_ERR_NOMEM. Thread-safe: it
+ * only reads `bytes`. */
+LSM_API int lsm_json_probe(const char *bytes, size_t len, lsm_json_probe_t *out,
+                           lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,14 +12,14 @@ with the API of Sentry's libsourcemap 0.8::
         print(token.src, token.src_line, token.src_col, token.name)
 
 Views are immutable and safe to share between threads. See
-:class:`View` for everything a view answers, :mod:`libsourcemap.exceptions`
-for the errors.
+:class:`View` for everything a view answers, :mod:`libsourcemap.errors`
+for the errors, :class:`Symbolicator` for stack traces.
 """
 
 from __future__ import annotations
 
-from ._native import capture_err, library_path, library_version, package_version
-from .exceptions import (
+from ._native import library_path, library_version, package_version
+from .errors import (
     BadDataUrlError,
     BadFieldError,
     BadIndexError,
@@ -47,7 +47,9 @@ from .exceptions import (
     UnsupportedMemDbVersion,
     UnsupportedVersionError,
 )
-from .highlevel import Index, LookupRule, Token, View, from_json
+from .stacktrace import Frame, parse_stacktrace
+from .symbolication import Artifacts, Symbolicator
+from .view import Index, LookupRule, Token, View, from_json
 
 __version__: str = package_version()
 
@@ -64,7 +66,10 @@ __all__ = [
     "UnsupportedMemDbVersion",
     # ours
     "LookupRule",
-    "capture_err",
+    "Artifacts",
+    "Symbolicator",
+    "Frame",
+    "parse_stacktrace",
     "library_path",
     "library_version",
     "BadDataUrlError",

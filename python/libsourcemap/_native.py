@@ -13,9 +13,12 @@ On import this module
 3. refuses a library whose ``lsm_version()`` differs from the package's
    version (which comes from the repository's ``VERSION`` file).
 
-Every object that owns native memory frees it through a destructor made by
-:func:`own_view`, which holds a reference to the loaded library, so the
-library cannot be unloaded while a view is alive.
+Every C handle the package makes is owned through :func:`own`: freed once
+by a destructor that holds the loaded library and whatever the handle
+borrows (its input bytes, the view a namer reads), so nothing it needs can
+go before it does; closing a handle that others borrow never frees memory
+they still use, and using a closed handle (or one whose view was closed)
+raises :class:`ClosedViewError`.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import (
 import cffi
 
 from . import _cdef
-from .exceptions import SourceMapError, error_class
+from .errors import ClosedViewError, SourceMapError, error_class
 
 __all__ = [
     "ffi",
@@ -52,8 +55,8 @@ __all__ = [
     "library_version",
     "capture_err",
     "exception_from",
+    "Owned",
     "own",
-    "own_view",
     "to_str",
     "fs_path",
     "views_alive",
@@ -280,7 +283,7 @@ def capture_err() -> Iterator[Tuple[Any, Callable[[T], T]]]:
 
 # -------------------------------------------------------------- ownership
 
-_counts_lock = threading.RLock()
+_counts_lock = threading.Lock()
 _counts = [0, 0]  # views created, views freed
 
 
@@ -291,38 +294,104 @@ def views_alive() -> int:
         return _counts[0] - _counts[1]
 
 
-def own(ptr: Any, destructor: str, keepalive: object = None, size: int = 0) -> Any:
-    """Takes ownership of a new native object: the returned cdata calls
-    ``lib.<destructor>(ptr)`` once, when it is garbage collected. Call it
-    right after the NULL check of the call that made `ptr`.
+class Owned:
+    """One C handle owned by the package, made by :func:`own`.
 
-    The destructor holds the library and `keepalive` (what the object
-    borrows: bytes, or the cdata of a view it reads), so that neither can
-    go before it does. Keep using the returned cdata, never `ptr`."""
+    ``ptr`` is the garbage-collected cdata, or None once :meth:`close` was
+    called. ``close()`` only drops this reference: the C object is freed
+    when the last reference to the cdata goes, so a call in progress in
+    another thread (which holds the cdata in a local) and every handle that
+    borrows this one (whose destructor holds it) keep the memory valid.
+    :meth:`get` is the checked access: it raises :class:`ClosedViewError`
+    when this handle, or one it borrows, is closed, which is how misuse
+    raises instead of reading freed memory."""
+
+    __slots__ = ("ptr", "parent", "what")
+
+    ptr: Any
+    parent: Optional["Owned"]
+    what: str
+
+    def __init__(self, ptr: Any, parent: Optional["Owned"], what: str) -> None:
+        self.ptr = ptr
+        self.parent = parent
+        self.what = what
+
+    def get(self) -> Any:
+        """The cdata, for one call; raises ClosedViewError when this
+        handle or one it borrows (directly or not) is closed."""
+        ptr = self.ptr
+        if ptr is None:
+            raise ClosedViewError("the %s is closed" % self.what)
+        parent = self.parent
+        while parent is not None:
+            if parent.ptr is None:
+                raise ClosedViewError(
+                    "the %s this %s reads is closed" % (parent.what, self.what)
+                )
+            parent = parent.parent
+        return ptr
+
+    @property
+    def closed(self) -> bool:
+        """True once this handle, or one it borrows, is closed."""
+        node: Optional[Owned] = self
+        while node is not None:
+            if node.ptr is None:
+                return True
+            node = node.parent
+        return False
+
+    def close(self) -> None:
+        """Gives up this handle; harmless twice."""
+        self.ptr = None
+
+
+def own(
+    ptr: Any,
+    destructor: str,
+    *,
+    what: str,
+    parent: Optional[Owned] = None,
+    keepalive: object = None,
+    size: int = 0,
+) -> Owned:
+    """Takes ownership of a new C object: the one place the package calls
+    ``ffi.gc``, right after the NULL check of the call that made `ptr`.
+
+    ``lib.<destructor>(ptr)`` runs once, when the returned handle's cdata
+    is garbage collected. The destructor holds the library, `keepalive`
+    (bytes the object reads in place) and `parent`'s cdata (the handle it
+    borrows, such as the view of a namer), so none of them can be freed or
+    unloaded before it. `what` names the object in ClosedViewError
+    messages; objects named "view" are counted for :func:`views_alive`."""
     if ptr == ffi.NULL:
-        raise SourceMapError("the library returned no object and no error")
+        raise SourceMapError("the library returned no %s and no error" % what)
     free_func = getattr(lib, destructor)
+    parent_ptr = None if parent is None else parent.ptr
+    if parent is not None and parent_ptr is None:
+        # The parent was closed by another thread while `ptr` was made (the
+        # caller's reference kept its memory valid until now): free `ptr`
+        # at once, it must not outlive what it borrows.
+        free_func(ptr)
+        raise ClosedViewError("the %s this %s reads is closed" % (parent.what, what))
+    counted = what == "view"
 
-    def free(p: Any, _lib: Any = lib, _keep: object = keepalive) -> None:
+    def free(
+        p: Any,
+        _lib: Any = lib,
+        _keep: object = keepalive,
+        _parent: Any = parent_ptr,
+    ) -> None:
         free_func(p)
+        if counted:
+            with _counts_lock:
+                _counts[1] += 1
 
-    return ffi.gc(ptr, free, size)
-
-
-def own_view(ptr: Any, keepalive: object = None, size: int = 0) -> Any:
-    """:func:`own` for a new ``lsm_view_t *`` (freed with
-    ``lsm_view_free``), counted for :func:`views_alive`."""
-    if ptr == ffi.NULL:
-        raise SourceMapError("the library returned no view and no error")
-
-    def free(p: Any, _lib: Any = lib, _keep: object = keepalive) -> None:
-        _lib.lsm_view_free(p)
+    if counted:
         with _counts_lock:
-            _counts[1] += 1
-
-    with _counts_lock:
-        _counts[0] += 1
-    return ffi.gc(ptr, free, size)
+            _counts[0] += 1
+    return Owned(ffi.gc(ptr, free, size), parent, what)
 
 
 # ---------------------------------------------------------------- helpers

@@ -28,10 +28,13 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from .exceptions import SourceMapError
-from .highlevel import LookupRule, View
+from ._text import split_lines
+from .errors import SourceMapError
+from .js import source_mapping_url
 from .stacktrace import parse_stacktrace
-from .symbolicate import ERRORS, Artifacts, Symbolicator, source_mapping_url
+from .symbolication import ERRORS, Artifacts, Symbolicator
+from .symbolication.artifacts import cache_is_fresh, cache_path
+from .view import LookupRule, View
 
 __all__ = ["main", "EXAMPLE_DIR"]
 
@@ -53,13 +56,11 @@ def _print_json(obj: Any, out: TextIO) -> None:
 
 
 def _load_view(path: str) -> View:
-    """A map, or a cache file by its .lsmcache extension."""
+    """A source map or a cache file, whichever the file holds."""
     p = Path(path)
     if not p.is_file():
         raise _Usage("no such file: %s" % path)
-    if p.suffix == ".lsmcache":
-        return View.from_cache_path(p)
-    return View.from_path(p, allow_index=True)
+    return View.open(p)
 
 
 # ------------------------------------------------------------- symbolicate
@@ -297,9 +298,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             gen = Path(args.generated).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise _Usage("validate: cannot read %s: %s" % (args.generated, exc.strerror))
-        import re
 
-        lines = re.split(r"\r\n|\r|\n|\u2028|\u2029", gen)
+        lines = split_lines(gen)
         widths = [_utf16_len(l) for l in lines]
         outside = []
         for tok in view:
@@ -401,15 +401,11 @@ def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed = 0
     results = []
     for i, m in enumerate(maps):
-        target = m.with_name(m.name + ".lsmcache")
+        target = cache_path(m)
         bar.update(i, m.name)
         entry: Dict[str, Any] = {"map": str(m), "cache": str(target)}
         try:
-            if (
-                not args.force
-                and target.is_file()
-                and target.stat().st_mtime >= m.stat().st_mtime
-            ):
+            if not args.force and cache_is_fresh(m, target):
                 entry["status"] = "up to date"
             else:
                 view = View.from_path(m, allow_index=True)

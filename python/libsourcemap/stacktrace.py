@@ -26,6 +26,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._text import split_lines
+
 __all__ = [
     "Frame",
     "StackTrace",
@@ -431,7 +433,7 @@ def parse_stacktrace(
     frames: List[Frame] = []
     message_lines: List[str] = []
     v8_seen = False
-    lines = trace.splitlines()
+    lines = split_lines(trace)
     # Node prints the throwing line first: "file.js:10", the code, a caret
     # line. Those are message, not frames.
     first_at = next((i for i, ln in enumerate(lines) if _V8_AT.match(ln)), len(lines))

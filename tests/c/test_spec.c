@@ -1,5 +1,5 @@
 /* The conformance corpus of tests/spec/ (see its README.md): every case of
- * manifest.txt loads with the expected outcome, and every "ok" case decodes
+ * cases.txt loads with the expected outcome, and every "ok" case decodes
  * to exactly the tokens of its .tokens file.
  *
  * Usage: test_spec [--only PREFIX] [SPEC_DIR]; SPEC_DIR defaults to
@@ -110,18 +110,19 @@ int main(int argc, char **argv) {
         check_bail("usage: test_spec [--only PREFIX] SPEC_DIR (or set LSM_SPEC_DIR)");
 
     char manifest_path[4096];
-    snprintf(manifest_path, sizeof manifest_path, "%s/manifest.txt", dir);
+    snprintf(manifest_path, sizeof manifest_path, "%s/cases.txt", dir);
     size_t len;
     char *manifest = read_file(manifest_path, &len);
     if (!manifest)
-        check_bail("cannot read tests/spec/manifest.txt");
+        check_bail("cannot read tests/spec/cases.txt");
 
     int cases = 0;
     for (char *line = strtok(manifest, "\n"); line; line = strtok(NULL, "\n")) {
-        char file[512], expected[128], extra[2];
-        if (sscanf(line, "%511s %127s %1s", file, expected, extra) != 2) {
+        /* <file> TAB <expected> TAB <description> */
+        char file[512], expected[128], description[2];
+        if (sscanf(line, "%511[^\t]\t%127[^\t]\t%1[^\n]", file, expected, description) != 3) {
             check_begin(line);
-            check_fail(__FILE__, __LINE__, "malformed manifest line \"%s\"", line);
+            check_fail(__FILE__, __LINE__, "malformed cases.txt line \"%s\"", line);
             check_end();
             continue;
         }

@@ -41,8 +41,8 @@ REPO = E2E.parents[1]
 if str(REPO / "python") not in sys.path:
     sys.path.insert(0, str(REPO / "python"))
 
-from libsourcemap.stacktrace import Frame, parse_stacktrace  # noqa: E402
-from libsourcemap.symbolicate import Artifacts, SymbolicatedFrame, Symbolicator  # noqa: E402
+from libsourcemap import Artifacts, Frame, Symbolicator, parse_stacktrace  # noqa: E402
+from libsourcemap.symbolication import SymbolicatedFrame  # noqa: E402
 
 BUNDLERS = ("esbuild", "terser")
 #: Artifact folder per trace kind: the esbuild trace is also symbolicated

@@ -24,11 +24,10 @@ from libsourcemap import (
     TooLargeError,
     UnsupportedMemDbVersion,
     View,
-    capture_err,
     exceptions,
 )
 from libsourcemap._cdef import header_error_codes
-from libsourcemap._native import exception_from, ffi, lib
+from libsourcemap._native import capture_err, exception_from, ffi, lib
 from lsm_testutil import index_map, make_map, read_tokens, spec_cases
 
 CASES = spec_cases()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pathlib
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -136,3 +136,47 @@ def test_index_close() -> None:
     with pytest.raises(ClosedViewError):
         index.into_view()
     index.close()  # twice is fine
+
+
+def test_an_index_map_is_parsed_once(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    """View.from_json/from_path used to parse an index map twice when
+    refusing it (once to refuse, once more for the Index)."""
+    from libsourcemap import _native
+
+    calls: List[int] = []
+    real_json, real_path = _native.lib.lsm_view_from_json_ex, _native.lib.lsm_view_from_path
+
+    class CountingLib:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real_lib, name)
+
+        def lsm_view_from_json_ex(self, *args: Any) -> Any:
+            calls.append(args[2])
+            return real_json(*args)
+
+        def lsm_view_from_path(self, *args: Any) -> Any:
+            calls.append(args[1])
+            return real_path(*args)
+
+    import libsourcemap.view as view_module
+
+    real_lib = view_module.lib
+    monkeypatch.setattr(view_module, "lib", CountingLib())
+    with pytest.raises(IndexedSourceMap) as info:
+        View.from_json(INDEX)
+    assert calls == [lib.LSM_LOAD_DEFAULT]
+    assert list(info.value.index.into_view()) == EXPECTED
+    p = tmp_path / "index.map"
+    p.write_bytes(INDEX)
+    calls.clear()
+    with pytest.raises(IndexedSourceMap) as info2:
+        View.from_path(p)
+    assert calls == [lib.LSM_LOAD_DEFAULT]
+    assert list(info2.value.index.into_view()) == EXPECTED
+    # a broken map is parsed again refusing index maps, for the library's
+    # own error under that flag
+    calls.clear()
+    with pytest.raises(IndexedSourceMap) as info3:
+        View.from_json(b'{"version":3,"sections":[{"offset":{"line":0}}]}')
+    assert info3.value.index is None
+    assert calls == [lib.LSM_LOAD_DEFAULT, lib.LSM_LOAD_REJECT_INDEX]

@@ -249,7 +249,7 @@ def test_own_keeps_what_the_object_borrows() -> None:
     borrowed = Borrowed()
     ref = weakref.ref(borrowed)
     ptr = _native.lib.lsm_view_from_json(b'{"version":3,"sources":[],"mappings":""}', 40, _native.ffi.NULL)
-    owned = _native.own(ptr, "lsm_view_free", keepalive=borrowed)
+    owned = _native.own(ptr, "lsm_view_free", what="view", keepalive=borrowed)
     del borrowed
     gc.collect()
     assert ref() is not None  # held by the destructor
@@ -257,4 +257,85 @@ def test_own_keeps_what_the_object_borrows() -> None:
     gc.collect()
     assert ref() is None
     with pytest.raises(libsourcemap.SourceMapError):
-        _native.own(_native.ffi.NULL, "lsm_view_free")
+        _native.own(_native.ffi.NULL, "lsm_view_free", what="view")
+
+
+def test_own_parent_outlives_child_and_closing_it_makes_the_child_raise() -> None:
+    """A handle that borrows another (a namer its view) holds the parent's
+    memory until it goes; closing the parent makes the child's get() raise
+    ClosedViewError instead of reading freed memory."""
+    from libsourcemap import _native
+
+    before = _native.views_alive()
+    ptr = _native.lib.lsm_view_from_json(b'{"version":3,"sources":[],"mappings":""}', 40, _native.ffi.NULL)
+    view = _native.own(ptr, "lsm_view_free", what="view")
+    nptr = _native.lib.lsm_js_namer_new(view.get(), _native.ffi.NULL, 0, 0, _native.ffi.NULL)
+    namer = _native.own(nptr, "lsm_js_namer_free", what="namer", parent=view)
+    assert not namer.closed
+    view.close()
+    gc.collect()
+    assert namer.closed
+    with pytest.raises(libsourcemap.ClosedViewError) as info:
+        namer.get()
+    assert str(info.value) == "the view this namer reads is closed"
+    del info  # its traceback holds the namer's cdata
+    assert _native.views_alive() == before + 1  # the namer still holds it
+    del namer
+    gc.collect()
+    assert _native.views_alive() == before
+
+
+NAMER_AFTER_CLOSE = r"""
+import sys
+import libsourcemap
+from libsourcemap.js import Namer, Scopes
+
+gen = b"function f(a){return a}\n" * 4
+# Enough tokens that malloc maps the view's arrays by themselves and
+# returns them to the system when the view is freed.
+mappings = ";".join(["AAAA," + ",".join(["CAAC"] * 50000)] + ["AACA"] * 3)
+view = libsourcemap.View.from_json(
+    '{"version":3,"sources":["a.js"],"names":[],"mappings":"%s"}' % mappings
+)
+namer = Namer(view, gen)
+view.close()
+import gc; gc.collect()
+for call in (lambda: namer.name_at(0, 10), lambda: namer.lookup(0, 10),
+             lambda: namer.give_source(0, b"x")):
+    try:
+        call()
+    except libsourcemap.ClosedViewError as exc:
+        print("ClosedViewError:", exc)
+    else:
+        print("no error")
+scopes = Scopes(gen)
+scopes.close()
+try:
+    len(scopes)
+except libsourcemap.ClosedViewError as exc:
+    print("ClosedViewError:", exc)
+"""
+
+
+def test_namer_after_its_view_is_closed_raises_not_crashes() -> None:
+    """The crash of issue 11: a namer used after view.close() read freed
+    memory (exit 139). Run in a subprocess so that a regression cannot
+    take pytest down with it."""
+    import pathlib
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(pathlib.Path(libsourcemap.__file__).resolve().parent.parent)]
+        + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", NAMER_AFTER_CLOSE], env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
+    assert proc.stdout.splitlines() == [
+        "ClosedViewError: the view this namer reads is closed",
+        "ClosedViewError: the view this namer reads is closed",
+        "ClosedViewError: the view this namer reads is closed",
+        "ClosedViewError: the scopes object is closed",
+    ]

@@ -290,13 +290,31 @@ def test_to_dict_round_trips_eval_origin():
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["", "\n\n", "just a message", "Error: x\nnot a frame", "@", "at", "   at   ", "[", "{",
-     "[1, 2", '{"frames": 3}', "at (", "at )", "x@y", "@@@:1:2", "\x00\xff", "\u2028at f (a:1:2)"],
+    "text, message, frames",
+    [
+        ("", None, []),
+        ("\n\n", None, []),
+        ("just a message", "just a message", []),
+        ("Error: x\nnot a frame", "Error: x\nnot a frame", []),
+        ("@", "@", []),
+        ("at", "at", []),
+        ("   at   ", None, [(None, None, None, None)]),
+        ("[", "[", []),
+        ("{", "{", []),
+        ("[1, 2", "[1, 2", []),
+        ('{"frames": 3}', '{"frames": 3}', []),
+        ("at (", None, [(None, "(", None, None)]),
+        ("at )", None, [(None, ")", None, None)]),
+        ("x@y", "x@y", []),
+        ("@@@:1:2", "@@@:1:2", []),
+        ("\x00\xff", "\x00\xff", []),
+        ("\u2028at f (a:1:2)", None, [("f", "a", 1, 2)]),
+    ],
 )
-def test_never_raises(text):
+def test_never_raises(text, message, frames):
     st = parse_stacktrace(text)
-    assert isinstance(st.frames, list)
+    assert st.message == message
+    assert [(f.function, f.filename, f.lineno, f.colno) for f in st.frames] == frames
 
 
 def test_random_garbage_never_raises():

@@ -18,6 +18,7 @@ import pytest
 from libsourcemap import View
 from libsourcemap._native import ffi, lib
 from libsourcemap.exceptions import SourceMapError
+from libsourcemap.js import map_debug_id
 from libsourcemap.stacktrace import Frame, parse_stacktrace
 from libsourcemap.symbolicate import (
     ERRORS,
@@ -334,7 +335,17 @@ def test_result_shape():
 def test_frame_without_column_uses_the_lines_first_mapping():
     out = Symbolicator(Artifacts([SHOP / "dist"])).symbolicate_frame(
         Frame(filename="http://x/esbuild/app.min.js", lineno=1, colno=None, raw="x"))
-    assert out.resolved and out.lineno >= 1
+    # The line's first mapping is at generated column 7 (1-based; "var "
+    # and "(()=>{" are unmapped), which maps to errors.mjs 3:8, the name
+    # of `export class ShopError`, a class, named as its constructor.
+    first = View.from_path(SHOP / "dist" / "esbuild" / "app.min.js.map")[0]
+    assert (first.dst_line, first.dst_col, first.src, first.src_line, first.src_col) == (
+        0, 6, "../../src/errors.mjs", 2, 7)
+    assert out.resolved and out.error is None
+    assert (out.filename, out.lineno, out.colno) == ("../../src/errors.mjs", 3, 8)
+    assert (out.function, out.function_source) == ("new ShopError", "original")
+    assert out.context_line == "export class ShopError extends Error {"
+    assert out.generated["colno"] is None
 
 
 def test_explain_steps():
@@ -383,6 +394,52 @@ def test_never_raises_on_bad_input(tmp_path: Path):
 
 
 # ------------------------------------------------------------ C helpers
+
+
+def test_debug_id_index_reads_only_the_top_level(shop_dist: Path):
+    """A map that has a debug ID only below its top level (here in an
+    extension object) is not that map: the index once searched the raw
+    bytes and picked it."""
+    js = esbuild_js()
+    line, col = position_of(js, "throw new RangeError")
+    root = shop_dist / "dist"
+    gen = root / "esbuild" / "app.min.js"
+    mp = root / "esbuild" / "app.min.js.map"
+    did = "85314830-023F-4CF1-A267-535F4E37BB17"
+    real = json.loads(mp.read_text())
+    real["debugId"] = did.lower()
+    mp.unlink()
+    (root / "maps").mkdir()
+    decoy = {
+        "version": 3,
+        "sources": ["notes.md"],
+        "names": [],
+        "x_bundle": {"debugId": did},
+        "mappings": "AAAA",
+    }
+    (root / "maps" / "a-decoy.map").write_text(json.dumps(decoy))
+    (root / "maps" / "b-real.map").write_text(json.dumps(real))
+    gen.write_text(js.replace("//# sourceMappingURL=app.min.js.map", "//# debugId=" + did))
+    arts = Artifacts([root])
+    out = Symbolicator(arts).symbolicate_frame(frame("http://x/esbuild/app.min.js", line, col))
+    ref = arts.map_for(gen)
+    assert ref.how == "debug_id"
+    assert ref.map_path == root / "maps" / "b-real.map"
+    assert (out.function, out.lineno, out.resolved) == ("applyPercent", 9, True)
+
+
+def test_map_debug_id():
+    assert map_debug_id(b'{"version":3,"debugId":"AbC-1","mappings":""}') == "AbC-1"
+    assert map_debug_id('{"debug_id":"legacy"}') == "legacy"
+    assert map_debug_id('{"debug_id":"old","debugId":"new"}') == "new"
+    assert map_debug_id('{"x":{"debugId":"nested"},"sourcesContent":["\\"debugId\\""]}') is None
+    # escapes: read by parsing the map
+    assert map_debug_id(
+        '{"version":3,"sources":[],"names":[],"mappings":"","debugId":"a\\u0062c"}'
+    ) == "abc"
+    with pytest.raises(SourceMapError) as info:
+        map_debug_id(b"[1]")
+    assert info.value.error_name == "LSM_ERR_NOT_AN_OBJECT"
 
 
 def test_source_mapping_url_and_debug_id():

@@ -1,0 +1,246 @@
+"""The part of :class:`libsourcemap.View` that reads what a parsed view
+holds besides its tokens: its lifetime, sources, names, properties and
+cache files. :mod:`libsourcemap.view` adds making views, tokens and
+lookups on top; users only ever see ``View``."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Iterator, List, Optional, Tuple, TypeVar
+
+from . import _native
+from ._convert import PathArg
+from ._native import U32_MAX, capture_err, ffi, lib, to_str
+from .errors import OutOfRangeError
+
+__all__ = ["ViewBase"]
+
+_B = TypeVar("_B", bound="ViewBase")
+
+
+class ViewBase:
+    """A view's native handle and the getters that only read it. Not
+    instantiated on its own."""
+
+    __slots__ = ("_own", "__weakref__")
+
+    _own: _native.Owned
+
+    # ---------------------------------------------------------- lifetime
+
+    def _get_ptr(self) -> Any:
+        return self._own.get()
+
+    def close(self) -> None:
+        """Frees the view's native memory now (or, when other threads are in
+        a call on it, as soon as the last of those returns). Closing twice
+        is harmless; any other use afterwards raises
+        :class:`ClosedViewError`."""
+        self._own.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._own.ptr is None
+
+    def __enter__(self: _B) -> _B:
+        self._get_ptr()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        ptr = self._own.ptr
+        if ptr is None:
+            return "<%s closed>" % type(self).__name__
+        return "<%s tokens=%d sources=%d names=%d%s>" % (
+            type(self).__name__,
+            lib.lsm_view_token_count(ptr),
+            lib.lsm_view_source_count(ptr),
+            lib.lsm_view_name_count(ptr),
+            " index" if lib.lsm_view_is_index(ptr) else "",
+        )
+
+
+    # ----------------------------------------------------------- sources
+
+    def get_source_count(self) -> int:
+        """The number of sources."""
+        return int(lib.lsm_view_source_count(self._get_ptr()))
+
+    def _source_string(self, func: Any, index: int) -> Tuple[bool, Optional[str]]:
+        """(in range, string) for a per-source string getter."""
+        ptr = self._get_ptr()
+        i = operator.index(index)
+        if not 0 <= i < lib.lsm_view_source_count(ptr):
+            return False, None
+        size = ffi.new("size_t *")
+        with capture_err() as (err, check):
+            s = check(func(ptr, i, size, err))
+        return True, to_str(s, size[0])
+
+    def get_source_name(self, src_id: int) -> Optional[str]:
+        """The name of source `src_id` resolved against ``sourceRoot``, as
+        libsourcemap 0.8 and :attr:`Token.src` give it; None for a source
+        that is JSON null, or an id out of range (as in 0.8).
+        :attr:`sources` has the names as written."""
+        return self._source_string(lib.lsm_view_source_url, src_id)[1]
+
+    def get_source_url(self, src_id: int) -> Optional[str]:
+        """The name of source `src_id` resolved against ``sourceRoot`` (a
+        ``/`` added between them when needed; absolute URLs and paths are
+        kept). None when the source is JSON null; an id out of range raises
+        :class:`OutOfRangeError`."""
+        in_range, s = self._source_string(lib.lsm_view_source_url, src_id)
+        if not in_range:
+            raise OutOfRangeError("source %d out of range" % operator.index(src_id))
+        return s
+
+    def iter_sources(self) -> Iterator[Tuple[int, Optional[str]]]:
+        """``(src_id, name)`` for every source, names as
+        :meth:`get_source_name` gives them."""
+        for src_id in range(self.get_source_count()):
+            yield src_id, self.get_source_name(src_id)
+
+    @property
+    def sources(self) -> List[Optional[str]]:
+        """The sources as written in ``"sources"`` (None for a JSON null)."""
+        ptr = self._get_ptr()
+        return [
+            self._source_string(lib.lsm_view_source_name, i)[1]
+            for i in range(lib.lsm_view_source_count(ptr))
+        ]
+
+    def get_source_contents(self, src_id: int) -> Optional[bytes]:
+        """The contents of source `src_id` from ``sourcesContent`` as UTF-8
+        bytes, or None when the map has none for it (or the id is out of
+        range, as in libsourcemap 0.8)."""
+        ptr = self._get_ptr()
+        i = operator.index(src_id)
+        if not 0 <= i < lib.lsm_view_source_count(ptr):
+            return None
+        size = ffi.new("size_t *")
+        with capture_err() as (err, check):
+            s = check(lib.lsm_view_source_contents(ptr, i, size, err))
+        if s == ffi.NULL:
+            return None
+        return ffi.unpack(s, size[0])  # type: ignore[no-any-return]
+
+    def has_source_contents(self, src_id: int) -> bool:
+        """Whether source `src_id` has contents (False for an id out of
+        range)."""
+        ptr = self._get_ptr()
+        i = operator.index(src_id)
+        if not 0 <= i < lib.lsm_view_source_count(ptr):
+            return False
+        with capture_err() as (err, check):
+            return bool(check(lib.lsm_view_has_source_contents(ptr, i, err)))
+
+    def is_ignored(self, src_id: int) -> bool:
+        """Whether source `src_id` is on the ignore list."""
+        i = operator.index(src_id)
+        ptr = self._get_ptr()
+        if not 0 <= i <= U32_MAX:
+            return False
+        return bool(lib.lsm_view_is_ignored(ptr, i))
+
+    # ------------------------------------------------------------- names
+
+    @property
+    def names(self) -> List[str]:
+        """The map's ``"names"``."""
+        ptr = self._get_ptr()
+        size = ffi.new("size_t *")
+        result: List[str] = []
+        for i in range(lib.lsm_view_name_count(ptr)):
+            with capture_err() as (err, check):
+                s = check(lib.lsm_view_name(ptr, i, size, err))
+            result.append(to_str(s, size[0]) or "")
+        return result
+
+    # -------------------------------------------------------- properties
+
+    def _meta(self, func: Any) -> Optional[str]:
+        ptr = self._get_ptr()
+        size = ffi.new("size_t *")
+        return to_str(func(ptr, size), size[0])
+
+    @property
+    def file(self) -> Optional[str]:
+        """``"file"``, or None when absent."""
+        return self._meta(lib.lsm_view_file)
+
+    @property
+    def source_root(self) -> Optional[str]:
+        """``"sourceRoot"``, or None when absent."""
+        return self._meta(lib.lsm_view_source_root)
+
+    @property
+    def debug_id(self) -> Optional[str]:
+        """``"debugId"`` (or the legacy ``"debug_id"``), or None."""
+        return self._meta(lib.lsm_view_debug_id)
+
+    @property
+    def ignore_list(self) -> List[int]:
+        """The source ids on the ignore list (``"ignoreList"``, or
+        ``"x_google_ignoreList"`` when that is absent)."""
+        ptr = self._get_ptr()
+        count = ffi.new("uint32_t *")
+        ids = lib.lsm_view_ignore_list(ptr, count)
+        if ids == ffi.NULL:
+            return []
+        return [int(v) for v in ffi.unpack(ids, count[0])]
+
+    @property
+    def is_index(self) -> bool:
+        """True when the view was flattened from an index map."""
+        return bool(lib.lsm_view_is_index(self._get_ptr()))
+
+    # ------------------------------------------------------- cache files
+
+    @staticmethod
+    def _cache_flags(with_contents: bool, with_names: bool) -> int:
+        flags = 0
+        if with_contents:
+            flags |= lib.LSM_CACHE_WITH_CONTENTS
+        if with_names:
+            flags |= lib.LSM_CACHE_WITH_NAMES
+        return int(flags)
+
+    def dump_cache(self, *, with_contents: bool = True, with_names: bool = True) -> bytes:
+        """The view as a cache file's bytes: :meth:`from_cache` opens them
+        in microseconds whatever their size. Without contents the cache has
+        no ``sourcesContent``; without names its tokens have no names."""
+        ptr = self._get_ptr()
+        out = ffi.new("uint8_t **")
+        out_len = ffi.new("size_t *")
+        err = ffi.new("lsm_error_t *")
+        flags = self._cache_flags(with_contents, with_names)
+        lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
+        try:
+            if err.code != 0:
+                raise _native.exception_from(err)
+            return ffi.buffer(out[0], out_len[0])[:]  # type: ignore[no-any-return]
+        finally:
+            lib.lsm_buffer_free(out[0])
+
+    def dump_memdb(self, with_source_contents: bool = True, with_names: bool = True) -> bytes:
+        """libsourcemap 0.8's name for :meth:`dump_cache`."""
+        return self.dump_cache(with_contents=with_source_contents, with_names=with_names)
+
+    def write_cache(
+        self, path: PathArg, *, with_contents: bool = True, with_names: bool = True
+    ) -> None:
+        """Writes :meth:`dump_cache`'s bytes to the file at `path`, replacing
+        it atomically (written beside it, then renamed), so that views open
+        on the old file keep working."""
+        raw = _native.fs_path(path)
+        ptr = self._get_ptr()
+        with capture_err() as (err, check):
+            check(
+                lib.lsm_view_write_cache(
+                    ptr, self._cache_flags(with_contents, with_names), raw, err
+                )
+            )
+

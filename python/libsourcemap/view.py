@@ -1,0 +1,574 @@
+"""Views over source maps: loading, lookups, sources, names, cache files.
+
+The API follows Sentry's libsourcemap 0.8 (``from_json``, ``View``,
+``Index``, ``Token``, ``lookup_token``, ``dump_memdb`` ...) and adds clearer
+names and a few things of its own (``View.from_path``, ``lookup_tokens``,
+lookup rules, properties, ``close()``).
+
+Threads: a view is immutable once built. Any number of threads may use one
+view at the same time (lookups, iteration, reading sources); the library
+releases the GIL during its calls, so lookups in several threads run in
+parallel. Closing a view while other threads still use it is safe too: the
+native memory is freed when the last call in progress returns, and calls
+made after ``close()`` raise :class:`ClosedViewError`.
+"""
+
+from __future__ import annotations
+
+import array
+import operator
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    overload,
+)
+
+from . import _native
+from ._convert import (
+    RULE_VALUES,
+    U32_CODE,
+    CacheInput,
+    JsonInput,
+    LookupRule,
+    PathArg,
+    RuleArg,
+    Token,
+    TokenBuilder,
+    cache_input,
+    json_input,
+    position,
+    rule_value as _rule_value,
+    thread_token,
+)
+from ._native import U32_MAX, capture_err, ffi, lib, to_str
+from ._view_base import ViewBase
+from .errors import (
+    BadSectionsError,
+    CannotFlatten,
+    ClosedViewError,
+    IndexedSourceMap,
+    OutOfRangeError,
+    SourceMapError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Literal
+
+__all__ = [
+    "Token",
+    "LookupRule",
+    "View",
+    "Index",
+    "from_json",
+]
+
+_V = TypeVar("_V", bound="View")
+
+_lookup_ex = lib.lsm_lookup_ex
+
+#: The message of the IndexedSourceMap raised for an index map where a
+#: regular one was asked for (the library's own, for LSM_LOAD_REJECT_INDEX).
+_INDEX_MAP_MESSAGE = "expected a regular source map, not an index map"
+
+#: How much of a file View.open() reads for lsm_is_cache (more than any
+#: cache magic).
+_CACHE_PROBE_BYTES = 64
+
+
+class View(ViewBase):
+    """A parsed source map: its tokens in generated order, sources, names
+    and properties.
+
+    Make one with :meth:`from_json`, :meth:`from_path`, :meth:`from_cache`
+    or :func:`from_json` (which also takes index maps). A view holds native
+    memory: it is freed when the view is garbage collected, or at once by
+    :meth:`close` (or leaving a ``with`` block); using a closed view raises
+    :class:`ClosedViewError`.
+
+    A view is immutable: any number of threads may use it at once, and the
+    GIL is released during the library's calls.
+
+    ``len(view)`` is the number of tokens; ``view[i]`` the token at index
+    ``i`` in generated order (negative indices count from the end; slices
+    give lists); iterating gives every token in generated order.
+    """
+
+    __slots__ = ("_tokens",)
+
+    _tokens: TokenBuilder
+
+    def __init__(self) -> None:
+        raise TypeError(
+            "Cannot instantiate views directly; use View.from_json(), View.from_path() "
+            "or View.from_cache()"
+        )
+
+    # ------------------------------------------------------------ making
+
+    @classmethod
+    def _wrap(cls: Type[_V], ptr: Any, keepalive: object = None, size: int = 0) -> _V:
+        rv = object.__new__(cls)
+        rv._own = _native.own(ptr, "lsm_view_free", what="view", keepalive=keepalive, size=size)
+        rv._tokens = TokenBuilder(rv._own)
+        return rv
+
+    @classmethod
+    def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
+        return cls._wrap(ptr, size=length)
+
+    @classmethod
+    def _load(cls: Type[_V], load: Callable[[int], _V], allow_index: bool) -> _V:
+        """Parses once with `load(flags)`, flattening index maps; when
+        `allow_index` is false an index map raises IndexedSourceMap with its
+        Index made from that one parse. Only a map that fails to parse is
+        parsed again, rejecting index maps, so that its error is the one the
+        library gives when index maps are refused."""
+        if allow_index:
+            return load(lib.LSM_LOAD_DEFAULT)
+        try:
+            view = load(lib.LSM_LOAD_DEFAULT)
+        except CannotFlatten as exc:
+            raise _index_map_error(Index._make(None, exc)) from None
+        except SourceMapError:
+            load(lib.LSM_LOAD_REJECT_INDEX).close()  # raises that error
+            raise  # pragma: no cover - the second parse fails as the first
+        if view.is_index:
+            raise _index_map_error(Index._make(view, None))
+        return view
+
+    @classmethod
+    def from_json(cls: Type[_V], buffer: JsonInput, *, allow_index: bool = False) -> _V:
+        """Parses a source map from JSON (``str``, ``bytes`` or any
+        bytes-like object). A leading byte order mark and a ``)]}'`` line
+        are skipped.
+
+        An index map raises :class:`IndexedSourceMap` (whose ``index`` holds
+        the parsed :class:`Index`), as in libsourcemap 0.8; with
+        ``allow_index=True`` it is flattened into one view instead.
+        :func:`from_json` decides by its own options.
+        """
+        data, length = json_input(buffer)
+        return cls._load(lambda flags: cls._parse(data, length, flags), allow_index)
+
+    @classmethod
+    def from_path(cls: Type[_V], path: PathArg, *, allow_index: bool = False) -> _V:
+        """Reads and parses the source map in the file at `path` (``str``,
+        ``bytes`` or path-like); the library maps the file itself. A file
+        that cannot be read raises :class:`SourceMapIOError` (an
+        ``OSError``). Index maps are treated as by :meth:`from_json`."""
+        raw = _native.fs_path(path)
+
+        def load(flags: int) -> _V:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_path(raw, flags, err))
+            return cls._wrap(ptr)
+
+        return cls._load(load, allow_index)
+
+    @classmethod
+    def from_cache(cls: Type[_V], buffer: CacheInput) -> _V:
+        """Opens a view over the bytes of a cache file (see
+        :meth:`dump_cache`). The view reads the bytes in place and keeps
+        them alive; a writable buffer is copied first so that it cannot
+        change under the view. Bytes that are not a cache this library can
+        read raise a :class:`CacheError`."""
+        data, length = cache_input(buffer)
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_view_from_cache(data, length, err))
+        return cls._wrap(ptr, keepalive=data, size=length)
+
+    @classmethod
+    def from_cache_path(cls: Type[_V], path: PathArg) -> _V:
+        """Opens a view over the cache file at `path`, mapped read-only by
+        the library (and unmapped when the view is freed). The file must not
+        be rewritten in place while the view is open; replace it by renaming
+        (as :meth:`write_cache` does)."""
+        raw = _native.fs_path(path)
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_view_from_cache_path(raw, err))
+        return cls._wrap(ptr)
+
+    @classmethod
+    def open(cls: Type[_V], path: PathArg) -> _V:
+        """Opens the file at `path` whatever it holds: a cache file (told
+        by the library, ``lsm_is_cache``, from its first bytes, whatever
+        its name) as by :meth:`from_cache_path`, else a source map, regular
+        or index, as by ``from_path(path, allow_index=True)``."""
+        raw = _native.fs_path(path)
+        try:
+            with open(raw, "rb") as f:
+                head = f.read(_CACHE_PROBE_BYTES)
+        except OSError:
+            head = b""  # from_path reports why the file cannot be read
+        if lib.lsm_is_cache(head, len(head)):
+            return cls.from_cache_path(raw)
+        return cls.from_path(raw, allow_index=True)
+
+    @classmethod
+    def from_memdb(cls: Type[_V], buffer: CacheInput) -> _V:
+        """libsourcemap 0.8's name for :meth:`from_cache`."""
+        return cls.from_cache(buffer)
+
+    @classmethod
+    def from_memdb_file(cls: Type[_V], path: PathArg) -> _V:
+        """libsourcemap 0.8's name for :meth:`from_cache_path`."""
+        return cls.from_cache_path(path)
+
+    # ------------------------------------------------------------ tokens
+
+    def __len__(self) -> int:
+        return int(lib.lsm_view_token_count(self._get_ptr()))
+
+    def _token_at(self, ptr: Any, index: int, out: Any, err: Any) -> Token:
+        if not 0 <= index <= U32_MAX:
+            raise OutOfRangeError("token index %d out of range" % index)
+        if lib.lsm_view_get_token(ptr, index, out, err) < 0:
+            raise _native.exception_from(err)
+        return self._tokens.any(out)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Token]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Token, List[Token]]:
+        """The token at `index` in generated order; negative indices count
+        from the end, and past the end raises IndexError
+        (:class:`OutOfRangeError`). A slice gives a list."""
+        ptr = self._get_ptr()
+        out = ffi.new("lsm_token_t *")
+        err = ffi.new("lsm_error_t *")
+        count = lib.lsm_view_token_count(ptr)
+        if isinstance(index, slice):
+            return [self._token_at(ptr, i, out, err) for i in range(*index.indices(count))]
+        i = operator.index(index)
+        if i < 0:
+            i += count
+        if i < 0:
+            raise OutOfRangeError("token index %d out of range" % index)
+        return self._token_at(ptr, i, out, err)
+
+    def __iter__(self) -> Iterator[Token]:
+        """Every token, in generated order."""
+        chunk = 1024
+        out = ffi.new("lsm_token_t[]", chunk)
+        index = 0
+        while True:
+            # Each chunk is one call into the library, which follows the
+            # lines instead of searching them token by token. `ptr` keeps
+            # the view's memory alive while the chunk's borrowed strings are
+            # read, even if another thread closes the view meanwhile.
+            ptr = self._get_ptr()
+            n = lib.lsm_view_get_tokens(ptr, index, chunk, out, ffi.NULL)
+            if n <= 0:
+                return
+            index += n
+            for token in self._tokens.many(out, n, unmapped=True):
+                if self._own.ptr is None:
+                    raise ClosedViewError("the view is closed")
+                yield token  # type: ignore[misc]
+
+    @property
+    def line_count(self) -> int:
+        """The number of generated lines the mappings cover (the last mapped
+        line plus one)."""
+        return int(lib.lsm_view_line_count(self._get_ptr()))
+
+    # ----------------------------------------------------------- lookups
+
+    def lookup_token(
+        self, line: int, col: int, *, rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND
+    ) -> Optional[Token]:
+        """The token for the generated position (`line`, `col`), both
+        0-based (columns in UTF-16 code units), or None when nothing maps
+        there. Negative positions give None, as in libsourcemap 0.8.
+
+        `rule` decides positions between tokens (a :class:`LookupRule`, or
+        ``"greatest_lower_bound"``, ``"same_line"``,
+        ``"least_upper_bound"``). Several tokens at one position resolve to
+        the first of them.
+        """
+        # The common call (ints in range, a known rule) avoids every
+        # conversion helper: this is the hot path of symbolication.
+        try:
+            rule_value = RULE_VALUES[rule]
+            if rule is True or rule is False:
+                raise TypeError
+        except (KeyError, TypeError):
+            rule_value = _rule_value(rule)
+        if type(line) is not int or type(col) is not int or line >= U32_MAX or col >= U32_MAX:
+            line, col = position(line), position(col)
+        if line < 0 or col < 0:
+            return None
+        ptr = self._own.ptr
+        if ptr is None:
+            raise ClosedViewError("the view is closed")
+        out = thread_token()
+        # err is NULL on the hot path: the call fails only for an unknown
+        # rule, and is then repeated to learn why.
+        rv = _lookup_ex(ptr, line, col, rule_value, out, ffi.NULL)
+        if rv <= 0:
+            if rv < 0:
+                with capture_err() as (err, check):
+                    check(lib.lsm_lookup_ex(ptr, line, col, rule_value, out, err) >= 0)
+            return None
+        return self._tokens.found(out)
+
+    def lookup_tokens(
+        self,
+        positions: Iterable[Tuple[int, int]],
+        *,
+        rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND,
+    ) -> List[Optional[Token]]:
+        """Looks up many (line, col) positions in one call into the
+        library: the list of what :meth:`lookup_token` would return for
+        each, in order."""
+        rule_value = _rule_value(rule)
+        ptr = self._get_ptr()
+        pos_list = positions if isinstance(positions, list) else list(positions)
+        negative: List[int] = []
+        try:
+            # The common input converts in C: array() refuses negatives,
+            # values past 32 bits and non-integers, which take the slow
+            # path below.
+            lines_a = array.array(U32_CODE, [line for line, _ in pos_list])
+            cols_a = array.array(U32_CODE, [col for _, col in pos_list])
+        except (OverflowError, TypeError, IndexError, KeyError, ValueError):
+            lines: List[int] = []
+            cols: List[int] = []
+            for i, pos in enumerate(pos_list):
+                line, col = pos
+                line_v, col_v = position(line), position(col)
+                if line_v < 0 or col_v < 0:
+                    negative.append(i)
+                    line_v = col_v = 0
+                lines.append(line_v)
+                cols.append(col_v)
+            lines_a = array.array(U32_CODE, lines)
+            cols_a = array.array(U32_CODE, cols)
+        count = len(lines_a)
+        out = ffi.new("lsm_token_t[]", max(count, 1))
+        err = ffi.new("lsm_error_t *")
+        rv = lib.lsm_lookup_many(
+            ptr,
+            ffi.from_buffer("uint32_t[]", lines_a) if count else ffi.NULL,
+            ffi.from_buffer("uint32_t[]", cols_a) if count else ffi.NULL,
+            count,
+            rule_value,
+            out,
+            err,
+        )
+        if rv < 0:
+            raise _native.exception_from(err)
+        result = self._tokens.many(out, count)
+        for i in negative:
+            result[i] = None
+        return result
+
+    def get_original_function_name(
+        self,
+        line: int,
+        col: int,
+        minified_name: str,
+        minified_source: Union[str, bytes],
+    ) -> Optional[str]:
+        """libsourcemap 0.8's lookup of a function's original name: the
+        original name of the function whose name token is `minified_name`
+        (its last dotted component, so ``"t.total"`` and ``"new t"`` work)
+        and which encloses generated (`line`, `col`), 0-based, in
+        `minified_source` (the generated file's text). Where 0.8 walked back
+        through the generated code to the nearest ``function
+        <minified_name>``, the library finds the enclosing function scopes
+        (declarations, expressions, arrows, methods, accessors,
+        constructors) and maps the matching one's name token through the
+        view. None when no enclosing function has that name, the name
+        token maps to no original name, or a position is negative; there is
+        no fallback to `minified_name`."""
+        if line < 0 or col < 0 or line > U32_MAX or col > U32_MAX:
+            return None
+        src = minified_source.encode("utf-8") if isinstance(minified_source, str) else bytes(minified_source)
+        name = minified_name.encode("utf-8")
+        n = ffi.new("size_t *")
+        buf = ffi.new("char[]", 256)
+        for _ in range(2):
+            with capture_err() as (err, check):
+                rc = check(
+                    lib.lsm_view_get_original_function_name(
+                        self._get_ptr(), line, col, name, len(name), src, len(src), buf,
+                        len(buf), n, err,
+                    )
+                )
+            if rc != 1:
+                return None
+            if n[0] < len(buf):
+                return ffi.unpack(buf, n[0]).decode("utf-8", "replace")  # type: ignore[no-any-return]
+            buf = ffi.new("char[]", n[0] + 1)
+        return None  # pragma: no cover - the second call always fits
+
+
+_Loader = Callable[[], View]
+
+
+class Index:
+    """An index map (one with ``"sections"``), as libsourcemap 0.8 had it.
+
+    The library flattens an index map into one view when it parses it;
+    :meth:`into_view` hands that view over. An index map whose sections
+    refer to their maps by ``url`` cannot be flattened: :attr:`can_flatten`
+    is False and :meth:`into_view` raises :class:`CannotFlatten`.
+    """
+
+    __slots__ = ("_view", "_error", "_consumed")
+
+    _view: Optional[View]
+    _error: Optional[CannotFlatten]
+    _consumed: bool
+
+    def __init__(self) -> None:
+        raise TypeError("Cannot instantiate indexes directly; use Index.from_json()")
+
+    @classmethod
+    def _make(cls, view: Optional[View], error: Optional[CannotFlatten]) -> "Index":
+        rv = object.__new__(cls)
+        rv._view = view
+        rv._error = error
+        rv._consumed = False
+        return rv
+
+    @classmethod
+    def _from_result(cls, load: "_Loader") -> "Index":
+        try:
+            view = load()
+        except CannotFlatten as exc:
+            return cls._make(None, exc)
+        if not view.is_index:
+            view.close()
+            raise BadSectionsError(
+                'not an index map: "sections" is missing',
+                lib.LSM_ERR_BAD_SECTIONS,
+                error_name="LSM_ERR_BAD_SECTIONS",
+            )
+        return cls._make(view, None)
+
+    @classmethod
+    def from_json(cls, buffer: JsonInput) -> "Index":
+        """Parses an index map from JSON. A regular map raises
+        :class:`BadSectionsError`."""
+        data, length = json_input(buffer)
+        return cls._from_result(lambda: View._parse(data, length, lib.LSM_LOAD_DEFAULT))
+
+    @classmethod
+    def from_path(cls, path: PathArg) -> "Index":
+        """Reads and parses the index map in the file at `path`."""
+        return cls._from_result(lambda: View.from_path(path, allow_index=True))
+
+    def _check(self) -> None:
+        if self._consumed:
+            raise ClosedViewError("the index is closed (or was turned into a view)")
+
+    @property
+    def can_flatten(self) -> bool:
+        """True when no section refers to its map by ``url``."""
+        self._check()
+        return self._view is not None
+
+    def into_view(self) -> View:
+        """The flattened view. Consumes the index, as in libsourcemap 0.8:
+        using it afterwards raises :class:`ClosedViewError`."""
+        self._check()
+        self._consumed = True
+        view, error = self._view, self._error
+        self._view = None
+        if view is None:
+            assert error is not None
+            raise type(error)(
+                error.message,
+                error.code,
+                error_name=error.error_name,
+                offset=error.offset,
+                line=error.line,
+                segment=error.segment,
+            )
+        return view
+
+    def close(self) -> None:
+        """Frees the flattened view now. Harmless twice."""
+        self._consumed = True
+        if self._view is not None:
+            self._view.close()
+            self._view = None
+
+    def __enter__(self) -> "Index":
+        self._check()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._consumed:
+            return "<Index closed>"
+        return "<Index can_flatten=%s>" % (self._view is not None)
+
+
+@overload
+def from_json(
+    buffer: JsonInput, auto_flatten: bool = ..., raise_for_index: "Literal[True]" = ...
+) -> View: ...
+
+
+@overload
+def from_json(
+    buffer: JsonInput, auto_flatten: bool = ..., raise_for_index: bool = ...
+) -> Union[View, Index]: ...
+
+
+def from_json(
+    buffer: JsonInput, auto_flatten: bool = True, raise_for_index: bool = True
+) -> Union[View, Index]:
+    """Parses a source map, regular or index, from JSON (libsourcemap 0.8's
+    entry point).
+
+    An index map is flattened into a view when `auto_flatten` is true and
+    its sections can be flattened. Otherwise it is an :class:`Index`: raised
+    inside an :class:`IndexedSourceMap` error (its ``index``) when
+    `raise_for_index` is true, else returned.
+    """
+    data, length = json_input(buffer)
+    try:
+        view = View._parse(data, length, lib.LSM_LOAD_DEFAULT)
+    except CannotFlatten as exc:
+        index = Index._make(None, exc)
+    else:
+        if not view.is_index or auto_flatten:
+            return view
+        index = Index._make(view, None)
+    if raise_for_index:
+        raise IndexedSourceMap(
+            "Unexpected source map index",
+            lib.LSM_ERR_INDEX_MAP,
+            index=index,
+            error_name="LSM_ERR_INDEX_MAP",
+        )
+    return index
+
+
+def _index_map_error(index: Index) -> IndexedSourceMap:
+    """The error for an index map where a regular one was asked for, as
+    the library reports it under LSM_LOAD_REJECT_INDEX."""
+    return IndexedSourceMap(
+        _INDEX_MAP_MESSAGE, lib.LSM_ERR_INDEX_MAP, index=index, error_name="LSM_ERR_INDEX_MAP"
+    )
+
