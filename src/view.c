@@ -195,7 +195,7 @@ void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, uint32_t line,
     out->src_id = src - 1;
     out->src_line = lsm_field(rec, pk, index, F_SRC_LINE);
     out->src_col = lsm_field(rec, pk, index, F_SRC_COL);
-    out->src = lsm_strtab_get(view, &view->source_urls, out->src_id, &out->src_len);
+    out->src = lsm_strtab_get(view, &view->source_joined, out->src_id, &out->src_len);
     if (name == 0 || name > view->names.count) {
         out->name_id = LSM_NO_ID;
     } else {
@@ -266,6 +266,11 @@ const char *lsm_view_source_name(const lsm_view_t *view, uint32_t index, size_t 
 const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, size_t *len,
                                 lsm_error_t *err) {
     return table_string(view, view ? &view->source_urls : NULL, index, len, err, "source");
+}
+
+const char *lsm_view_source_joined(const lsm_view_t *view, uint32_t index, size_t *len,
+                                   lsm_error_t *err) {
+    return table_string(view, view ? &view->source_joined : NULL, index, len, err, "source");
 }
 
 const char *lsm_view_source_contents(const lsm_view_t *view, uint32_t index, size_t *len,
