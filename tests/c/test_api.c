@@ -727,7 +727,7 @@ static void test_source_root(void) {
 
 /* lsm_view_source_joined() and every token's src: the sourceRoot joined as
  * libsourcemap 0.8.2 joined it (each expectation below is 0.8.2's answer,
- * recorded by tests/python/record_08_sources.py). */
+ * recorded by tests/tools/record_08_sources.py). */
 static void check_joined(const char *file, int line, const char *root_json, const char *sources_json,
                          const char *const *want, uint32_t n) {
     sb_t sb = {0};
