@@ -374,9 +374,13 @@ static int build(builder_t *b, uint32_t flags) {
         if (append_contents(m, m->sources.count, &tab[T_CONTENTS]) ||
             (any_root && resolve_sources(b, m, first, m->sources.count, &tab[T_URLS])))
             return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
-        const uint8_t *urls = any_root ? tab[T_URLS].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY : NULL;
-        if (m->sources.count && join_sources_08(b, m, first, urls, m->sources.count, &tab[T_JOINED]))
-            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        if (m->sources.count) {
+            const uint8_t *urls =
+                any_root ? tab[T_URLS].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY
+                         : NULL;
+            if (join_sources_08(b, m, first, urls, m->sources.count, &tab[T_JOINED]))
+                return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        }
     }
     /* Tokens read the joined table; share the sources' when it is theirs. */
     bool own_joined = tab[T_JOINED].len &&
@@ -422,7 +426,8 @@ static int build(builder_t *b, uint32_t flags) {
 
     view->sources = (lsm_strtab_t){(uint32_t)sources, tab[T_SOURCES].data};
     view->source_urls = (lsm_strtab_t){(uint32_t)sources, any_root ? tab[T_URLS].data : tab[T_SOURCES].data};
-    view->source_joined = (lsm_strtab_t){(uint32_t)sources, own_joined ? tab[T_JOINED].data : tab[T_SOURCES].data};
+    view->source_joined =
+        (lsm_strtab_t){(uint32_t)sources, own_joined ? tab[T_JOINED].data : tab[T_SOURCES].data};
     view->contents = (lsm_strtab_t){(uint32_t)sources, tab[T_CONTENTS].data};
     view->names = (lsm_strtab_t){(uint32_t)names, tab[T_NAMES].data};
     view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};

@@ -401,7 +401,8 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     view->sources = (lsm_strtab_t){sources, at[S_SOURCES]};
     view->source_urls = (lsm_strtab_t){sources, at[S_SOURCE_URLS]};
     /* Version 1 had no joined sources: tokens then carry the URLs. */
-    view->source_joined = (lsm_strtab_t){sources, at[version == 1 ? S_SOURCE_URLS : S_SOURCES_JOINED]};
+    view->source_joined =
+        (lsm_strtab_t){sources, at[version == 1 ? S_SOURCE_URLS : S_SOURCES_JOINED]};
     view->contents = (lsm_strtab_t){sources, at[S_CONTENTS]};
     view->names = (lsm_strtab_t){names, at[S_NAMES]};
     view->meta = (lsm_strtab_t){META_COUNT, at[S_META]};

@@ -728,8 +728,8 @@ static void test_source_root(void) {
 /* lsm_view_source_joined() and every token's src: the sourceRoot joined as
  * libsourcemap 0.8.2 joined it (each expectation below is 0.8.2's answer,
  * recorded by tests/tools/record_08_sources.py). */
-static void check_joined(const char *file, int line, const char *root_json, const char *sources_json,
-                         const char *const *want, uint32_t n) {
+static void check_joined(const char *file, int line, const char *root_json,
+                         const char *sources_json, const char *const *want, uint32_t n) {
     sb_t sb = {0};
     sb_printf(&sb, "{\"version\":3,%s\"sources\":%s,\"names\":[],\"mappings\":\"AAAA", root_json,
               sources_json);
@@ -775,7 +775,8 @@ static void test_source_joined(void) {
     CHECK_JOINED("\"sourceRoot\":\"webpack:///\",", "[\"/abs.js\",\"https://x/y.js\"]", "/abs.js",
                  "https://x/y.js");
     CHECK_JOINED("\"sourceRoot\":\"webpack:///\",",
-                 "[\"./a.js\",\"\",null,\"HTTP://x/y.js\",\"http:x\",\"file:///a.js\",\"//cdn/a.js\"]",
+                 "[\"./a.js\",\"\",null,\"HTTP://x/y.js\",\"http:x\",\"file:///a.js\","
+                 "\"//cdn/a.js\"]",
                  "webpack:/./a.js", "webpack:/", "webpack:/", "webpack:/HTTP://x/y.js", "http:x",
                  "webpack:/file:///a.js", "//cdn/a.js");
     CHECK_JOINED("", "[\"a.js\",null,\"/b.js\"]", "a.js", "", "/b.js");
@@ -783,8 +784,8 @@ static void test_source_joined(void) {
     CHECK_JOINED("\"sourceRoot\":\"\",", "[\"a.js\",null]", "a.js", "");
     CHECK_JOINED("\"sourceRoot\":\"/\",", "[\"a.js\",\"/b.js\",null]", "/a.js", "/b.js", "/");
     CHECK_JOINED("\"sourceRoot\":\"a//\",", "[\"x\"]", "a/x");
-    CHECK_JOINED("\"sourceRoot\":\"src\",", "[\"a.js\",\"../b.js\",\"\"]", "src/a.js", "src/../b.js",
-                 "src/");
+    CHECK_JOINED("\"sourceRoot\":\"src\",", "[\"a.js\",\"../b.js\",\"\"]", "src/a.js",
+                 "src/../b.js", "src/");
 }
 
 /* The header: "a source that is an absolute URL or path is kept as it is". */

@@ -9,8 +9,9 @@
  *   docs/cache-format.md with explicit little-endian byte writes, without
  *   the library's code; the library's dump must equal it byte for byte and
  *   the library must read it back; a version 1 file made the same way
- *   still opens, its tokens carrying the concatenated sources. A writer or reader that used the host's
- *   byte order would fail this on a big-endian host.
+ *   still opens, its tokens carrying the concatenated sources. A writer
+ *   or reader that used the host's byte order would fail this on a
+ *   big-endian host.
  * - Damage: every single-byte change (three values per byte) and every
  *   truncation of a small cache either fails with an LSM_ERR_CACHE_* code
  *   or opens and answers consistently (the same answers twice, ids in
@@ -456,7 +457,8 @@ static void check_by_hand(const char *json, int urls_shared, const char *what) {
             lsm_view_get_token(view, i, &x, NULL);
             lsm_view_get_token(read, i, &y, NULL);
             size_t lu = 0;
-            const char *url = x.src_id == LSM_NO_ID ? NULL : lsm_view_source_url(view, x.src_id, &lu, NULL);
+            const char *url =
+                x.src_id == LSM_NO_ID ? NULL : lsm_view_source_url(view, x.src_id, &lu, NULL);
             if (x.src_id != y.src_id || !same_str(y.src, y.src_len, url, lu))
                 check_fail(__FILE__, __LINE__, "%s: version 1 token %u", what, i);
         }
