@@ -244,3 +244,15 @@ def test_version_1_cache_files_stay_readable() -> None:
     # Dumping it again writes version 2, the URLs as the joined table.
     again = View.from_cache(old.dump_cache())
     assert [t.src for t in again] == urls
+
+
+def test_version_and_section_count_must_agree(small_map: bytes) -> None:
+    good = View.from_json(small_map).dump_cache()
+    as_v1 = bytearray(good)
+    as_v1[8] = 1  # 11 sections under version 1
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(as_v1))
+    old = bytearray(_as_version_1(good))
+    old[8] = 2  # 10 sections under version 2
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(old))
