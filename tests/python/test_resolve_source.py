@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from itertools import product
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
@@ -62,7 +62,9 @@ def _concat(root: Optional[str], source: str) -> str:
     return root + ("" if root.endswith("/") else "/") + source
 
 
-def _trace_mapping(cases: List[Tuple[Optional[str], List[Optional[str]], Optional[str]]]) -> Any:
+def _trace_mapping(
+    cases: Sequence[Tuple[Optional[str], Sequence[Optional[str]], Optional[str]]]
+) -> Any:
     node = shutil.which("node")
     if node is None or not (URL_DIR / "node_modules" / "@jridgewell" / "trace-mapping").is_dir():
         pytest.fail("node and tests/url/node_modules are needed: run `npm ci` in tests/url "
@@ -83,7 +85,7 @@ def test_resolution_matches_trace_mapping() -> None:
     want = _trace_mapping(cases)
     compared = 0
     for (_, sources, url), expected in zip(cases, want):
-        view = _view(None, sources)  # type: ignore[arg-type]
+        view = _view(None, list(sources))
         got = [view.resolve_source(i, url) for i in range(len(sources))]
         assert got == expected, (sources, url)
         compared += len(got)
@@ -101,7 +103,7 @@ def test_roots_as_written_against_trace_mapping() -> None:
     want = _trace_mapping(cases)
     differ = []
     for (root, sources, url), expected in zip(cases, want):
-        view = _view(root, sources)
+        view = _view(root, list(sources))
         for i, source in enumerate(sources):
             got = view.resolve_source(i, url)
             if source is None:
