@@ -5,8 +5,8 @@ compares ours with.
 
 Run it with a Python that has 0.8.2 installed, not this package:
 
-    python3 -m venv /tmp/v08 && /tmp/v08/bin/pip install libsourcemap==0.8.2
-    /tmp/v08/bin/python tests/tools/record_08_sources.py
+    python3 -m venv .venv-08 && .venv-08/bin/pip install libsourcemap==0.8.2
+    .venv-08/bin/python tests/tools/record_08_sources.py
 """
 
 from __future__ import annotations
