@@ -581,7 +581,9 @@ LSM_API const char *lsm_view_source_joined(const lsm_view_t *view, uint32_t inde
  * given, that resolved as an RFC 3986 reference against the map's URL
  * (`map_url_len` bytes, not NUL-terminated; it may itself be relative, such
  * as "dist/app.js.map", and is then resolved as @jridgewell/resolve-uri
- * does, keeping leading "../"), with "." and ".." segments removed.
+ * does, keeping leading "../"), with "." and ".." segments removed; the
+ * base is the map URL up to its last "/", or up to the end of its host
+ * when it has no path ("https://example.com").
  * `map_url` NULL (with any length) means no base: the result is the
  * concatenation unchanged. On success returns 1 and sets `*out` to a new
  * NUL-terminated string (free it with lsm_buffer_free(); the NUL not

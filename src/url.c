@@ -6,7 +6,8 @@
  * dot-segment removal, except that empty segments ("//") in a path are
  * collapsed, a scheme counts only when followed by "//" (or is "file:"),
  * and a relative base keeps its excess "..". tests/python/
- * test_resolve_source.py checks it against trace-mapping itself. */
+ * test_resolve_source.py checks it against trace-mapping itself; the one
+ * deliberate difference is base_len()'s. */
 #include "internal.h"
 
 typedef struct span {
@@ -365,6 +366,24 @@ static int resolve_uri(const char *input, size_t in_len, const char *base, size_
     return code ? LSM_ERR_NOMEM : 0;
 }
 
+/* trace-mapping resolves against the map URL up to its last "/". Where
+ * that "/" is one of the "//" before a host ("https://example.com"), which
+ * trace-mapping cuts to "https://" and resolves "a.js" to "https:///a.js",
+ * the base is the URL up to the end of its host instead, as a browser
+ * takes it. */
+static size_t base_len(const char *url, size_t n) {
+    size_t dir = n;
+    while (dir > 0 && url[dir - 1] != '/')
+        dir--;
+    if (starts_with(url, n, "file:"))
+        return dir;
+    size_t scheme = scheme_len(url, n);
+    size_t host = starts_with(url, n, "//") ? 2 : scheme ? scheme + 2 : 0;
+    if (!host || dir > host)
+        return dir;
+    return host + run_until(url + host, n - host, "/?#");
+}
+
 int lsm_view_resolve_source(const lsm_view_t *view, uint32_t index, const char *map_url,
                             size_t map_url_len, char **out, size_t *out_len, lsm_error_t *err) {
     if (out)
@@ -392,11 +411,7 @@ int lsm_view_resolve_source(const lsm_view_t *view, uint32_t index, const char *
     if (!map_url) {
         code = lsm_buf_append(&buf, src, len);
     } else {
-        /* trace-mapping resolves against the map URL up to its last "/". */
-        size_t dir = map_url_len;
-        while (dir > 0 && map_url[dir - 1] != '/')
-            dir--;
-        code = resolve_uri(src, len, map_url, dir, &buf);
+        code = resolve_uri(src, len, map_url, base_len(map_url, map_url_len), &buf);
     }
     if (!code)
         code = lsm_buf_append(&buf, "", 1);

@@ -1,6 +1,7 @@
 /* lsm_view_resolve_source() (src/url.c): exact answers, each the one
  * @jridgewell/trace-mapping 0.3.31 gives for the same root, source and map
- * URL (tests/python/test_resolve_source.py compares thousands more with it
+ * URL (but for the documented map URLs without a path;
+ * tests/python/test_resolve_source.py compares thousands more with it
  * live), NULL and error handling, hostile input, and every allocation
  * failing in turn. */
 #include "check.h"
@@ -77,6 +78,11 @@ static void test_against_a_map_url(void) {
     RESOLVE(NULL, "x/../..", "", "..");
     RESOLVE(NULL, "a.js", "/static/app.map", "/static/a.js");
     RESOLVE(NULL, "a.js", "//cdn.example/js/app.map", "//cdn.example/js/a.js");
+    /* A map URL without a path: resolved against its root, as browsers do
+     * (trace-mapping gives "https:///a.js"). */
+    RESOLVE(NULL, "a.js", "https://example.com", "https://example.com/a.js");
+    RESOLVE(NULL, "", "https://example.com?v=1#h", "https://example.com/");
+    RESOLVE(NULL, "/x.js", "//cdn.example", "//cdn.example/x.js");
     RESOLVE("r", NULL, "https://h/", NULL);
 }
 
