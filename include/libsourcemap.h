@@ -145,8 +145,9 @@ LSM_API const char *lsm_error_describe(int code);
 #define LSM_NO_ID 4294967295u
 
 /* One mapping. `src`/`src_len` and `name`/`name_len` are borrowed from the
- * view (NULL and 0 when absent); `src` is the source's name resolved against
- * "sourceRoot". A token without a source (from a 1-field segment) has
+ * view (NULL and 0 when absent); `src` is the source's name joined with
+ * "sourceRoot" as Sentry's libsourcemap 0.8 did it, what
+ * lsm_view_source_joined() gives. A token without a source (from a 1-field segment) has
  * src_id, src_line, src_col and name_id set to LSM_NO_ID. */
 typedef struct lsm_token {
     uint32_t dst_line; /* 0-based generated line */
@@ -278,9 +279,10 @@ LSM_API const char *lsm_view_source_name(const lsm_view_t *view, uint32_t index,
 
 /* The source at `index` with "sourceRoot" applied as ECMA-426 says: a
  * non-empty root that does not end in "/" gets one, and is then prefixed
- * to the source (even an absolute one). No URL normalization is done, and
- * nothing is resolved against the map's own URL, which the library does
- * not know. Same returns as lsm_view_source_name(). */
+ * to the source (even an absolute one). No URL normalization is done;
+ * lsm_view_resolve_source() also resolves the result against the map's
+ * URL. Tokens carry lsm_view_source_joined() instead. Same returns as
+ * lsm_view_source_name(). */
 LSM_API const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, size_t *len,
                                         lsm_error_t *err);
 
@@ -594,6 +596,46 @@ typedef struct lsm_json_probe_result {
  * only reads `bytes`. */
 LSM_API int lsm_json_probe(const char *bytes, size_t len, lsm_json_probe_t *out,
                            lsm_error_t *err);
+
+/* ------------------------------------------------- sources and sourceRoot */
+
+/* A source's name can be read three ways (docs/compatibility.md compares
+ * them): as written (lsm_view_source_name()), with "sourceRoot" prefixed as
+ * ECMA-426 says (lsm_view_source_url()), and the two below. */
+
+/* The source at `index` joined with "sourceRoot" as Sentry's libsourcemap
+ * 0.8 did it, which is what lsm_token_t.src points to: a non-empty root
+ * loses all its trailing "/" and is joined with one "/" to the source,
+ * except that sources starting with "/", "http:" or "https:"
+ * (case-sensitive) are kept as written; a null source counts as "" (so it
+ * gives the root and a "/", or "" without a root). An index map applies
+ * each section's own root to that section's sources. Returns a borrowed
+ * string (never NULL for a valid index) and its length in `*len` (`len`
+ * may be NULL); NULL with err set on a bad index or NULL view. A view
+ * opened from a version 1 cache file has no such table and gives
+ * lsm_view_source_url()'s strings here (and in its tokens). */
+LSM_API const char *lsm_view_source_joined(const lsm_view_t *view, uint32_t index, size_t *len,
+                                           lsm_error_t *err);
+
+/* Source `index` resolved as browsers and the JavaScript consumers
+ * (mozilla source-map, @jridgewell/trace-mapping) resolve it: the
+ * ECMA-426 concatenation of lsm_view_source_url(), then, when `map_url` is
+ * given, that resolved as an RFC 3986 reference against the map's URL
+ * (`map_url_len` bytes, not NUL-terminated; it may itself be relative, such
+ * as "dist/app.js.map", and is then resolved as @jridgewell/resolve-uri
+ * does, keeping leading "../"), with "." and ".." segments removed; the
+ * base is the map URL up to its last "/", or up to the end of its host
+ * when it has no path ("https://example.com").
+ * `map_url` NULL (with any length) means no base: the result is the
+ * concatenation unchanged. On success returns 1 and sets `*out` to a new
+ * NUL-terminated string (free it with lsm_buffer_free(); the NUL not
+ * counted in `*out_len`, which may be NULL); returns 0 with `*out` NULL
+ * when the source is JSON null; -1 with `*out` NULL on error
+ * (LSM_ERR_INVALID_ARGUMENT for a NULL view or `out`, LSM_ERR_OUT_OF_RANGE,
+ * LSM_ERR_NOMEM). Thread-safe. */
+LSM_API int lsm_view_resolve_source(const lsm_view_t *view, uint32_t index, const char *map_url,
+                                    size_t map_url_len, char **out, size_t *out_len,
+                                    lsm_error_t *err);
 
 #ifdef __cplusplus
 }

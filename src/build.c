@@ -19,7 +19,7 @@ typedef struct part {
 } part_t;
 
 /* The string tables a view keeps, while they are built. */
-enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_COUNT };
+enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_JOINED, T_COUNT };
 
 typedef struct builder {
     lsm_parse_t *p;
@@ -280,6 +280,55 @@ static int resolve_sources(builder_t *b, const lsm_map_record_t *m, const uint8_
     return 0;
 }
 
+/* Sentry's libsourcemap 0.8 (the `sourcemap` crate's decoder): a non-empty
+ * sourceRoot loses every trailing "/" and is joined with one "/" to each
+ * source, a null source counting as ""; sources starting with "/", "http:"
+ * or "https:" (case-sensitive) are kept as written. Without a root a null
+ * source is "". `urls` are the same sources after resolve_sources(): where
+ * both rules give the same string its entry is reused. */
+static int join_sources_08(builder_t *b, const lsm_map_record_t *m, const uint8_t *src_entries,
+                           const uint8_t *url_entries, uint32_t count, lsm_buf_t *out) {
+    lsm_buf_t *blob = &b->p->blob;
+    bool has_root = m->source_root.offset != LSM_NULL_STRING && m->source_root.len > 0;
+    uint64_t root_len = has_root ? m->source_root.len : 0, trimmed = root_len;
+    while (trimmed > 0 && blob->data[m->source_root.offset + trimmed - 1] == '/')
+        trimmed--;
+    /* With at most one trailing "/" the ECMA-426 concatenation is the same
+     * string for every non-null source not kept as written. */
+    bool urls_agree = has_root && root_len - trimmed <= 1 && url_entries;
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *e = src_entries + (size_t)i * LSM_STRTAB_ENTRY;
+        uint64_t off = lsm_rd64(e), len = off == LSM_NULL_STRING ? 0 : lsm_rd64(e + 8);
+        const char *s = off == LSM_NULL_STRING ? "" : (const char *)blob->data + off;
+        uint8_t entry[LSM_STRTAB_ENTRY];
+        memcpy(entry, e, LSM_STRTAB_ENTRY);
+        bool kept = !has_root || (len >= 1 && s[0] == '/') ||
+                    (len >= 5 && memcmp(s, "http:", 5) == 0) ||
+                    (len >= 6 && memcmp(s, "https:", 6) == 0);
+        if (has_root && !kept && off != LSM_NULL_STRING && urls_agree) {
+            memcpy(entry, url_entries + (size_t)i * LSM_STRTAB_ENTRY, LSM_STRTAB_ENTRY);
+        } else if (!kept || off == LSM_NULL_STRING) {
+            uint64_t total = kept ? 0 : trimmed + 1 + len;
+            if (lsm_buf_reserve(blob, total + 1))
+                return LSM_ERR_NOMEM;
+            uint8_t *dst = blob->data + blob->len;
+            if (!kept) {
+                memcpy(dst, blob->data + m->source_root.offset, trimmed);
+                dst[trimmed] = '/';
+                if (len)
+                    memcpy(dst + trimmed + 1, blob->data + off, len);
+            }
+            dst[total] = 0;
+            lsm_wr64(entry, blob->len);
+            lsm_wr64(entry + 8, total);
+            blob->len += total + 1;
+        }
+        if (lsm_buf_append(out, entry, LSM_STRTAB_ENTRY))
+            return LSM_ERR_NOMEM;
+    }
+    return 0;
+}
+
 /* Appends `count` contents entries for a map's sources: its own where it
  * has them, null past the end of a short "sourcesContent". */
 static int append_contents(const lsm_map_record_t *m, uint32_t count, lsm_buf_t *out) {
@@ -446,10 +495,26 @@ static int build_source_tables(builder_t *b) {
         if (append_contents(m, m->sources.count, &tab[T_CONTENTS]) ||
             (any_root && resolve_sources(b, m, first, m->sources.count, &tab[T_URLS])))
             return NOMEM(b);
+        if (m->sources.count) {
+            const uint8_t *urls =
+                any_root ? tab[T_URLS].data + (size_t)parts[i].place.src_base * LSM_STRTAB_ENTRY
+                         : NULL;
+            if (join_sources_08(b, m, first, urls, m->sources.count, &tab[T_JOINED]))
+                return NOMEM(b);
+        }
+    }
+    /* Tokens read the joined table; share the sources' when it is theirs. */
+    bool own_joined = tab[T_JOINED].len &&
+                      memcmp(tab[T_JOINED].data, tab[T_SOURCES].data, tab[T_JOINED].len) != 0;
+    if (!own_joined) {
+        lsm_free(tab[T_JOINED].data);
+        memset(&tab[T_JOINED], 0, sizeof tab[T_JOINED]);
     }
     lsm_view_t *view = b->view;
     view->sources = (lsm_strtab_t){(uint32_t)b->sources, tab[T_SOURCES].data};
     view->source_urls = (lsm_strtab_t){(uint32_t)b->sources, any_root ? tab[T_URLS].data : tab[T_SOURCES].data};
+    view->source_joined =
+        (lsm_strtab_t){(uint32_t)b->sources, own_joined ? tab[T_JOINED].data : tab[T_SOURCES].data};
     view->contents = (lsm_strtab_t){(uint32_t)b->sources, tab[T_CONTENTS].data};
     view->names = (lsm_strtab_t){(uint32_t)b->names, tab[T_NAMES].data};
     return 0;

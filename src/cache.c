@@ -11,7 +11,7 @@
 #include "internal.h"
 
 static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
 #define HEADER_SIZE 64
 #define SECTION_ENTRY 24
 #define ALIGN 8
@@ -32,7 +32,9 @@ enum section_id {
     S_IGNORE,
     S_BLOB,
     S_COL_BLOCKS,
-    S_COUNT = S_COL_BLOCKS
+    S_SOURCES_JOINED, /* version 2 */
+    S_COUNT_V1 = S_COL_BLOCKS,
+    S_COUNT = S_SOURCES_JOINED
 };
 
 /* Header field offsets. */
@@ -92,6 +94,29 @@ static void copy_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *
     }
 }
 
+/* As copy_table(), but an entry equal byte for byte to the same entry of
+ * `ref` (whose copy is `ref_out`) is written as that copy: the joined
+ * sources share the strings of the sources or their URLs where they are the
+ * same. */
+static void copy_table_sharing(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
+                               const lsm_strtab_t *const ref[2], const lsm_buf_t *const ref_out[2],
+                               lsm_buf_t *entries) {
+    for (uint32_t i = 0; i < tab->count && !w->failed; i++) {
+        const uint8_t *mine = tab->entries + (size_t)i * LSM_STRTAB_ENTRY;
+        int r = 0;
+        while (r < 2 && memcmp(mine, ref[r]->entries + (size_t)i * LSM_STRTAB_ENTRY,
+                               LSM_STRTAB_ENTRY) != 0)
+            r++;
+        if (r < 2) {
+            w_bytes(entries, ref_out[r]->data + (size_t)i * LSM_STRTAB_ENTRY, LSM_STRTAB_ENTRY,
+                    &w->failed);
+            continue;
+        }
+        lsm_strtab_t one = {1, mine};
+        copy_table(w, view, &one, true, entries);
+    }
+}
+
 static void add_section(writer_t *w, enum section_id id, const void *data, size_t len) {
     static const uint8_t zeros[ALIGN] = {0};
     size_t pad = (ALIGN - w->out.len % ALIGN) % ALIGN;
@@ -121,7 +146,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
 
     writer_t w;
     memset(&w, 0, sizeof w);
-    lsm_buf_t tabs[6];
+    lsm_buf_t tabs[7];
     memset(tabs, 0, sizeof tabs);
     uint8_t *records = NULL;
     int rc = -1;
@@ -164,6 +189,9 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
         w_bytes(&tabs[1], tabs[0].data, tabs[0].len, &w.failed);
     else
         copy_table(&w, view, &view->source_urls, true, &tabs[1]);
+    const lsm_strtab_t *refs[2] = {&view->sources, &view->source_urls};
+    const lsm_buf_t *ref_out[2] = {&tabs[0], &tabs[1]};
+    copy_table_sharing(&w, view, &view->source_joined, refs, ref_out, &tabs[6]);
     copy_table(&w, view, &view->contents, contents, &tabs[2]);
     lsm_strtab_t no_names = {0, NULL};
     copy_table(&w, view, names ? &view->names : &no_names, true, &tabs[3]);
@@ -186,6 +214,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     add_section(&w, S_IGNORE, tabs[5].data, tabs[5].len);
     add_section(&w, S_BLOB, w.blob.data, w.blob.len);
     add_section(&w, S_COL_BLOCKS, view->col_blocks, (size_t)lsm_block_count(view->token_count) * 4);
+    add_section(&w, S_SOURCES_JOINED, tabs[6].data, tabs[6].len);
     if (w.failed)
         goto nomem;
 
@@ -217,7 +246,7 @@ cleanup:
     lsm_free(records);
     lsm_free(w.out.data);
     lsm_free(w.blob.data);
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         lsm_free(tabs[i].data);
     return rc;
 }
@@ -291,9 +320,9 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     if (len < H_VERSION + 4)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its header");
     uint32_t version = lsm_rd32(p + H_VERSION);
-    if (version != FORMAT_VERSION)
+    if (version != 1 && version != FORMAT_VERSION)
         return lsm_set_error(err, LSM_ERR_CACHE_VERSION,
-                             "cache format version %u, this library reads %u", version,
+                             "cache format version %u, this library reads 1 to %u", version,
                              FORMAT_VERSION);
     if (len < HEADER_SIZE)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its header");
@@ -313,7 +342,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (p[i] != 0)
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
-    if (nsections != S_COUNT)
+    if (nsections != (version == 1 ? S_COUNT_V1 : S_COUNT))
         return corrupt(err, "unexpected section count");
     if (len < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its section table");
@@ -335,7 +364,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     uint64_t expect[S_COUNT + 1] = {0};
     expect[S_LINE_INDEX] = ((uint64_t)lines + 1) * 4;
     expect[S_RECORDS] = lsm_packing_bytes(&view->packing, tokens);
-    expect[S_SOURCES] = expect[S_SOURCE_URLS] = expect[S_CONTENTS] =
+    expect[S_SOURCES] = expect[S_SOURCE_URLS] = expect[S_CONTENTS] = expect[S_SOURCES_JOINED] =
         (uint64_t)sources * LSM_STRTAB_ENTRY;
     expect[S_NAMES] = (uint64_t)names * LSM_STRTAB_ENTRY;
     expect[S_META] = (uint64_t)META_COUNT * LSM_STRTAB_ENTRY;
@@ -366,6 +395,9 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     view->records = at[S_RECORDS];
     view->sources = (lsm_strtab_t){sources, at[S_SOURCES]};
     view->source_urls = (lsm_strtab_t){sources, at[S_SOURCE_URLS]};
+    /* Version 1 had no joined sources: tokens then carry the URLs. */
+    view->source_joined =
+        (lsm_strtab_t){sources, at[version == 1 ? S_SOURCE_URLS : S_SOURCES_JOINED]};
     view->contents = (lsm_strtab_t){sources, at[S_CONTENTS]};
     view->names = (lsm_strtab_t){names, at[S_NAMES]};
     view->meta = (lsm_strtab_t){META_COUNT, at[S_META]};

@@ -65,7 +65,7 @@ void lsm_view_fill_token(const lsm_view_t *view, uint32_t index, uint32_t line,
     out->src_id = src - 1;
     out->src_line = lsm_field(rec, pk, index, F_SRC_LINE);
     out->src_col = lsm_field(rec, pk, index, F_SRC_COL);
-    out->src = lsm_strtab_get(view, &view->source_urls, out->src_id, &out->src_len);
+    out->src = lsm_strtab_get(view, &view->source_joined, out->src_id, &out->src_len);
     if (name == 0 || name > view->names.count) {
         out->name_id = LSM_NO_ID;
     } else {

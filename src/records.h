@@ -114,6 +114,7 @@ struct lsm_view {
     uint64_t blob_len;
     lsm_strtab_t sources;      /* as written */
     lsm_strtab_t source_urls;  /* resolved against sourceRoot */
+    lsm_strtab_t source_joined; /* joined with sourceRoot as 0.8 did: tokens' src */
     lsm_strtab_t contents;     /* same count as sources; null when absent */
     lsm_strtab_t names;
     lsm_strtab_t meta;         /* META_COUNT entries */

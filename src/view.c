@@ -80,6 +80,11 @@ const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, size_t *
     return table_string(view, view ? &view->source_urls : NULL, index, len, err, "source");
 }
 
+const char *lsm_view_source_joined(const lsm_view_t *view, uint32_t index, size_t *len,
+                                   lsm_error_t *err) {
+    return table_string(view, view ? &view->source_joined : NULL, index, len, err, "source");
+}
+
 const char *lsm_view_source_contents(const lsm_view_t *view, uint32_t index, size_t *len,
                                      lsm_error_t *err) {
     return table_string(view, view ? &view->contents : NULL, index, len, err, "source");

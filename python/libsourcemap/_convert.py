@@ -47,8 +47,9 @@ CacheInput = Union[bytes, bytearray, memoryview]
 class Token(NamedTuple):
     """One mapping: a generated position and the original one it maps to.
 
-    ``src`` is the source's name resolved against ``sourceRoot`` (as
-    libsourcemap 0.8 gave it); ``src_id`` indexes the view's sources.
+    ``src`` is the source's name joined with ``sourceRoot`` exactly as
+    libsourcemap 0.8 gave it (:meth:`View.get_source_name`; see
+    docs/compatibility.md); ``src_id`` indexes the view's sources.
     Tokens from 1-field segments (a generated position mapped to nothing)
     appear only when iterating or indexing a view; their ``src``,
     ``src_line``, ``src_col``, ``src_id`` and ``name`` are None. Lookups

@@ -81,21 +81,51 @@ class ViewBase:
         return True, to_str(s, size[0])
 
     def get_source_name(self, src_id: int) -> Optional[str]:
-        """The name of source `src_id` resolved against ``sourceRoot``, as
-        libsourcemap 0.8 and :attr:`Token.src` give it; None for a source
-        that is JSON null, or an id out of range (as in 0.8).
-        :attr:`sources` has the names as written."""
-        return self._source_string(lib.lsm_view_source_url, src_id)[1]
+        """The name of source `src_id` joined with ``sourceRoot`` as
+        libsourcemap 0.8 and :attr:`Token.src` give it: the root without
+        its trailing ``/``, a ``/``, then the source, except that sources
+        starting with ``/``, ``http:`` or ``https:`` are kept as written; a
+        JSON null source counts as ``""``. None for an id out of range (as
+        in 0.8). :attr:`sources` has the names as written."""
+        return self._source_string(lib.lsm_view_source_joined, src_id)[1]
 
     def get_source_url(self, src_id: int) -> Optional[str]:
-        """The name of source `src_id` resolved against ``sourceRoot`` (a
-        ``/`` added between them when needed; absolute URLs and paths are
-        kept). None when the source is JSON null; an id out of range raises
-        :class:`OutOfRangeError`."""
+        """The name of source `src_id` with ``sourceRoot`` prefixed as
+        ECMA-426 says (a ``/`` added between them when the root lacks one,
+        absolute sources included; :meth:`resolve_source` also resolves it
+        against the map's URL). None when the source is JSON null; an id out
+        of range raises :class:`OutOfRangeError`."""
         in_range, s = self._source_string(lib.lsm_view_source_url, src_id)
         if not in_range:
             raise OutOfRangeError("source %d out of range" % operator.index(src_id))
         return s
+
+    def resolve_source(self, src_id: int, map_url: Optional[str] = None) -> Optional[str]:
+        """Source `src_id` resolved as browsers, mozilla source-map and
+        @jridgewell/trace-mapping resolve it: :meth:`get_source_url`'s
+        concatenation, then, when `map_url` (the URL or path the map was
+        loaded from, possibly relative) is given, that resolved against it
+        with ``.`` and ``..`` segments removed. None when the source is
+        JSON null; an id out of range raises :class:`OutOfRangeError`."""
+        ptr = self._get_ptr()
+        i = operator.index(src_id)
+        if not 0 <= i <= U32_MAX:
+            raise OutOfRangeError("source %d out of range" % i)
+        base = ffi.NULL if map_url is None else map_url.encode("utf-8")
+        out = ffi.new("char **")
+        size = ffi.new("size_t *")
+        with capture_err() as (err, check):
+            rv = check(
+                lib.lsm_view_resolve_source(
+                    ptr, i, base, 0 if map_url is None else len(base), out, size, err
+                )
+            )
+        if rv <= 0:
+            return None
+        try:
+            return to_str(out[0], size[0])
+        finally:
+            lib.lsm_buffer_free(out[0])
 
     def iter_sources(self) -> Iterator[Tuple[int, Optional[str]]]:
         """``(src_id, name)`` for every source, names as

@@ -2,13 +2,16 @@
  *
  * - Round trip: for every bundler fixture and for maps written here, the
  *   cache-backed view answers exactly as the JSON-backed one: tokens,
- *   sources (as written and resolved), contents, names, properties, ignore
+ *   sources (as written, with sourceRoot concatenated, and joined as 0.8
+ *   did), contents, names, properties, ignore
  *   list, index flag, lookups.
  * - Layout by construction: this file encodes a cache from
  *   docs/cache-format.md with explicit little-endian byte writes, without
  *   the library's code; the library's dump must equal it byte for byte and
- *   the library must read it back. A writer or reader that used the host's
- *   byte order would fail this on a big-endian host.
+ *   the library must read it back; a version 1 file made the same way
+ *   still opens, its tokens carrying the concatenated sources. A writer
+ *   or reader that used the host's byte order would fail this on a
+ *   big-endian host.
  * - Damage: every single-byte change (three values per byte) and every
  *   truncation of a small cache either fails with an LSM_ERR_CACHE_* code
  *   or opens and answers consistently (the same answers twice, ids in
@@ -55,9 +58,9 @@ static int compare_views(const lsm_view_t *a, const lsm_view_t *b, const char *w
     }
     typedef const char *(*getter)(const lsm_view_t *, uint32_t, size_t *, lsm_error_t *);
     static const getter per_source[] = {lsm_view_source_name, lsm_view_source_url,
-                                        lsm_view_source_contents};
+                                        lsm_view_source_contents, lsm_view_source_joined};
     for (uint32_t i = 0; i < lsm_view_source_count(a); i++) {
-        for (size_t g = 0; g < 3; g++) {
+        for (size_t g = 0; g < 4; g++) {
             size_t la = 0, lb = 0;
             const char *sa = per_source[g](a, i, &la, NULL);
             const char *sb = per_source[g](b, i, &lb, NULL);
@@ -264,9 +267,11 @@ static void put_string(bytes_t *table, bytes_t *blob, const char *s, size_t len)
 
 /* Encodes `view` as docs/cache-format.md describes, with the writer's
  * documented choices: strings in table order (sources, resolved sources
- * unless they are the sources themselves, contents, names, properties),
- * every section 8-byte aligned. */
-static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared) {
+ * unless they are the sources themselves, joined sources where they are
+ * not the string of the same entry of either, contents, names,
+ * properties), every section 8-byte aligned. Version 1 has no joined
+ * sources. */
+static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared, int version) {
     uint32_t tokens = lsm_view_token_count(view), lines = lsm_view_line_count(view);
     uint32_t sources = lsm_view_source_count(view), names = lsm_view_name_count(view);
     uint32_t max[5] = {0, 0, 0, 0, 0};
@@ -288,7 +293,7 @@ static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared) {
     for (int f = 0; f < 5; f++)
         record_bits += width[f] = bits(max[f]);
 
-    bytes_t sec[11] = {{0}};
+    bytes_t sec[12] = {{0}};
     /* 1: line index */
     for (uint32_t l = 0; l <= lines; l++) {
         uint32_t first = 0;
@@ -329,6 +334,18 @@ static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared) {
         else
             put_string(&sec[4], blob, s, n);
     }
+    for (uint32_t i = 0; i < sources && version >= 2; i++) {
+        size_t n, n_name, n_url;
+        const char *s = lsm_view_source_joined(view, i, &n, NULL);
+        const char *name = lsm_view_source_name(view, i, &n_name, NULL);
+        const char *url = lsm_view_source_url(view, i, &n_url, NULL);
+        if (s == name && n == n_name)
+            put(&sec[11], sec[3].p + (size_t)i * 16, 16);
+        else if (s == url && n == n_url)
+            put(&sec[11], sec[4].p + (size_t)i * 16, 16);
+        else
+            put_string(&sec[11], blob, s, n);
+    }
     for (uint32_t i = 0; i < sources; i++) {
         size_t n;
         const char *s = lsm_view_source_contents(view, i, &n, NULL);
@@ -358,10 +375,11 @@ static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared) {
     bytes_t out = {0};
     static const uint8_t magic[8] = {0x89, 'L', 'S', 'M', 'C', 0x0D, 0x0A, 0x1A};
     put(&out, magic, 8);
-    put_le(&out, 1, 4);  /* version */
+    int nsections = version >= 2 ? 11 : 10;
+    put_le(&out, (uint64_t)version, 4);
     put_le(&out, 64, 4); /* header size */
     put_le(&out, (lsm_view_is_index(view) ? 1 : 0) | 2 | 4, 4);
-    put_le(&out, 10, 4);
+    put_le(&out, (uint64_t)nsections, 4);
     put_le(&out, 0, 8); /* file size, set below */
     put_le(&out, tokens, 4);
     put_le(&out, lines, 4);
@@ -373,9 +391,9 @@ static bytes_t encode_by_hand(const lsm_view_t *view, int urls_shared) {
     while (out.len < 64)
         put_u8(&out, 0);
     size_t table = out.len;
-    for (int i = 0; i < 10 * 24; i++)
+    for (int i = 0; i < nsections * 24; i++)
         put_u8(&out, 0);
-    for (int id = 1; id <= 10; id++) {
+    for (int id = 1; id <= nsections; id++) {
         pad8(&out);
         uint8_t *e = out.p + table + (size_t)(id - 1) * 24;
         set_le(e, (uint64_t)id, 4);
@@ -396,7 +414,7 @@ static void check_by_hand(const char *json, int urls_shared, const char *what) {
     CHECK(view != NULL);
     if (!view)
         return;
-    bytes_t hand = encode_by_hand(view, urls_shared);
+    bytes_t hand = encode_by_hand(view, urls_shared, 2);
     uint8_t *buf = NULL;
     size_t len = 0;
     CHECK_EQ(lsm_view_dump_cache(view, LSM_CACHE_DEFAULT, &buf, &len, NULL), 0);
@@ -418,6 +436,35 @@ static void check_by_hand(const char *json, int urls_shared, const char *what) {
     lsm_view_free(read);
     lsm_buffer_free(buf);
     free(hand.p);
+
+    /* Version 1: readable, its tokens carrying the concatenated sources. */
+    hand = encode_by_hand(view, urls_shared, 1);
+    read = lsm_view_from_cache(hand.p, hand.len, &err);
+    if (!read) {
+        check_fail(__FILE__, __LINE__, "%s: the version 1 file does not open: %s", what,
+                   err.message);
+    } else {
+        CHECK_EQ(lsm_view_token_count(read), lsm_view_token_count(view));
+        for (uint32_t i = 0; i < lsm_view_source_count(read); i++) {
+            size_t la, lb;
+            const char *a = lsm_view_source_joined(read, i, &la, NULL);
+            const char *b = lsm_view_source_url(view, i, &lb, NULL);
+            if (!same_str(a, la, b, lb))
+                check_fail(__FILE__, __LINE__, "%s: version 1 source %u is not the URL", what, i);
+        }
+        for (uint32_t i = 0; i < lsm_view_token_count(read); i++) {
+            lsm_token_t x, y;
+            lsm_view_get_token(view, i, &x, NULL);
+            lsm_view_get_token(read, i, &y, NULL);
+            size_t lu = 0;
+            const char *url =
+                x.src_id == LSM_NO_ID ? NULL : lsm_view_source_url(view, x.src_id, &lu, NULL);
+            if (x.src_id != y.src_id || !same_str(y.src, y.src_len, url, lu))
+                check_fail(__FILE__, __LINE__, "%s: version 1 token %u", what, i);
+        }
+    }
+    lsm_view_free(read);
+    free(hand.p);
     lsm_view_free(view);
 }
 
@@ -430,6 +477,17 @@ static void test_layout_by_construction(void) {
                   "\"mappings\":\"AAAAA,CAACC,g+pSCg3oEA;ADh3oED,A;;GCAGD\"}",
                   1, "plain");
     check_by_hand(RICH, 0, "rich");
+    /* Joined sources of every kind: shared with the sources (no root, an
+     * absolute source), with the URLs (a root with one "/"), and their own
+     * (null sources, a root with several "/"). */
+    check_by_hand("{\"version\":3,\"sources\":[\"a.js\",null],\"mappings\":\"AAAA,CCAA\"}", 1,
+                  "no root");
+    check_by_hand("{\"version\":3,\"sourceRoot\":\"src/\",\"sources\":[\"a.js\",\"/b.js\",null],"
+                  "\"mappings\":\"AAAA,CCAA,CCAA\"}",
+                  0, "root with one slash");
+    check_by_hand("{\"version\":3,\"sourceRoot\":\"webpack:///\",\"sources\":[\"./a.js\","
+                  "\"https://x/y.js\",null],\"mappings\":\"AAAA,CCAA,CCAA\"}",
+                  0, "webpack root");
 }
 
 /* ---------------------------------------------------------------- damage */

@@ -73,6 +73,9 @@ static void walk(const lsm_view_t *view) {
         const char *s = lsm_view_source_url(view, i, &len, NULL);
         if (s && s[len] != 0)
             check_fail(__FILE__, __LINE__, "source %u", i);
+        s = lsm_view_source_joined(view, i, &len, NULL);
+        if (!s || s[len] != 0)
+            check_fail(__FILE__, __LINE__, "joined source %u", i);
         s = lsm_view_source_contents(view, i, &len, NULL);
         if (s && s[len] != 0)
             check_fail(__FILE__, __LINE__, "contents %u", i);

@@ -269,9 +269,9 @@ int view_check_invariants(const lsm_view_t *view, char *diag, size_t diag_size) 
             if (t.src_id >= nsrc)
                 return FAIL("token %u: src_id %u of %u", i, t.src_id, nsrc);
             size_t len;
-            const char *url = lsm_view_source_url(view, t.src_id, &len, NULL);
-            if (t.src != url || (url && t.src_len != len))
-                return FAIL("token %u: src is not source_url(%u)", i, t.src_id);
+            const char *joined = lsm_view_source_joined(view, t.src_id, &len, NULL);
+            if (!joined || t.src != joined || t.src_len != len)
+                return FAIL("token %u: src is not source_joined(%u)", i, t.src_id);
             if (t.src_line == LSM_NO_ID || t.src_col == LSM_NO_ID)
                 return FAIL("token %u: src fields missing", i);
             if (t.name_id != LSM_NO_ID) {

@@ -62,6 +62,12 @@ static uint64_t walk(const lsm_view_t *view) {
         read_string(s, len);
         s = lsm_view_source_url(view, i, &len, NULL);
         read_string(s, len);
+        s = lsm_view_source_joined(view, i, &len, NULL);
+        read_string(s, len);
+        char *resolved = NULL;
+        if (lsm_view_resolve_source(view, i, "https://h/a/b.map", 17, &resolved, &len, NULL) == 1)
+            read_string(resolved, len);
+        lsm_buffer_free(resolved);
         s = lsm_view_source_contents(view, i, &len, NULL);
         read_string(s, len);
         sum += len + (uint64_t)lsm_view_is_ignored(view, i);

@@ -149,6 +149,18 @@ static void walk(const lsm_view_t *view, const uint8_t *data, size_t size) {
         check_cleared(&err);
         check_string(u, len);
         REQUIRE((s == NULL) == (u == NULL));
+        const char *j = lsm_view_source_joined(view, i, &len, &err);
+        check_cleared(&err);
+        REQUIRE(j != NULL);
+        check_string(j, len);
+        /* Resolved against the map's own sources as URLs: hostile bases. */
+        char *r = NULL;
+        size_t rlen = 0;
+        int rc = lsm_view_resolve_source(view, i, j, len, &r, &rlen, &err);
+        REQUIRE(rc == (u != NULL) || (rc == -1 && err.code == LSM_ERR_NOMEM));
+        if (r)
+            check_string(r, rlen);
+        lsm_buffer_free(r);
         s = lsm_view_source_contents(view, i, &len, &err);
         check_cleared(&err);
         check_string(s, len);

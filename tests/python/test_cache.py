@@ -157,11 +157,12 @@ def test_cache_errors(small_map: bytes, tmp_path: pathlib.Path) -> None:
         View.from_cache(b"")
     with pytest.raises(CacheMagicError):
         View.from_cache(small_map)  # JSON is not a cache
-    version = bytearray(good)
-    version[8] = 2
-    with pytest.raises(CacheVersionError) as info:
-        View.from_cache(bytes(version))
-    assert info.value.error_name == "LSM_ERR_CACHE_VERSION"
+    for bad_version in (0, 3, 255):
+        version = bytearray(good)
+        version[8] = bad_version
+        with pytest.raises(CacheVersionError) as info:
+            View.from_cache(bytes(version))
+        assert info.value.error_name == "LSM_ERR_CACHE_VERSION"
     with pytest.raises(CacheTruncatedError):
         View.from_cache(good[:-1])
     corrupt = bytearray(good)
@@ -182,3 +183,76 @@ def test_failed_opens_leak_no_views(small_map: bytes) -> None:
         with pytest.raises(CacheError):
             View.from_cache(b"\x89LSMC\r\n\x1a" + b"\0" * 60)
     assert views_alive() == before
+
+
+def _as_version_1(cache: bytes) -> bytes:
+    """A version 2 cache file rewritten as version 1, following
+    docs/cache-format.md: the same header and first ten sections, without
+    section 11 (the joined sources)."""
+    import struct
+
+    count = struct.unpack_from("<I", cache, 20)[0]
+    assert struct.unpack_from("<I", cache, 8)[0] == 2 and count == 11
+    sections = []
+    for i in range(count):
+        sid, zero, off, size = struct.unpack_from("<IIQQ", cache, 64 + 24 * i)
+        assert sid == i + 1 and zero == 0
+        sections.append(cache[off : off + size])
+    out = bytearray(cache[:64])
+    struct.pack_into("<I", out, 8, 1)
+    struct.pack_into("<I", out, 20, 10)
+    out += bytes(24 * 10)
+    for i, data in enumerate(sections[:10]):
+        out += bytes(-len(out) % 8)
+        struct.pack_into("<IIQQ", out, 64 + 24 * i, i + 1, 0, len(out), len(data))
+        out += data
+    struct.pack_into("<Q", out, 24, len(out))
+    return bytes(out)
+
+
+def test_joined_sources_survive_the_cache() -> None:
+    # 0.8's join, which tokens carry, is a table of its own (version 2).
+    view = View.from_json(
+        b'{"version":3,"sourceRoot":"webpack:///","sources":["./a.js","/abs.js",null],'
+        b'"mappings":"AAAA,CCAA,CCAA"}'
+    )
+    joined = ["webpack:/./a.js", "/abs.js", "webpack:/"]
+    urls = ["webpack:///./a.js", "webpack:////abs.js", None]
+    cache = view.dump_cache()
+    assert cache[8] == 2
+    cached = View.from_cache(cache)
+    for v in (view, cached):
+        assert [t.src for t in v] == joined
+        assert [v.get_source_name(i) for i in range(3)] == joined
+        assert [v.get_source_url(i) for i in range(3)] == urls
+    assert View.from_cache(cached.dump_cache()).dump_cache() == cache
+
+
+def test_version_1_cache_files_stay_readable() -> None:
+    # Version 1 had no joined sources: tokens then carry the ECMA-426
+    # concatenation, as they did when the file was written.
+    view = View.from_json(
+        b'{"version":3,"sourceRoot":"webpack:///","sources":["./a.js","/abs.js"],'
+        b'"names":["x"],"mappings":"AAAAA,CCAA"}'
+    )
+    old = View.from_cache(_as_version_1(view.dump_cache()))
+    urls = ["webpack:///./a.js", "webpack:////abs.js"]
+    assert [t.src for t in old] == urls
+    assert [old.get_source_name(i) for i in range(2)] == urls
+    assert [old.get_source_url(i) for i in range(2)] == urls
+    assert [t[:2] + t[3:] for t in old] == [t[:2] + t[3:] for t in view]
+    # Dumping it again writes version 2, the URLs as the joined table.
+    again = View.from_cache(old.dump_cache())
+    assert [t.src for t in again] == urls
+
+
+def test_version_and_section_count_must_agree(small_map: bytes) -> None:
+    good = View.from_json(small_map).dump_cache()
+    as_v1 = bytearray(good)
+    as_v1[8] = 1  # 11 sections under version 1
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(as_v1))
+    old = bytearray(_as_version_1(good))
+    old[8] = 2  # 10 sections under version 2
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(old))

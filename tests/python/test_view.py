@@ -176,9 +176,11 @@ def test_lookup_tokens_empty_and_bad_input(view: View) -> None:
 def test_sources(view: View) -> None:
     assert view.get_source_count() == 4
     assert view.sources == ["a.js", "b.js", None, "c.js"]
-    names = [ROOT + "a.js", ROOT + "b.js", None, ROOT + "c.js"]
+    urls = [ROOT + "a.js", ROOT + "b.js", None, ROOT + "c.js"]
+    # 0.8.2 joins a null source as "" (root, then "/").
+    names = [ROOT + "a.js", ROOT + "b.js", ROOT, ROOT + "c.js"]
     assert [view.get_source_name(i) for i in range(4)] == names
-    assert [view.get_source_url(i) for i in range(4)] == names
+    assert [view.get_source_url(i) for i in range(4)] == urls
     assert list(view.iter_sources()) == list(enumerate(names))
     # libsourcemap 0.8: out of range answers None
     assert view.get_source_name(4) is None
