@@ -103,3 +103,15 @@ def test_small_map() -> None:
     long_source = "function a(){" + "x" * 140 + "}"
     assert far.get_original_function_name(0, 12 + 125, "a", long_source) == "original"
     assert far.get_original_function_name(0, 12 + 129, "a", long_source) == "original"
+
+
+def test_name_token_on_the_space_before_the_identifier() -> None:
+    # UglifyJS puts the name's mapping on the space after `function`
+    # (issue 10, item 1); libsourcemap 0.8.2 answers "onFailure" for both.
+    source = "function e(n){throw new Error(1)}"
+    for mappings in ("AAAA,QAAQA,MACN", "AAAA,SAASA,KACT"):
+        view = View.from_json(
+            b'{"version":3,"sources":["a.js"],"names":["onFailure"],"mappings":"%s"}'
+            % mappings.encode()
+        )
+        assert view.get_original_function_name(0, 14, "e", source) == "onFailure"
