@@ -84,6 +84,11 @@ static inline bool js_is_regex_space_cp(uint32_t cp) {
 typedef struct js_part {
     uint32_t text_off, text_len; /* in the scopes' string buffer */
     uint32_t line, col;          /* where the token is; LSM_NO_ID for literal text */
+    /* Where the run before the token of white space and the keywords
+     * that may precede a name (`function`, `class`, `async`, `static`,
+     * `get`, `set`, `*`) starts on its line: mappers put a name's mapping
+     * there (UglifyJS on the space, tsc and Closure on `function`). */
+    uint32_t lead_col;
 } js_part_t;
 
 typedef struct js_scope {

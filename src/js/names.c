@@ -188,21 +188,49 @@ static bool read_name_at(lsm_js_namer_t *N, uint32_t id, size_t off, const char 
     return true;
 }
 
-/* The original text for one token part of a minified name: the original
- * text at the mapped position, else the mapping's name, else the minified
- * text. */
+/* The offset past the white space and name-leading keywords (those of
+ * js_part_t.lead_col) at `off` on one line of `t`. */
+static size_t skip_name_lead(const char *t, size_t len, size_t off) {
+    static const char *const words[] = {"function", "class", "async", "static", "get", "set"};
+    size_t i = off;
+    for (int guard = 0; guard < 16 && i < len; guard++) {
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '*'))
+            i++;
+        size_t w = 0;
+        for (size_t k = 0; k < sizeof words / sizeof words[0] && !w; k++) {
+            size_t n = strlen(words[k]);
+            if (len - i > n && memcmp(t + i, words[k], n) == 0 &&
+                (t[i + n] == ' ' || t[i + n] == '\t' || t[i + n] == '*'))
+                w = n;
+        }
+        if (!w)
+            break;
+        i += w;
+    }
+    return i;
+}
+
+/* The original text for one token part of a minified name. A mapping on
+ * the token itself: the original text at the mapped position, else the
+ * mapping's name. A mapping on the run of white space and keywords just
+ * before the token (js_part_t.lead_col): the mapping's name, else the
+ * name after the same run in the original text. Else the minified text. */
 static void map_part(lsm_js_namer_t *N, const lsm_js_scopes_t *S, const js_part_t *p,
                      out_t *o, int *code) {
     const char *text = S->strbuf + p->text_off;
     size_t n = p->text_len;
     lsm_token_t tok;
-    if (lsm_lookup_ex(N->view, p->line, p->col, LSM_RULE_SAME_LINE, &tok, NULL) == 1 &&
-        tok.dst_col == p->col) {
+    if (lsm_lookup_ex(N->view, p->line, p->col, LSM_RULE_SAME_LINE, &tok, NULL) != 1 ||
+        tok.dst_line != p->line || tok.dst_col < p->lead_col) {
+        out_add(o, text, n);
+        return;
+    }
+    const char *s;
+    size_t k;
+    size_t off = source_offset(N, tok.src_id, tok.src_line, tok.src_col, code);
+    if (tok.dst_col == p->col) {
         /* The original text first: bundlers' names can be their own
          * renamings (esbuild's `_Shape` for the class `Shape`). */
-        size_t off = source_offset(N, tok.src_id, tok.src_line, tok.src_col, code);
-        const char *s;
-        size_t k;
         if (off != SIZE_MAX && read_name_at(N, tok.src_id, off, &s, &k)) {
             out_add(o, s, k);
             return;
@@ -210,6 +238,21 @@ static void map_part(lsm_js_namer_t *N, const lsm_js_scopes_t *S, const js_part_
         if (tok.name) {
             out_add(o, tok.name, tok.name_len);
             return;
+        }
+    } else {
+        /* The mapping describes the run, so its name is the best word. */
+        if (tok.name) {
+            out_add(o, tok.name, tok.name_len);
+            return;
+        }
+        size_t len = 0;
+        const char *orig = off != SIZE_MAX ? source_text(N, tok.src_id, &len) : NULL;
+        if (orig) {
+            size_t at = skip_name_lead(orig, len, off);
+            if (at != off && read_name_at(N, tok.src_id, at, &s, &k)) {
+                out_add(o, s, k);
+                return;
+            }
         }
     }
     out_add(o, text, n);
