@@ -497,6 +497,13 @@ int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line, u
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
     }
     o->len = 0;
+    /* 0.8's answer where it had one: code written for it gets the same. */
+    lsm_token_t tok;
+    if (js_function_name_08(view, line, col, minified_name ? minified_name : "",
+                            minified_name_len, minified_src, src_len, &tok) == 1) {
+        out_add(o, tok.name, tok.name_len);
+        found = 1;
+    }
     const lsm_js_scopes_t *S = N->minified;
     uint32_t k = want_len ? js_scopes_find(S, line, col) : JS_NONE;
     /* The innermost enclosing function one of whose name tokens is the
