@@ -494,7 +494,10 @@ LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t c
  * sources named *.ts, *.mts, *.cts are scanned with LSM_JS_NO_JSX);
  * otherwise the generated code's enclosing function, its name tokens
  * mapped through the view (the original text there, else the mapping's
- * name, else the generated text).
+ * name, else the generated text; a token without a mapping of its own
+ * takes the nearest one before it on its line when only white space and
+ * the keywords function, class, async, static, get, set or `*` lie
+ * between, as UglifyJS, tsc and Closure place them).
  * Writes the name to `buf` as snprintf() does (at most size - 1 bytes and
  * a NUL; `buf` may be NULL when `size` is 0) and its whole length to
  * `*name_len` (may be NULL): a longer name is truncated, call again with a
@@ -511,13 +514,17 @@ LSM_API int lsm_view_original_function_name(const lsm_view_t *view, const char *
                                             size_t len, uint32_t line, uint32_t col, char *buf,
                                             size_t size, size_t *name_len, lsm_error_t *err);
 
-/* libsourcemap 0.8's get_original_function_name(): the original name of
- * the function called `minified_name` (its last dotted component, so
- * "t.total" and "new t" work) that encloses generated (line, col) in
- * `minified_src`, found among the enclosing functions' name tokens and
- * mapped through the view. Writes the name as lsm_js_namer_name_at() does.
- * Returns 1 with a name, 0 when no enclosing function has that name, -1 on
- * error (NULL view or minified_src). */
+/* libsourcemap 0.8's get_original_function_name(), with 0.8.2's answer
+ * wherever it had one: walking back from the token at or before generated
+ * (line, col) in `minified_src` through at most 1000 tokens, the first
+ * `function <minified_name>` whose name token has a name in the map gives
+ * that name. Otherwise the original name of the enclosing function called
+ * `minified_name` (its last dotted component, so "t.total" and "new t"
+ * work), found among the enclosing functions' name tokens and mapped
+ * through the view as lsm_js_namer_name_at() maps them.
+ * docs/compatibility.md ("Function names") compares the two.
+ * Writes the name as lsm_js_namer_name_at() does. Returns 1 with a name, 0
+ * when neither finds one, -1 on error (NULL view or minified_src). */
 LSM_API int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line,
                                                 uint32_t col, const char *minified_name,
                                                 size_t minified_name_len,

@@ -84,6 +84,24 @@ def answers(lsm: Any, generated: Path) -> Dict[str, Any]:
     }
 
 
+def dump(result: Dict[str, Any]) -> str:
+    """JSON with one answer per line, so that a change shows as a diff."""
+    out = ['{"peer": %s,' % json.dumps(result["peer"]),
+           ' "recorded_by": %s,' % json.dumps(result["recorded_by"]),
+           ' "fixtures": [']
+    for i, f in enumerate(result["fixtures"]):
+        head = {k: v for k, v in f.items() if k != "found"}
+        if "found" not in f:
+            out.append("  %s%s" % (json.dumps(head), "," if i + 1 < len(result["fixtures"]) else ""))
+            continue
+        out.append("  %s, \"found\": [" % json.dumps(head)[:-1])
+        rows = [json.dumps(row, ensure_ascii=False) for row in f["found"]]
+        out.extend("   %s%s" % (r, "," if k + 1 < len(rows) else "") for k, r in enumerate(rows))
+        out.append("  ]}%s" % ("," if i + 1 < len(result["fixtures"]) else ""))
+    out.append(" ]}")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     version = importlib.metadata.version("libsourcemap")
     if version != "0.8.2":
@@ -96,7 +114,7 @@ def main() -> int:
         "recorded_by": "tests/tools/record_function_names_08.py",
         "fixtures": [answers(lsm, g) for g in fixtures()],
     }
-    OUT.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    OUT.write_text(dump(result), "utf-8")
     total = sum(f.get("asked", 0) for f in result["fixtures"])
     named = sum(len(f.get("found", [])) for f in result["fixtures"])
     print("%d files, %d positions asked, %d named by 0.8.2" % (len(result["fixtures"]), total, named))
