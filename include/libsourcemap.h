@@ -365,7 +365,7 @@ LSM_API int lsm_is_cache(const void *bytes, size_t len);
  * answers "best effort" on input that is not JavaScript. Lines and columns
  * are 0-based, columns in UTF-16 code units as in source maps; line
  * terminators are LF, CR, CRLF, U+2028 and U+2029. Every function here is
- * thread-safe except a namer's (one namer per thread). */
+ * thread-safe, a namer's included: one namer may serve many threads. */
 
 /* JavaScript (90-99) */
 #define LSM_ERR_BAD_DATA_URL 90        /* not a data: URL, bad base64, not JSON or UTF-8 */
@@ -443,9 +443,14 @@ LSM_API int lsm_js_scope_name_at(const lsm_js_scopes_t *scopes, uint32_t line, u
 /* ------------------------------------------------- original function names */
 
 /* Finds original function names for positions in one generated file.
- * Opaque. It borrows the view, which must outlive it, and caches the
- * scopes of each original source it reads, so it is not thread-safe: use
- * one per thread. Free with lsm_js_namer_free(). */
+ * Opaque. It borrows the view, which must outlive it. Thread-safe: any
+ * number of threads may call lsm_js_namer_lookup(),
+ * lsm_js_namer_name_at() and lsm_js_namer_set_source() on one namer at
+ * once, without a lock of their own. It builds the scopes of each
+ * original source once, on first use, without locking (a thread that
+ * races another to build them discards its copy), and holds no lock when
+ * they exist. Only lsm_js_namer_free() must not overlap any other call.
+ * Free with lsm_js_namer_free(). */
 typedef struct lsm_js_namer lsm_js_namer_t;
 
 /* Flags for lsm_js_namer_new(). */
@@ -471,8 +476,11 @@ LSM_API lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *min
 LSM_API void lsm_js_namer_free(lsm_js_namer_t *namer);
 
 /* Gives the text of source `src_id` (a copy is kept), for a map without
- * "sourcesContent" or to replace it. Returns 0, or -1 with
- * LSM_ERR_OUT_OF_RANGE, LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
+ * "sourcesContent" or to replace it. Safe alongside lookups on other
+ * threads: each sees the old text or the new one, and the old copy is
+ * kept until the namer is freed (so replace a source a bounded number of
+ * times). Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE,
+ * LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
 LSM_API int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *text,
                                     size_t len, lsm_error_t *err);
 
