@@ -251,14 +251,13 @@ class _Namer:
         with _native.capture_err() as (err, check):
             ptr = check(lib.lsm_js_namer_new(view._get_ptr(), data, length, 0, err))
         self._ptr = ffi.gc(ptr, lib.lsm_js_namer_free)
-        self._buf = ffi.new("char[]", 512)
 
     def give_source(self, src_id: int, text: bytes) -> None:
         if src_id in self.given:
             return
-        self.given.add(src_id)
         with _native.capture_err() as (err, check):
             check(lib.lsm_js_namer_set_source(self._ptr, src_id, text, len(text), err))
+        self.given.add(src_id)  # after: no thread names with the text missing
 
     def lookup(self, line: int, col: int) -> Tuple[int, Optional[Token]]:
         """``lsm_js_namer_lookup``: (1 found / 0 nothing / 2 refused, token)."""
@@ -280,20 +279,15 @@ class _Namer:
     def name_at(self, line: int, col: int) -> Tuple[Optional[str], str]:
         n = ffi.new("size_t *")
         how = ffi.new("int *")
+        buf = ffi.new("char[]", 512)  # per call: threads share the namer
         with _native.capture_err() as (err, check):
-            rc = check(
-                lib.lsm_js_namer_name_at(
-                    self._ptr, line, col, self._buf, len(self._buf), n, how, err
-                )
-            )
-            if rc == 1 and n[0] >= len(self._buf):
-                self._buf = ffi.new("char[]", n[0] + 1)
+            rc = check(lib.lsm_js_namer_name_at(self._ptr, line, col, buf, len(buf), n, how, err))
+            if rc == 1 and n[0] >= len(buf):
+                buf = ffi.new("char[]", n[0] + 1)
                 rc = check(
-                    lib.lsm_js_namer_name_at(
-                        self._ptr, line, col, self._buf, len(self._buf), n, how, err
-                    )
+                    lib.lsm_js_namer_name_at(self._ptr, line, col, buf, len(buf), n, how, err)
                 )
-        name = ffi.unpack(self._buf, n[0]).decode("utf-8", "replace") if rc == 1 else None
+        name = ffi.unpack(buf, n[0]).decode("utf-8", "replace") if rc == 1 else None
         return name, self.HOW.get(int(how[0]), "none")
 
 
@@ -723,7 +717,7 @@ class Symbolicator:
 
     ``context`` lines are given before and after each frame's line. Safe to
     use from several threads (each generated file gets one name finder,
-    guarded by a lock)."""
+    which the threads share without a lock)."""
 
     def __init__(self, artifacts: Artifacts, *, context: int = 5) -> None:
         self.artifacts = artifacts
@@ -909,8 +903,7 @@ class Symbolicator:
             col0 = frame.colno - 1
             namer = self._namer(ref)
             if namer is not None:
-                with self._lock:
-                    status, token = namer.lookup(line0, col0)
+                status, token = namer.lookup(line0, col0)
                 if status == 2:
                     return self._fail(
                         out,
@@ -962,12 +955,11 @@ class Symbolicator:
         out.abs_path = os.path.normpath(str(path)) if path is not None else None
         namer = self._namer(ref)
         if namer is not None:
-            with self._lock:
-                if from_disk and path is not None and token.src_id not in namer.given:
-                    data = self.artifacts.read(path)
-                    if data is not None:
-                        namer.give_source(token.src_id, data)
-                name, how = namer.name_at(line0, col0)
+            if from_disk and path is not None and token.src_id not in namer.given:
+                data = self.artifacts.read(path)
+                if data is not None:
+                    namer.give_source(token.src_id, data)
+            name, how = namer.name_at(line0, col0)
             out.function_source = how
             if how != "none":
                 out.function = name
