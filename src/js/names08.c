@@ -40,19 +40,33 @@ static bool is_ident_cp(uint32_t cp) {
 }
 
 /* The identifier at the start of s[0..n) after white space, as 0.8 read
- * it; false when none starts there. */
-static bool ident_after_space(const char *s, size_t n, const char **id, size_t *id_len) {
+ * it, read no further than `limit` bytes (a longer one is cut there);
+ * false when none starts there. */
+static bool ident_after_space(const char *s, size_t n, size_t limit, const char **id,
+                              size_t *id_len) {
     const uint8_t *t = (const uint8_t *)s;
     size_t i = 0;
     uint32_t cp = 0;
     while (i < n) {
+        if (t[i] < 0x80) {
+            if (t[i] != ' ' && (t[i] < 0x09 || t[i] > 0x0D))
+                break;
+            i++;
+            continue;
+        }
         size_t k = js_utf8_decode(t + i, n - i, &cp);
         if (!is_white_space(cp))
             break;
         i += k;
     }
     size_t start = i;
-    while (i < n) {
+    while (i < n && i - start <= limit) {
+        if (t[i] < 0x80) {
+            if (!is_ident_cp(t[i]))
+                break;
+            i++;
+            continue;
+        }
         size_t k = js_utf8_decode(t + i, n - i, &cp);
         if (!is_ident_cp(cp))
             break;
@@ -127,8 +141,8 @@ typedef struct cursor {
 } cursor_t;
 
 /* The identifier at token (line, col) as 0.8 read it. */
-static bool token_ident(lines08_t *L, cursor_t *c, uint32_t line, uint32_t col, const char **id,
-                        size_t *id_len) {
+static bool token_ident(lines08_t *L, cursor_t *c, uint32_t line, uint32_t col, size_t limit,
+                        const char **id, size_t *id_len) {
     const uint8_t *t;
     size_t byte = 0;
     if (c->valid && c->line == line && col <= c->col) {
@@ -137,6 +151,11 @@ static bool token_ident(lines08_t *L, cursor_t *c, uint32_t line, uint32_t col, 
         t = (const uint8_t *)c->text;
         byte = c->byte;
         while (units < move && byte > 0) {
+            if (t[byte - 1] < 0x80) {
+                byte--;
+                units++;
+                continue;
+            }
             size_t at = byte - 1;
             while (at > 0 && (t[at] & 0xC0) == 0x80)
                 at--;
@@ -170,7 +189,7 @@ static bool token_ident(lines08_t *L, cursor_t *c, uint32_t line, uint32_t col, 
         c->valid = false;
         return false;
     }
-    return ident_after_space(c->text + byte, c->text_len - byte, id, id_len);
+    return ident_after_space(c->text + byte, c->text_len - byte, limit, id, id_len);
 }
 
 /* The index just past the last token at or before (line, col). */
@@ -199,6 +218,8 @@ int js_function_name_08(const lsm_view_t *view, uint32_t line, uint32_t col, con
         return 0;
     lines08_t L = {src, src_len, UINT32_MAX, 0, 0};
     cursor_t cur = {0};
+    /* Identifiers longer than both words need not be read whole. */
+    size_t limit = name_len > 8 ? name_len : 8;
     /* Each token's identifier is read once: `prev` is the next one back. */
     uint32_t idx = end - 1;
     const char *id = NULL, *pid = NULL;
@@ -206,11 +227,11 @@ int js_function_name_08(const lsm_view_t *view, uint32_t line, uint32_t col, con
     lsm_token_t here;
     uint32_t here_line = lsm_view_token_line(view, idx);
     lsm_view_fill_token(view, idx, here_line, &here);
-    bool has = token_ident(&L, &cur, here.dst_line, here.dst_col, &id, &id_len);
+    bool has = token_ident(&L, &cur, here.dst_line, here.dst_col, limit, &id, &id_len);
     for (uint32_t step = 0; step + 1 < WALK_LIMIT && idx > 0; step++, idx--) {
         lsm_token_t prev;
         lsm_view_fill_token(view, idx - 1, lsm_view_token_line(view, idx - 1), &prev);
-        bool phas = token_ident(&L, &cur, prev.dst_line, prev.dst_col, &pid, &pid_len);
+        bool phas = token_ident(&L, &cur, prev.dst_line, prev.dst_col, limit, &pid, &pid_len);
         if (has && id_len == name_len && memcmp(id, name, name_len) == 0 && phas &&
             pid_len == 8 && memcmp(pid, "function", 8) == 0) {
             *tok = here;
