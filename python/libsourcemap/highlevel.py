@@ -605,13 +605,14 @@ class View:
         """The original name of the function whose minified name is
         `minified_name`, for a frame at generated (`line`, `col`) in
         `minified_source` (the generated file's text), or None when it
-        cannot be told. Where 0.8 walked back through the generated code to
-        the nearest ``function <minified_name>``, the library now finds the
-        function scope that encloses the position (declarations,
-        expressions, arrows, methods, accessors, constructors) and names
-        it from the original source when the map carries it, else through
-        the map's names; `minified_name` is used when the scope cannot be
-        told."""
+        cannot be told. Wherever libsourcemap 0.8.2 found a name this gives
+        the same one: walking back from the position to the nearest
+        ``function <minified_name>``, the map's name for that token.
+        Otherwise it names the enclosing function scope called
+        `minified_name` (declarations, expressions, arrows, methods,
+        accessors, constructors) from the original source when the map
+        carries it, else through the map's names. docs/compatibility.md
+        ("Function names") lists where the two differ."""
         from .symbolicate import get_original_function_name
 
         return get_original_function_name(self, line, col, minified_name, minified_source)

@@ -147,11 +147,12 @@ def get_original_function_name(
     minified_name: str,
     minified_source: Union[str, bytes],
 ) -> Optional[str]:
-    """libsourcemap 0.8's ``View.get_original_function_name`` on the C
-    scope scanner (``lsm_view_get_original_function_name``): the original
-    name of the enclosing function whose name token is `minified_name`
-    (its last dotted component) at generated (`line`, `col`), 0-based, in
-    `minified_source`; None when there is none or a position is negative."""
+    """libsourcemap 0.8's ``View.get_original_function_name``
+    (``lsm_view_get_original_function_name``): 0.8.2's answer where it had
+    one, else the original name of the enclosing function whose name token
+    is `minified_name` (its last dotted component) at generated (`line`,
+    `col`), 0-based, in `minified_source`; None when there is none or a
+    position is negative."""
     if line < 0 or col < 0 or line > 0xFFFFFFFF or col > 0xFFFFFFFF:
         return None
     src = _as_bytes(minified_source)
