@@ -959,6 +959,44 @@ static void test_allocation_failures(void) {
         }
         CHECK_ERR(err, LSM_ERR_NOMEM);
     }
+    /* A source given by the caller, then replaced; a generated-only
+     * namer (the original's line starts); the 0.8 call. */
+    bool succeeded = false;
+    for (uint64_t n = 1; n < 10000 && !succeeded; n++) {
+        lsm_error_t err;
+        char buf[64];
+        size_t len = 0, len2 = 0, len3 = 0;
+        uint32_t line, col;
+        position_of(INLINE_GEN, "throw", &line, &col);
+        POISON(err);
+        lsm_alloc_fail_after(n);
+        lsm_js_namer_t *N = lsm_js_namer_new(view, INLINE_GEN, strlen(INLINE_GEN), 0, &err);
+        int rc = N ? lsm_js_namer_set_source(N, 0, INLINE_ORIG, strlen(INLINE_ORIG), &err) : -1;
+        rc = rc == 0 ? lsm_js_namer_name_at(N, line, col, buf, sizeof buf, &len, NULL, &err) : -1;
+        rc = rc == 1 ? lsm_js_namer_set_source(N, 0, INLINE_ORIG, strlen(INLINE_ORIG), &err) : -1;
+        rc = rc == 0 ? lsm_js_namer_name_at(N, line, col, buf, sizeof buf, &len, NULL, &err) : -1;
+        lsm_js_namer_t *G = rc == 1 ? lsm_js_namer_new(view, INLINE_GEN, strlen(INLINE_GEN),
+                                                       LSM_NAMES_GENERATED_ONLY, &err)
+                                    : NULL;
+        int rg = G ? lsm_js_namer_name_at(G, line, col, buf, sizeof buf, &len2, NULL, &err) : -1;
+        int r8 = rg >= 0 ? lsm_view_get_original_function_name(view, line, col, "x", 1, INLINE_GEN,
+                                                               strlen(INLINE_GEN), buf,
+                                                               sizeof buf, &len3, &err)
+                         : -1;
+        lsm_alloc_fail_after(0);
+        lsm_js_namer_free(N);
+        lsm_js_namer_free(G);
+        CHECK_EQ(lsm_alloc_live(), base);
+        if (r8 >= 0) {
+            CHECK_OK(err);
+            CHECK_EQ(rc, 1);
+            CHECK_EQ(len, 6); /* "helper" */
+            succeeded = true;
+            continue;
+        }
+        CHECK_ERR(err, LSM_ERR_NOMEM);
+    }
+    CHECK(succeeded);
     for (uint64_t n = 1; n < 100; n++) {
         lsm_error_t err;
         uint8_t *out;
