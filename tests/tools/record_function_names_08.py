@@ -6,8 +6,8 @@ tests/python/test_function_name_08.py compares our answers with.
 Run it with an interpreter that has the real 0.8.2 installed (it refuses
 any other version), for instance:
 
-    python3 -m venv /tmp/v08 && /tmp/v08/bin/pip install libsourcemap==0.8.2
-    /tmp/v08/bin/python tests/tools/record_function_names_08.py
+    python3 -m venv ../venv-08 && ../venv-08/bin/pip install libsourcemap==0.8.2
+    ../venv-08/bin/python tests/tools/record_function_names_08.py
 
 The minified name passed at each position is the one 0.8's users pass
 from a stack frame, taken from the code there: the identifier that holds
