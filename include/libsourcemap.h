@@ -378,7 +378,7 @@ LSM_API int lsm_is_cache(const void *bytes, size_t len);
  * answers "best effort" on input that is not JavaScript. Lines and columns
  * are 0-based, columns in UTF-16 code units as in source maps; line
  * terminators are LF, CR, CRLF, U+2028 and U+2029. Every function here is
- * thread-safe except a namer's (one namer per thread). */
+ * thread-safe, a namer's included: one namer may serve many threads. */
 
 /* JavaScript (90-99) */
 #define LSM_ERR_BAD_DATA_URL 90        /* not a data: URL, bad base64, not JSON or UTF-8 */
@@ -456,9 +456,14 @@ LSM_API int lsm_js_scope_name_at(const lsm_js_scopes_t *scopes, uint32_t line, u
 /* ------------------------------------------------- original function names */
 
 /* Finds original function names for positions in one generated file.
- * Opaque. It borrows the view, which must outlive it, and caches the
- * scopes of each original source it reads, so it is not thread-safe: use
- * one per thread. Free with lsm_js_namer_free(). */
+ * Opaque. It borrows the view, which must outlive it. Thread-safe: any
+ * number of threads may call lsm_js_namer_lookup(),
+ * lsm_js_namer_name_at() and lsm_js_namer_set_source() on one namer at
+ * once, without a lock of their own. It builds the scopes of each
+ * original source once, on first use, without locking (a thread that
+ * races another to build them discards its copy), and holds no lock when
+ * they exist. Only lsm_js_namer_free() must not overlap any other call.
+ * Free with lsm_js_namer_free(). */
 typedef struct lsm_js_namer lsm_js_namer_t;
 
 /* Flags for lsm_js_namer_new(). */
@@ -484,8 +489,11 @@ LSM_API lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *min
 LSM_API void lsm_js_namer_free(lsm_js_namer_t *namer);
 
 /* Gives the text of source `src_id` (a copy is kept), for a map without
- * "sourcesContent" or to replace it. Returns 0, or -1 with
- * LSM_ERR_OUT_OF_RANGE, LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
+ * "sourcesContent" or to replace it. Safe alongside lookups on other
+ * threads: each sees the old text or the new one, and the old copy is
+ * kept until the namer is freed (so replace a source a bounded number of
+ * times). Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE,
+ * LSM_ERR_INVALID_ARGUMENT or LSM_ERR_NOMEM. */
 LSM_API int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *text,
                                     size_t len, lsm_error_t *err);
 
@@ -507,7 +515,10 @@ LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t c
  * sources named *.ts, *.mts, *.cts are scanned with LSM_JS_NO_JSX);
  * otherwise the generated code's enclosing function, its name tokens
  * mapped through the view (the original text there, else the mapping's
- * name, else the generated text).
+ * name, else the generated text; a token without a mapping of its own
+ * takes the nearest one before it on its line when only white space and
+ * the keywords function, class, async, static, get, set or `*` lie
+ * between, as UglifyJS, tsc and Closure place them).
  * Writes the name to `buf` as snprintf() does (at most size - 1 bytes and
  * a NUL; `buf` may be NULL when `size` is 0) and its whole length to
  * `*name_len` (may be NULL): a longer name is truncated, call again with a
@@ -524,13 +535,17 @@ LSM_API int lsm_view_original_function_name(const lsm_view_t *view, const char *
                                             size_t len, uint32_t line, uint32_t col, char *buf,
                                             size_t size, size_t *name_len, lsm_error_t *err);
 
-/* libsourcemap 0.8's get_original_function_name(): the original name of
- * the function called `minified_name` (its last dotted component, so
- * "t.total" and "new t" work) that encloses generated (line, col) in
- * `minified_src`, found among the enclosing functions' name tokens and
- * mapped through the view. Writes the name as lsm_js_namer_name_at() does.
- * Returns 1 with a name, 0 when no enclosing function has that name, -1 on
- * error (NULL view or minified_src). */
+/* libsourcemap 0.8's get_original_function_name(), with 0.8.2's answer
+ * wherever it had one: walking back from the token at or before generated
+ * (line, col) in `minified_src` through at most 1000 tokens, the first
+ * `function <minified_name>` whose name token has a name in the map gives
+ * that name. Otherwise the original name of the enclosing function called
+ * `minified_name` (its last dotted component, so "t.total" and "new t"
+ * work), found among the enclosing functions' name tokens and mapped
+ * through the view as lsm_js_namer_name_at() maps them.
+ * docs/compatibility.md ("Function names") compares the two.
+ * Writes the name as lsm_js_namer_name_at() does. Returns 1 with a name, 0
+ * when neither finds one, -1 on error (NULL view or minified_src). */
 LSM_API int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line,
                                                 uint32_t col, const char *minified_name,
                                                 size_t minified_name_len,

@@ -12,7 +12,6 @@ goes).
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Set, Tuple, Union
 
@@ -184,9 +183,8 @@ class Namer:
 
     The namer borrows the view: it holds the view's memory alive, and once
     the view is closed every call raises :class:`ClosedViewError`. The C
-    namer caches what it scans, so calls on one namer are serialized by its
-    own lock (``_lock``, the one place to drop once the C namer is
-    thread-safe); different namers run in parallel."""
+    namer is safe to share between threads (it builds each source's scopes
+    once and publishes them atomically), so calls need no lock."""
 
     HOW = {0: "none", 1: "original", 2: "generated"}
 
@@ -201,8 +199,6 @@ class Namer:
             ptr = check(lib.lsm_js_namer_new(view_ptr, data, length, 0, err))
         self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
         del view_ptr
-        self._buf = ffi.new("char[]", 512)
-        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Frees the namer now (when no call is in progress); any use
@@ -212,41 +208,33 @@ class Namer:
     def give_source(self, src_id: int, text: bytes) -> None:
         """Gives the text of source `src_id` (once; later calls for the same
         source do nothing), for a map without its ``sourcesContent``."""
-        with self._lock:
-            if src_id in self.given:
-                return
-            with capture_err() as (err, check):
-                check(lib.lsm_js_namer_set_source(self._own.get(), src_id, text, len(text), err))
-            self.given.add(src_id)
+        if src_id in self.given:
+            return
+        with capture_err() as (err, check):
+            check(lib.lsm_js_namer_set_source(self._own.get(), src_id, text, len(text), err))
+        self.given.add(src_id)  # after: no thread names with the text missing
 
     def lookup(self, line: int, col: int) -> Tuple[int, Optional[Token]]:
         """``lsm_js_namer_lookup``: (1 found / 0 nothing / 2 refused, the
         token found or refused, else None)."""
         out = ffi.new("lsm_token_t *")
-        with self._lock:
-            ptr = self._own.get()
-            with capture_err() as (err, check):
-                rc = int(check(lib.lsm_js_namer_lookup(ptr, line, col, out, err)))
-            # The token's strings live in the view, which `ptr` keeps alive.
-            return rc, self.view._tokens.found_or_none(out)
+        ptr = self._own.get()
+        with capture_err() as (err, check):
+            rc = int(check(lib.lsm_js_namer_lookup(ptr, line, col, out, err)))
+        # The token's strings live in the view, which `ptr` keeps alive.
+        return rc, self.view._tokens.found_or_none(out)
 
     def name_at(self, line: int, col: int) -> Tuple[Optional[str], str]:
         """(name, how) of the function enclosing generated (line, col); how
         is "original", "generated" or "none" (then name is None)."""
         n = ffi.new("size_t *")
         how = ffi.new("int *")
-        with self._lock:
-            ptr = self._own.get()
-            with capture_err() as (err, check):
-                rc = check(
-                    lib.lsm_js_namer_name_at(ptr, line, col, self._buf, len(self._buf), n, how, err)
-                )
-                if rc == 1 and n[0] >= len(self._buf):
-                    self._buf = ffi.new("char[]", n[0] + 1)
-                    rc = check(
-                        lib.lsm_js_namer_name_at(
-                            ptr, line, col, self._buf, len(self._buf), n, how, err
-                        )
-                    )
-            name = ffi.unpack(self._buf, n[0]).decode("utf-8", "replace") if rc == 1 else None
+        buf = ffi.new("char[]", 512)  # per call: threads share the namer
+        ptr = self._own.get()
+        with capture_err() as (err, check):
+            rc = check(lib.lsm_js_namer_name_at(ptr, line, col, buf, len(buf), n, how, err))
+            if rc == 1 and n[0] >= len(buf):
+                buf = ffi.new("char[]", n[0] + 1)
+                rc = check(lib.lsm_js_namer_name_at(ptr, line, col, buf, len(buf), n, how, err))
+        name = ffi.unpack(buf, n[0]).decode("utf-8", "replace") if rc == 1 else None
         return name, self.HOW.get(int(how[0]), "none")

@@ -384,18 +384,19 @@ class View(ViewBase):
         minified_name: str,
         minified_source: Union[str, bytes],
     ) -> Optional[str]:
-        """libsourcemap 0.8's lookup of a function's original name: the
-        original name of the function whose name token is `minified_name`
-        (its last dotted component, so ``"t.total"`` and ``"new t"`` work)
-        and which encloses generated (`line`, `col`), 0-based, in
-        `minified_source` (the generated file's text). Where 0.8 walked back
-        through the generated code to the nearest ``function
-        <minified_name>``, the library finds the enclosing function scopes
-        (declarations, expressions, arrows, methods, accessors,
-        constructors) and maps the matching one's name token through the
-        view. None when no enclosing function has that name, the name
-        token maps to no original name, or a position is negative; there is
-        no fallback to `minified_name`."""
+        """libsourcemap 0.8's lookup of a function's original name, for a
+        frame at generated (`line`, `col`), 0-based, in `minified_source`
+        (the generated file's text). Wherever libsourcemap 0.8.2 found a
+        name this gives the same one: walking back from the position to the
+        nearest ``function <minified_name>``, the map's name for that
+        token. Otherwise it names the enclosing function scope whose name
+        token is `minified_name` (its last dotted component, so
+        ``"t.total"`` and ``"new t"`` work; declarations, expressions,
+        arrows, methods, accessors, constructors) from the original source
+        when the map carries it, else through the map's names.
+        docs/compatibility.md ("Function names") lists where the two
+        differ. None when neither finds a name or a position is negative;
+        there is no fallback to `minified_name`."""
         if line < 0 or col < 0 or line > U32_MAX or col > U32_MAX:
             return None
         src = minified_source.encode("utf-8") if isinstance(minified_source, str) else bytes(minified_source)

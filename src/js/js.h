@@ -84,6 +84,11 @@ static inline bool js_is_regex_space_cp(uint32_t cp) {
 typedef struct js_part {
     uint32_t text_off, text_len; /* in the scopes' string buffer */
     uint32_t line, col;          /* where the token is; LSM_NO_ID for literal text */
+    /* Where the run before the token of white space and the keywords
+     * that may precede a name (`function`, `class`, `async`, `static`,
+     * `get`, `set`, `*`) starts on its line: mappers put a name's mapping
+     * there (UglifyJS on the space, tsc and Closure on `function`). */
+    uint32_t lead_col;
 } js_part_t;
 
 typedef struct js_scope {
@@ -105,6 +110,13 @@ struct lsm_js_scopes {
 
 /* The index of the innermost scope containing (line, col), or JS_NONE. */
 LSM_INTERNAL uint32_t js_scopes_find(const lsm_js_scopes_t *scopes, uint32_t line, uint32_t col);
+
+/* libsourcemap 0.8's get_original_function_name() over the generated
+ * text `src` (names08.c): 1 with `*tok` the token whose name in the map is
+ * the answer; 0 when 0.8 found no name. */
+LSM_INTERNAL int js_function_name_08(const lsm_view_t *view, uint32_t line, uint32_t col,
+                                     const char *name, size_t name_len, const char *src,
+                                     size_t src_len, lsm_token_t *tok);
 
 /* Flags for a source named `name` (its extension): LSM_JS_NO_JSX for
  * TypeScript files that cannot hold JSX. */

@@ -10,19 +10,32 @@
  *    the `s` and `total` of `class s{total(){}}`) is mapped through the
  *    map: the mapping's name, or else the original text at the mapped
  *    position, or else the minified text. */
+#include <stdatomic.h>
+
 #include "js.h"
 
 #define NAME_MAX_BYTES 2048
 
-enum source_state { SRC_UNTRIED, SRC_READY, SRC_NONE };
+/* Thread safety: a namer is shared by threads without a lock. What it
+ * learns about a source (its scopes, its line starts) is built on first
+ * use by whichever thread needs it and published with a compare-and-swap;
+ * a thread that loses the race frees its copy and uses the winner's, so
+ * each is built about once and never changes after. A source's text is
+ * replaced (lsm_js_namer_set_source) by publishing a new source_t; the
+ * old one stays readable, on the retired list, until the namer is freed. */
+
+typedef struct lines {
+    uint32_t *start; /* byte offset of each line's start */
+    uint32_t count;
+} lines_t;
 
 typedef struct source {
-    uint8_t state;
-    lsm_js_scopes_t *scopes;
-    char *text; /* a copy of the caller's text, or NULL: the view's contents */
+    const char *text; /* the caller's text (owned), the view's contents, or NULL */
     size_t len;
-    uint32_t *lines; /* byte offset of each line's start, built on demand */
-    uint32_t nlines;
+    bool owned;
+    _Atomic(lsm_js_scopes_t *) scopes;
+    _Atomic(lines_t *) lines;
+    struct source *retired_next;
 } source_t;
 
 struct lsm_js_namer {
@@ -30,7 +43,8 @@ struct lsm_js_namer {
     uint32_t flags;
     lsm_js_scopes_t *minified;
     uint32_t nsources;
-    source_t *sources;
+    _Atomic(source_t *) *sources; /* NULL until first used or given */
+    _Atomic(source_t *) retired;  /* replaced by lsm_js_namer_set_source() */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -60,79 +74,137 @@ static void deliver(const char *s, size_t n, char *buf, size_t size, size_t *len
     buf[k] = 0;
 }
 
-static const char *source_text(const lsm_js_namer_t *N, uint32_t id, size_t *len) {
-    source_t *s = &N->sources[id];
-    if (s->text) {
-        *len = s->len;
-        return s->text;
-    }
-    return lsm_view_source_contents(N->view, id, len, NULL);
+static void source_init(source_t *s, const char *text, size_t len, bool owned) {
+    s->text = text;
+    s->len = len;
+    s->owned = owned;
+    atomic_init(&s->scopes, NULL);
+    atomic_init(&s->lines, NULL);
+    s->retired_next = NULL;
 }
 
-/* Builds source `id`'s scopes once; NULL when it has no text. */
-static const lsm_js_scopes_t *source_scopes(lsm_js_namer_t *N, uint32_t id, int *code) {
+static void source_free(source_t *s) {
+    if (!s)
+        return;
+    lsm_js_scopes_free(atomic_load_explicit(&s->scopes, memory_order_relaxed));
+    lines_t *L = atomic_load_explicit(&s->lines, memory_order_relaxed);
+    if (L)
+        lsm_free(L->start);
+    lsm_free(L);
+    if (s->owned)
+        lsm_free((char *)s->text);
+    lsm_free(s);
+}
+
+/* Source `id` as the namer knows it; NULL for an id out of range or on
+ * LSM_ERR_NOMEM (`*code` then set). */
+static source_t *get_source(lsm_js_namer_t *N, uint32_t id, int *code) {
     if (id >= N->nsources)
         return NULL;
-    source_t *s = &N->sources[id];
-    if (s->state == SRC_UNTRIED) {
-        size_t len = 0;
-        const char *text = source_text(N, id, &len);
-        s->state = SRC_NONE;
-        if (text) {
-            size_t nlen = 0;
-            const char *name = lsm_view_source_name(N->view, id, &nlen, NULL);
-            lsm_error_t err;
-            s->scopes = lsm_js_scopes_build_ex(text, len, js_flags_for_name(name, nlen), &err);
-            if (!s->scopes) {
-                *code = err.code;
-                s->state = SRC_UNTRIED;
-                return NULL;
-            }
-            s->state = SRC_READY;
-        }
+    source_t *s = atomic_load_explicit(&N->sources[id], memory_order_acquire);
+    if (s)
+        return s;
+    s = lsm_malloc(sizeof *s);
+    if (!s) {
+        *code = LSM_ERR_NOMEM;
+        return NULL;
     }
-    return s->state == SRC_READY ? s->scopes : NULL;
+    size_t len = 0;
+    const char *text = lsm_view_source_contents(N->view, id, &len, NULL);
+    source_init(s, text, len, false);
+    source_t *won = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&N->sources[id], &won, s, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        source_free(s);
+        return won;
+    }
+    return s;
 }
 
-/* The byte offset of (line, col) in source `id`'s text, or SIZE_MAX. */
-static size_t source_offset(lsm_js_namer_t *N, uint32_t id, uint32_t line, uint32_t col,
-                            int *code) {
-    size_t len = 0;
-    const char *text = source_text(N, id, &len);
-    if (!text)
-        return SIZE_MAX;
-    source_t *s = &N->sources[id];
-    if (!s->lines) {
-        uint32_t count = 1;
-        for (size_t i = 0; i < len; i++) {
-            uint8_t c = (uint8_t)text[i];
-            if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n')) ||
-                (c == 0xE2 && i + 2 < len && (uint8_t)text[i + 1] == 0x80 &&
-                 ((uint8_t)text[i + 2] == 0xA8 || (uint8_t)text[i + 2] == 0xA9)))
-                count++;
-        }
-        s->lines = lsm_malloc((size_t)count * sizeof *s->lines);
-        if (!s->lines) {
-            *code = LSM_ERR_NOMEM;
-            return SIZE_MAX;
-        }
-        uint32_t k = 0;
-        s->lines[k++] = 0;
-        for (size_t i = 0; i < len && k < count; i++) {
-            uint8_t c = (uint8_t)text[i];
-            if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
-                s->lines[k++] = (uint32_t)(i + 1);
-            } else if (c == 0xE2 && i + 2 < len && (uint8_t)text[i + 1] == 0x80 &&
-                       ((uint8_t)text[i + 2] == 0xA8 || (uint8_t)text[i + 2] == 0xA9)) {
-                s->lines[k++] = (uint32_t)(i + 3);
-            }
-        }
-        s->nlines = count;
+/* The source's scopes, built once; NULL when it has no text, or on
+ * failure (`*code` set). */
+static const lsm_js_scopes_t *source_scopes(lsm_js_namer_t *N, uint32_t id, source_t *s,
+                                            int *code) {
+    lsm_js_scopes_t *S = atomic_load_explicit(&s->scopes, memory_order_acquire);
+    if (S || !s->text)
+        return S;
+    size_t nlen = 0;
+    const char *name = lsm_view_source_name(N->view, id, &nlen, NULL);
+    lsm_error_t err;
+    S = lsm_js_scopes_build_ex(s->text, s->len, js_flags_for_name(name, nlen), &err);
+    if (!S) {
+        *code = err.code;
+        return NULL;
     }
-    if (line >= s->nlines)
+    lsm_js_scopes_t *won = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&s->scopes, &won, S, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        lsm_js_scopes_free(S);
+        return won;
+    }
+    return S;
+}
+
+static bool is_line_end(const char *text, size_t len, size_t i, size_t *next) {
+    uint8_t c = (uint8_t)text[i];
+    if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+        *next = i + 1;
+        return true;
+    }
+    if (c == 0xE2 && i + 2 < len && (uint8_t)text[i + 1] == 0x80 &&
+        ((uint8_t)text[i + 2] == 0xA8 || (uint8_t)text[i + 2] == 0xA9)) {
+        *next = i + 3;
+        return true;
+    }
+    return false;
+}
+
+/* The source's line starts, built once; NULL on failure (`*code` set). */
+static const lines_t *source_lines(source_t *s, int *code) {
+    lines_t *L = atomic_load_explicit(&s->lines, memory_order_acquire);
+    if (L)
+        return L;
+    uint32_t count = 1;
+    size_t next;
+    for (size_t i = 0; i < s->len; i++)
+        if (is_line_end(s->text, s->len, i, &next))
+            count++;
+    L = lsm_malloc(sizeof *L);
+    uint32_t *start = lsm_malloc((size_t)count * sizeof *start);
+    if (!L || !start) {
+        lsm_free(L);
+        lsm_free(start);
+        *code = LSM_ERR_NOMEM;
+        return NULL;
+    }
+    uint32_t k = 0;
+    start[k++] = 0;
+    for (size_t i = 0; i < s->len && k < count; i++)
+        if (is_line_end(s->text, s->len, i, &next))
+            start[k++] = (uint32_t)next;
+    L->start = start;
+    L->count = count;
+    lines_t *won = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&s->lines, &won, L, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        lsm_free(L->start);
+        lsm_free(L);
+        return won;
+    }
+    return L;
+}
+
+/* The byte offset of (line, col) in the source's text, or SIZE_MAX. */
+static size_t source_offset(source_t *s, uint32_t line, uint32_t col, int *code) {
+    if (!s || !s->text)
         return SIZE_MAX;
-    size_t i = s->lines[line];
-    size_t end = line + 1 < s->nlines ? s->lines[line + 1] : len;
+    const lines_t *L = source_lines(s, code);
+    if (!L || line >= L->count)
+        return SIZE_MAX;
+    const char *text = s->text;
+    size_t len = s->len;
+    size_t i = L->start[line];
+    size_t end = line + 1 < L->count ? L->start[line + 1] : len;
     uint32_t units = 0;
     while (units < col && i < end) {
         uint32_t cp;
@@ -145,10 +217,9 @@ static size_t source_offset(lsm_js_namer_t *N, uint32_t id, uint32_t line, uint3
 
 /* The identifier (or the contents of the string literal) at `off` in
  * source `id`'s text. */
-static bool read_name_at(lsm_js_namer_t *N, uint32_t id, size_t off, const char **s,
-                         size_t *n) {
-    size_t len = 0;
-    const char *text = source_text(N, id, &len);
+static bool read_name_at(const source_t *src, size_t off, const char **s, size_t *n) {
+    const char *text = src->text;
+    size_t len = src->len;
     if (!text || off >= len)
         return false;
     const uint8_t *t = (const uint8_t *)text;
@@ -188,28 +259,70 @@ static bool read_name_at(lsm_js_namer_t *N, uint32_t id, size_t off, const char 
     return true;
 }
 
-/* The original text for one token part of a minified name: the original
- * text at the mapped position, else the mapping's name, else the minified
- * text. */
+/* The offset past the white space and name-leading keywords (those of
+ * js_part_t.lead_col) at `off` on one line of `t`. */
+static size_t skip_name_lead(const char *t, size_t len, size_t off) {
+    static const char *const words[] = {"function", "class", "async", "static", "get", "set"};
+    size_t i = off;
+    for (int guard = 0; guard < 16 && i < len; guard++) {
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '*'))
+            i++;
+        size_t w = 0;
+        for (size_t k = 0; k < sizeof words / sizeof words[0] && !w; k++) {
+            size_t n = strlen(words[k]);
+            if (len - i > n && memcmp(t + i, words[k], n) == 0 &&
+                (t[i + n] == ' ' || t[i + n] == '\t' || t[i + n] == '*'))
+                w = n;
+        }
+        if (!w)
+            break;
+        i += w;
+    }
+    return i;
+}
+
+/* The original text for one token part of a minified name. A mapping on
+ * the token itself: the original text at the mapped position, else the
+ * mapping's name. A mapping on the run of white space and keywords just
+ * before the token (js_part_t.lead_col): the mapping's name, else the
+ * name after the same run in the original text. Else the minified text. */
 static void map_part(lsm_js_namer_t *N, const lsm_js_scopes_t *S, const js_part_t *p,
                      out_t *o, int *code) {
     const char *text = S->strbuf + p->text_off;
     size_t n = p->text_len;
     lsm_token_t tok;
-    if (lsm_lookup_ex(N->view, p->line, p->col, LSM_RULE_SAME_LINE, &tok, NULL) == 1 &&
-        tok.dst_col == p->col) {
+    if (lsm_lookup_ex(N->view, p->line, p->col, LSM_RULE_SAME_LINE, &tok, NULL) != 1 ||
+        tok.dst_line != p->line || tok.dst_col < p->lead_col) {
+        out_add(o, text, n);
+        return;
+    }
+    const char *s;
+    size_t k;
+    source_t *src = get_source(N, tok.src_id, code);
+    size_t off = source_offset(src, tok.src_line, tok.src_col, code);
+    if (tok.dst_col == p->col) {
         /* The original text first: bundlers' names can be their own
          * renamings (esbuild's `_Shape` for the class `Shape`). */
-        size_t off = source_offset(N, tok.src_id, tok.src_line, tok.src_col, code);
-        const char *s;
-        size_t k;
-        if (off != SIZE_MAX && read_name_at(N, tok.src_id, off, &s, &k)) {
+        if (off != SIZE_MAX && read_name_at(src, off, &s, &k)) {
             out_add(o, s, k);
             return;
         }
         if (tok.name) {
             out_add(o, tok.name, tok.name_len);
             return;
+        }
+    } else {
+        /* The mapping describes the run, so its name is the best word. */
+        if (tok.name) {
+            out_add(o, tok.name, tok.name_len);
+            return;
+        }
+        if (off != SIZE_MAX) {
+            size_t at = skip_name_lead(src->text, src->len, off);
+            if (at != off && read_name_at(src, at, &s, &k)) {
+                out_add(o, s, k);
+                return;
+            }
         }
     }
     out_add(o, text, n);
@@ -252,7 +365,11 @@ lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_sr
     N->view = view;
     N->flags = flags;
     N->nsources = lsm_view_source_count(view);
-    N->sources = lsm_calloc(N->nsources ? N->nsources : 1, sizeof *N->sources);
+    N->sources = lsm_malloc((N->nsources ? N->nsources : 1) * sizeof *N->sources);
+    if (N->sources)
+        for (uint32_t i = 0; i < N->nsources; i++)
+            atomic_init(&N->sources[i], NULL);
+    atomic_init(&N->retired, NULL);
     if (!N->sources) {
         lsm_free(N);
         lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
@@ -272,10 +389,13 @@ lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_sr
 void lsm_js_namer_free(lsm_js_namer_t *namer) {
     if (!namer)
         return;
-    for (uint32_t i = 0; i < namer->nsources; i++) {
-        lsm_js_scopes_free(namer->sources[i].scopes);
-        lsm_free(namer->sources[i].text);
-        lsm_free(namer->sources[i].lines);
+    for (uint32_t i = 0; namer->sources && i < namer->nsources; i++)
+        source_free(atomic_load_explicit(&namer->sources[i], memory_order_acquire));
+    source_t *r = atomic_load_explicit(&namer->retired, memory_order_acquire);
+    while (r) {
+        source_t *next = r->retired_next;
+        source_free(r);
+        r = next;
     }
     lsm_free(namer->sources);
     lsm_js_scopes_free(namer->minified);
@@ -291,18 +411,25 @@ int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *
                              namer->nsources),
                -1;
     char *copy = lsm_malloc(len + 1);
-    if (!copy)
+    source_t *s = lsm_malloc(sizeof *s);
+    if (!copy || !s) {
+        lsm_free(copy);
+        lsm_free(s);
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    }
     if (len)
         memcpy(copy, text, len);
     copy[len] = 0;
-    source_t *s = &namer->sources[src_id];
-    lsm_js_scopes_free(s->scopes);
-    lsm_free(s->text);
-    lsm_free(s->lines);
-    memset(s, 0, sizeof *s);
-    s->text = copy;
-    s->len = len;
+    source_init(s, copy, len, true);
+    /* Readers may hold the old one: it is freed with the namer. */
+    source_t *old = atomic_exchange_explicit(&namer->sources[src_id], s, memory_order_acq_rel);
+    if (old) {
+        old->retired_next = atomic_load_explicit(&namer->retired, memory_order_relaxed);
+        while (!atomic_compare_exchange_weak_explicit(&namer->retired, &old->retired_next, old,
+                                                      memory_order_acq_rel,
+                                                      memory_order_relaxed))
+            ;
+    }
     lsm_clear_error(err);
     return 0;
 }
@@ -366,7 +493,8 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
     /* Original side. */
     lsm_token_t tok;
     if (!(namer->flags & LSM_NAMES_GENERATED_ONLY) && frame_lookup(namer, line, col, &tok) == 1) {
-        const lsm_js_scopes_t *S = source_scopes(namer, tok.src_id, &code);
+        source_t *src = get_source(namer, tok.src_id, &code);
+        const lsm_js_scopes_t *S = src ? source_scopes(namer, tok.src_id, src, &code) : NULL;
         if (code != LSM_OK)
             goto cleanup;
         if (S) {
@@ -454,6 +582,13 @@ int lsm_view_get_original_function_name(const lsm_view_t *view, uint32_t line, u
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
     }
     o->len = 0;
+    /* 0.8's answer where it had one: code written for it gets the same. */
+    lsm_token_t tok;
+    if (js_function_name_08(view, line, col, minified_name ? minified_name : "",
+                            minified_name_len, minified_src, src_len, &tok) == 1) {
+        out_add(o, tok.name, tok.name_len);
+        found = 1;
+    }
     const lsm_js_scopes_t *S = N->minified;
     uint32_t k = want_len ? js_scopes_find(S, line, col) : JS_NONE;
     /* The innermost enclosing function one of whose name tokens is the

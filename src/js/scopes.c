@@ -17,6 +17,31 @@ static int cmp_scope(const void *a, const void *b) {
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* A token that may stand between white space and a function's name. */
+static bool is_name_lead(const js_toks_t *ts, uint32_t i) {
+    static const char *const words[] = {"function", "class", "async", "static",
+                                        "get",      "set",   "*"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (js_tok_is(ts, i, words[k]))
+            return true;
+    return false;
+}
+
+/* js_part_t.lead_col for the name token `i`: where the run of white space
+ * and the keywords above before it starts on its line. */
+static uint32_t lead_col(const builder_t *B, uint32_t i) {
+    uint32_t line = B->v[i].line;
+    while (i > 0) {
+        const js_tok_t *prev = &B->v[i - 1];
+        if (prev->end_line != line)
+            return 0;
+        if (!is_name_lead(B->ts, i - 1))
+            return prev->end_col;
+        i--;
+    }
+    return 0;
+}
+
 /* The text of a part. */
 static void part_text(const builder_t *B, const pref_t *p, const char **text, size_t *n) {
     const char *src = B->ts->src;
@@ -88,10 +113,11 @@ static int finish(builder_t *B, lsm_js_scopes_t *out) {
                 js_part_t *jp = &out->parts[out->part_count++];
                 jp->text_off = (uint32_t)sb.len;
                 jp->text_len = (uint32_t)n;
-                jp->line = jp->col = LSM_NO_ID;
+                jp->line = jp->col = jp->lead_col = LSM_NO_ID;
                 if (p->type != P_LIT) {
                     jp->line = B->v[p->a].line;
                     jp->col = B->v[p->a].col;
+                    jp->lead_col = lead_col(B, p->a);
                     s->name_line = jp->line;
                     s->name_col = jp->col;
                 }

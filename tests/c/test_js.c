@@ -797,6 +797,85 @@ static void test_namer_generated_names(void) {
     lsm_view_free(view);
 }
 
+/* UglifyJS puts a function's name mapping on the space before the name,
+ * tsc and Closure on the `function` keyword: the name is read through the
+ * nearest token before it when only white space and such keywords lie
+ * between (issue 10, item 1; libsourcemap 0.8.2 answers "onFailure"). */
+static void test_name_token_before_identifier(void) {
+    const char *gen = "function e(n){throw new Error(1)}";
+    struct {
+        const char *mappings;
+        int rc;
+        const char *want;
+    } cases[] = {
+        {"AAAA,QAAQA,MACN", 1, "onFailure"}, /* on the space: UglifyJS */
+        {"AAAA,SAASA,KACT", 1, "onFailure"}, /* on the identifier */
+        {"AAAAA,UACA", 1, "onFailure"},      /* on `function`, no token on the name */
+        {"AAAA,UACA", 1, "e"},               /* no name anywhere: the minified text */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"onFailure\"],"
+                 "\"mappings\":\"%s\"}",
+                 cases[i].mappings);
+        lsm_error_t err;
+        lsm_view_t *view = lsm_view_from_json(json, strlen(json), &err);
+        CHECK_CALL(view != NULL, err);
+        if (!view)
+            continue;
+        char buf[64];
+        size_t len = 99;
+        POISON(err);
+        CHECK_EQ(lsm_view_get_original_function_name(view, 0, 14, "e", 1, gen, strlen(gen), buf,
+                                                     sizeof buf, &len, &err),
+                 cases[i].rc);
+        CHECK_OK(err);
+        CHECK_STR(buf, len, cases[i].want);
+        /* the namer's generated-code path reads the name the same way */
+        lsm_js_namer_t *N = lsm_js_namer_new(view, gen, strlen(gen), LSM_NAMES_GENERATED_ONLY,
+                                             &err);
+        CHECK_CALL(N != NULL, err);
+        int how = -1;
+        CHECK_EQ(lsm_js_namer_name_at(N, 0, 14, buf, sizeof buf, &len, &how, &err), 1);
+        CHECK_STR(buf, len, cases[i].want);
+        CHECK_EQ(how, LSM_NAME_FROM_GENERATED);
+        lsm_js_namer_free(N);
+        lsm_view_free(view);
+    }
+
+    /* Something other than white space or those keywords between: the
+     * token describes other code. `x=function e` with the token on `=`. */
+    const char *gen2 = "x=function e(n){throw 1}";
+    const char *json2 = "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"onFailure\"],"
+                        "\"mappings\":\"AAAA,CAACA,eACD\"}";
+    lsm_view_t *view = lsm_view_from_json(json2, strlen(json2), NULL);
+    CHECK(view != NULL);
+    char buf[64];
+    size_t len = 99;
+    CHECK_EQ(lsm_view_get_original_function_name(view, 0, 16, "e", 1, gen2, strlen(gen2), buf,
+                                                 sizeof buf, &len, NULL),
+             1);
+    CHECK_STR(buf, len, "e");
+    lsm_view_free(view);
+
+    /* A keyword run: `async function*` and a getter. */
+    const char *gen3 = "async function* g(){} class C{get v(){return 1}}";
+    const char *json3 = "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"gen\",\"value\"],"
+                        "\"mappings\":\"AAAAA,kBAAA,YACAC,QAAI\"}";
+    view = lsm_view_from_json(json3, strlen(json3), NULL);
+    CHECK(view != NULL);
+    CHECK_EQ(lsm_view_get_original_function_name(view, 0, 19, "g", 1, gen3, strlen(gen3), buf,
+                                                 sizeof buf, &len, NULL),
+             1);
+    CHECK_STR(buf, len, "gen");
+    CHECK_EQ(lsm_view_get_original_function_name(view, 0, 38, "v", 1, gen3, strlen(gen3), buf,
+                                                 sizeof buf, &len, NULL),
+             1);
+    CHECK_STR(buf, len, "value");
+    lsm_view_free(view);
+}
+
 static void test_namer_lookup(void) {
     /* a bundler's wrapper: the call of (()=>{...})() has no mapping; the
      * nearest one before it is inside the arrow, which ends before it */
@@ -880,6 +959,44 @@ static void test_allocation_failures(void) {
         }
         CHECK_ERR(err, LSM_ERR_NOMEM);
     }
+    /* A source given by the caller, then replaced; a generated-only
+     * namer (the original's line starts); the 0.8 call. */
+    bool succeeded = false;
+    for (uint64_t n = 1; n < 10000 && !succeeded; n++) {
+        lsm_error_t err;
+        char buf[64];
+        size_t len = 0, len2 = 0, len3 = 0;
+        uint32_t line, col;
+        position_of(INLINE_GEN, "throw", &line, &col);
+        POISON(err);
+        lsm_alloc_fail_after(n);
+        lsm_js_namer_t *N = lsm_js_namer_new(view, INLINE_GEN, strlen(INLINE_GEN), 0, &err);
+        int rc = N ? lsm_js_namer_set_source(N, 0, INLINE_ORIG, strlen(INLINE_ORIG), &err) : -1;
+        rc = rc == 0 ? lsm_js_namer_name_at(N, line, col, buf, sizeof buf, &len, NULL, &err) : -1;
+        rc = rc == 1 ? lsm_js_namer_set_source(N, 0, INLINE_ORIG, strlen(INLINE_ORIG), &err) : -1;
+        rc = rc == 0 ? lsm_js_namer_name_at(N, line, col, buf, sizeof buf, &len, NULL, &err) : -1;
+        lsm_js_namer_t *G = rc == 1 ? lsm_js_namer_new(view, INLINE_GEN, strlen(INLINE_GEN),
+                                                       LSM_NAMES_GENERATED_ONLY, &err)
+                                    : NULL;
+        int rg = G ? lsm_js_namer_name_at(G, line, col, buf, sizeof buf, &len2, NULL, &err) : -1;
+        int r8 = rg >= 0 ? lsm_view_get_original_function_name(view, line, col, "x", 1, INLINE_GEN,
+                                                               strlen(INLINE_GEN), buf,
+                                                               sizeof buf, &len3, &err)
+                         : -1;
+        lsm_alloc_fail_after(0);
+        lsm_js_namer_free(N);
+        lsm_js_namer_free(G);
+        CHECK_EQ(lsm_alloc_live(), base);
+        if (r8 >= 0) {
+            CHECK_OK(err);
+            CHECK_EQ(rc, 1);
+            CHECK_EQ(len, 6); /* "helper" */
+            succeeded = true;
+            continue;
+        }
+        CHECK_ERR(err, LSM_ERR_NOMEM);
+    }
+    CHECK(succeeded);
     for (uint64_t n = 1; n < 100; n++) {
         lsm_error_t err;
         uint8_t *out;
@@ -920,6 +1037,7 @@ int main(void) {
     RUN(test_namer_original_side);
     RUN(test_namer_without_contents);
     RUN(test_namer_generated_names);
+    RUN(test_name_token_before_identifier);
     RUN(test_namer_lookup);
     RUN(test_allocation_failures);
     return check_finish();

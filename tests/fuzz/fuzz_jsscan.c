@@ -173,6 +173,15 @@ static void check_names(const uint8_t *data, size_t size) {
                                                  (const char *)data, size, buf, sizeof buf,
                                                  &len, NULL);
     REQUIRE(rc == 0 || rc == 1);
+    /* and at every probe, where 0.8's walk reads the input's lines */
+    for (size_t i = 0; i < np; i++) {
+        len = 12345;
+        rc = lsm_view_get_original_function_name(view, lines[i], cols[i], "cd", 2,
+                                                 (const char *)data, size, buf, sizeof buf,
+                                                 &len, NULL);
+        REQUIRE(rc == 0 || rc == 1);
+        REQUIRE(rc == 1 ? buf[len < sizeof buf ? len : sizeof buf - 1] == 0 : len == 0);
+    }
     lsm_view_free(view);
 }
 

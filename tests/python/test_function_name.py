@@ -93,7 +93,7 @@ def test_small_map() -> None:
     )
     assert view.get_original_function_name(0, 14, "a", source) == "original"
     assert view.get_original_function_name(0, 14, "x", source) is None
-    # 0.8 walked back 128 tokens at most and gave up; scopes have no horizon.
+    # 0.8 walked back 1000 tokens at most; the enclosing scope has no horizon.
     far = View.from_json(
         make_map(
             [[[0, 0, 0, 0], [9, 0, 0, 9, 0]] + [[12 + i, 0, 1, i] for i in range(130)]],
@@ -103,3 +103,37 @@ def test_small_map() -> None:
     long_source = "function a(){" + "x" * 140 + "}"
     assert far.get_original_function_name(0, 12 + 125, "a", long_source) == "original"
     assert far.get_original_function_name(0, 12 + 129, "a", long_source) == "original"
+
+
+def test_name_token_on_the_space_before_the_identifier() -> None:
+    # UglifyJS puts the name's mapping on the space after `function`
+    # (issue 10, item 1); libsourcemap 0.8.2 answers "onFailure" for both.
+    source = "function e(n){throw new Error(1)}"
+    for mappings in ("AAAA,QAAQA,MACN", "AAAA,SAASA,KACT"):
+        view = View.from_json(
+            b'{"version":3,"sources":["a.js"],"names":["onFailure"],"mappings":"%s"}'
+            % mappings.encode()
+        )
+        assert view.get_original_function_name(0, 14, "e", source) == "onFailure"
+
+
+def test_08_walk_horizon() -> None:
+    # 0.8.2 walks back at most 1000 tokens from the position (measured: a
+    # declaration 998 tokens back is found, 999 is not); past that the
+    # enclosing scope still names the function, from the original text.
+    for n, want in ((998, "original"), (999, "original")):
+        view = View.from_json(
+            make_map(
+                [[[0, 0, 0, 0], [9, 0, 0, 9, 0]] + [[12 + i, 0, 1, i] for i in range(n)]],
+                names=["original"],
+            )
+        )
+        source = "function a(){" + "x" * (n + 10) + "}"
+        assert view.get_original_function_name(0, 12 + n - 1, "a", source) == want
+    # Not enclosing: a call after the function's end is named by 0.8's walk
+    # within its horizon only (both answers checked on 0.8.2).
+    calls = [[0, 0, 0, 0], [9, 0, 0, 9, 0], [14, 0, 1, 0]] + [[16 + 2 * i, 0, 2, i] for i in range(999)]
+    view = View.from_json(make_map([calls], names=["original"]))
+    source = "function a(){}" + "a;" * 1001
+    assert view.get_original_function_name(0, 14 + 2 * 997, "a", source) == "original"
+    assert view.get_original_function_name(0, 14 + 2 * 998, "a", source) is None

@@ -47,6 +47,7 @@ LAYERS = [
         "src/js/scope_names.c",
         "src/js/scope_build.c",
         "src/js/scopes.c",
+        "src/js/names08.c",
         "src/js/names.c",
     ],
 ]
