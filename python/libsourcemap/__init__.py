@@ -48,6 +48,7 @@ from .exceptions import (
     UnsupportedVersionError,
 )
 from .highlevel import Index, LookupRule, Token, View, from_json
+from .proguard import ProguardView
 
 __version__: str = package_version()
 
@@ -57,6 +58,7 @@ __all__ = [
     "Index",
     "Token",
     "from_json",
+    "ProguardView",
     "SourceMapError",
     "IndexedSourceMap",
     "BadJson",
