@@ -101,28 +101,45 @@ def _answer(view: Any, query: Query) -> str:
     return view.lookup(path, line)  # type: ignore[no-any-return]
 
 
+def _dump(version: str, files: Dict[str, Any]) -> str:
+    """JSON with one case a line, for readable diffs."""
+    out = ['{"recorded_with": %s,' % json.dumps("libsourcemap " + version)]
+    out.append(' "by": "tests/python/proguard_082.py",')
+    out.append(' "files": {')
+    names = list(files)
+    for i, name in enumerate(names):
+        f = files[name]
+        out.append("  %s: {" % json.dumps(name))
+        out.append('   "has_line_info": %s,' % json.dumps(f["has_line_info"]))
+        out.append('   "cases": [')
+        cases = [json.dumps(c, ensure_ascii=False) for c in f["cases"]]
+        out.append(",\n".join("    " + c for c in cases))
+        out.append("   ]")
+        out.append("  }" + ("," if i + 1 < len(names) else ""))
+    out.append(" }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
+    from importlib.metadata import version as dist_version
+
     import libsourcemap  # the real 0.8.2
 
-    version = getattr(libsourcemap, "__version__", None)
+    version = dist_version("libsourcemap")
     files: Dict[str, Any] = {}
     for path in fixture_files():
         raw = path.read_bytes()
         norm = normalize(raw)
         qs = queries(norm)
-        entry: Dict[str, Any] = {"queries": [list(q) for q in qs]}
-        for kind, data in (("raw", raw), ("normalized", norm)):
-            view = libsourcemap.ProguardView.from_bytes(data)
-            entry["has_line_info_" + kind] = bool(view.has_line_info)
-            entry[kind] = [_answer(view, q) for q in qs]
-        files[str(path.relative_to(FIXTURES))] = entry
-    doc = {
-        "recorded_with": "libsourcemap %s" % (version or "0.8.2"),
-        "by": "tests/python/proguard_082.py",
-        "files": files,
-    }
-    ANSWERS.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print("%d files, %d queries" % (len(files), sum(len(f["queries"]) for f in files.values())))
+        views = [libsourcemap.ProguardView.from_bytes(d) for d in (raw, norm)]
+        files[str(path.relative_to(FIXTURES))] = {
+            "has_line_info": [bool(v.has_line_info) for v in views],
+            # path, line, 0.8.2's answer on the raw file, on the normalized one
+            "cases": [[q[0], q[1]] + [_answer(v, q) for v in views] for q in qs],
+        }
+    ANSWERS.write_text(_dump(version, files), encoding="utf-8")
+    print("%d files, %d queries" % (len(files), sum(len(f["cases"]) for f in files.values())))
     return 0
 
 
