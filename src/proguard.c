@@ -79,6 +79,10 @@ static int split(const uint8_t *s, size_t n, span_t *tok) {
     int count = 0;
     size_t i = 0, start = 0;
     while (i <= n) {
+        if (i < n && s[i] > ' ' && s[i] < 0x7f) {
+            i++; /* the common case: printable ASCII */
+            continue;
+        }
         bool space = false;
         size_t len = 1;
         if (i < n)
