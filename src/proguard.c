@@ -197,37 +197,29 @@ static int member_line(parser_t *ps, const span_t *tok, int count) {
     pg_member_t m = {.obf_off = off(ps, tok[3].p), .obf_len = (uint32_t)tok[3].n};
 
     /* "A:B:" before the type: taken only when a type follows, as 0.8 did. */
+    size_t a = digits(type.p, type.n), b = 0;
     bool ranged = false;
-    size_t a = digits(type.p, type.n);
     if (a > 0 && a < type.n && type.p[a] == ':') {
-        size_t b = digits(type.p + a + 1, type.n - a - 1);
-        size_t prefix = a + 1 + b + 1;
-        if (b > 0 && prefix < type.n && type.p[a + 1 + b] == ':') {
-            if (parse_u32(type.p, a, &m.start) || parse_u32(type.p + a + 1, b, &m.end))
-                return number_error(ps);
-            ranged = true;
-        }
+        b = digits(type.p + a + 1, type.n - a - 1);
+        ranged = b > 0 && a + 1 + b + 1 < type.n && type.p[a + 1 + b] == ':';
     }
 
     /* R8's ":C" or ":C:D" original lines after the arguments. */
+    size_t call_end = call.n; /* where the original lines start */
     if (call.n > 0 && call.p[call.n - 1] != ')') {
-        size_t end = call.n, groups = 0;
-        while (groups < 2) {
+        size_t end = call.n;
+        for (int groups = 0; groups < 2; groups++) {
             size_t d = 0;
             while (d < end && is_digit(call.p[end - 1 - d]))
                 d++;
             if (d == 0 || d + 1 > end || call.p[end - 1 - d] != ':')
                 break;
-            uint32_t ignored;
-            if (parse_u32(call.p + end - d, d, &ignored))
-                return number_error(ps);
             end -= d + 1;
-            groups++;
             if (end > 0 && call.p[end - 1] == ')')
                 break;
         }
-        if (groups > 0 && end > 0 && call.p[end - 1] == ')')
-            call.n = end;
+        if (end < call.n && end > 0 && call.p[end - 1] == ')')
+            call_end = end;
     }
 
     /* NAME(ARGS): the name ends at the first '(' after its first byte. */
@@ -237,8 +229,19 @@ static int member_line(parser_t *ps, const span_t *tok, int count) {
             return skip(ps, "malformed method name");
         return 0; /* a field */
     }
-    if (call.p[call.n - 1] != ')' || paren == call.p + call.n - 1)
+    if (call.p[call_end - 1] != ')' || paren >= call.p + call_end - 1)
         return skip(ps, "malformed method arguments");
+
+    /* A method line: its numbers must fit. */
+    if (ranged && (parse_u32(type.p, a, &m.start) || parse_u32(type.p + a + 1, b, &m.end)))
+        return number_error(ps);
+    for (size_t i = call_end; i < call.n;) {
+        size_t d = digits(call.p + i + 1, call.n - i - 1);
+        uint32_t ignored;
+        if (parse_u32(call.p + i + 1, d, &ignored))
+            return number_error(ps);
+        i += 1 + d;
+    }
     if (ranged)
         ps->has_line_info = true;
     if (!ps->in_class)

@@ -254,6 +254,26 @@ static void test_errors(void) {
                        (long long)err.line, (long long)err.offset, err.message);
         CHECK_EQ(err.segment, -1);
     }
+    /* Digits after a ':' only count as R8 original lines after ')'. */
+    lsm_proguard_t *odd = load("A -> a:\n    void :7 -> x\n    int f:99999999999 -> y\n"
+                               "    void g:1:2 -> z\n    1:2:void h():x:3 -> w\n", 0);
+    if (odd) {
+        ASK(odd, "a:x", 1, "A:x");
+        ASK(odd, "a:y", 1, "A:y");
+        ASK(odd, "a:z", 1, "A:z");
+        ASK(odd, "a:w", 1, "A:w");
+        CHECK_EQ(lsm_proguard_has_line_info(odd), 0);
+    }
+    lsm_proguard_free(odd);
+    /* Without parentheses such a line is a field, in strict mode too. */
+    odd = load("A -> a:\n    void :7 -> x\n", LSM_PROGUARD_STRICT);
+    lsm_proguard_free(odd);
+    lsm_error_t err;
+    POISON(err);
+    CHECK(lsm_proguard_from_bytes("A -> a:\n    void :7) -> x\n", 26, LSM_PROGUARD_STRICT,
+                                  &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_PROGUARD_SYNTAX);
+    CHECK_CSTR(err.message, "line 2: malformed method name");
     /* The same inputs load by default when only strict mode objects. */
     const char *lenient[] = {"A -> a:\nhello\n", "A -> a:\n    void f()\n", "A -> a:\n\tvoid f() -> x\n",
                              "    void f() -> x\nA -> a:\n", "A -> a:\n    1:2:void f() -> "};
