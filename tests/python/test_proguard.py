@@ -309,3 +309,26 @@ def test_exported() -> None:
     assert "ProguardView" in libsourcemap.__all__
 
 
+
+
+def test_threads_share_a_view() -> None:
+    import threading
+
+    view = ProguardView.from_path(FIXTURES / "mapping-optimized.txt")
+    cases = RECORDED["mapping-optimized.txt"]["cases"]
+    want = [c[3] for c in cases]
+    results: List[List[str]] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        got = _answers(view, cases)
+        with lock:
+            results.append(got)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8
+    assert all(r == want for r in results)
