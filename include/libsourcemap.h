@@ -603,8 +603,10 @@ typedef struct lsm_proguard_result {
  * end in LF or CRLF. `bytes` is only read during the call: the mapping
  * copies it. NULL with `len` 0 is an empty input.
  * Returns a new mapping, or NULL on failure: LSM_ERR_PROGUARD_* (see above),
- * LSM_ERR_TOO_LARGE for 4 GiB or more, LSM_ERR_INVALID_ARGUMENT for NULL
- * bytes with len > 0 or an unknown flag, LSM_ERR_NOMEM. */
+ * LSM_ERR_TOO_LARGE for more than 4294967294 bytes (checked before reading),
+ * LSM_ERR_INVALID_ARGUMENT for NULL bytes with len > 0 or an unknown flag,
+ * LSM_ERR_NOMEM. Lines that are none of the above are skipped, unless
+ * LSM_PROGUARD_STRICT. Thread-safe (different calls share nothing). */
 LSM_API lsm_proguard_t *lsm_proguard_from_bytes(const char *bytes, size_t len, uint32_t flags,
                                                 lsm_error_t *err);
 

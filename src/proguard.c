@@ -342,7 +342,9 @@ lsm_proguard_t *lsm_proguard_from_bytes(const char *bytes, size_t len, uint32_t 
         goto fail;
     }
     if (len >= UINT32_MAX) {
-        lsm_set_error(err, LSM_ERR_TOO_LARGE, "ProGuard mapping of %llu bytes (4 GiB at most)",
+        /* Offsets are 32 bits, and the copy needs a byte more. */
+        lsm_set_error(err, LSM_ERR_TOO_LARGE,
+                      "ProGuard mapping too large (%llu bytes, at most 4294967294)",
                       (unsigned long long)len);
         goto fail;
     }
