@@ -4,8 +4,8 @@
 Run it with a Python that has the real 0.8.2 installed (it ships a
 manylinux wheel)::
 
-    python3 -m venv /tmp/v082 && /tmp/v082/bin/pip install libsourcemap==0.8.2
-    /tmp/v082/bin/python tests/python/proguard_082.py
+    python3 -m venv .venv-082 && .venv-082/bin/pip install libsourcemap==0.8.2
+    .venv-082/bin/python tests/python/proguard_082.py
 
 It rewrites tests/fixtures/proguard/answers-0.8.2.json. For every fixture it
 asks 0.8.2 every class, every class:method with no line and with each line
