@@ -652,6 +652,98 @@ LSM_API int lsm_view_resolve_source(const lsm_view_t *view, uint32_t index, cons
                                     size_t map_url_len, char **out, size_t *out_len,
                                     lsm_error_t *err);
 
+/* --------------------------------------------------- ProGuard mappings */
+
+/* ProGuard and R8 mapping files (mapping.txt), which rename the classes and
+ * methods of Java and Android programs, and the lookup that Sentry's
+ * libsourcemap 0.8 offered on them: an obfuscated "class" or "class:method"
+ * with an optional obfuscated line number to the original names.
+ *
+ * Line numbers here are the 1-based ones of Java stack traces, with 0 for
+ * "no line". A mapping is immutable once built: any number of threads may
+ * call lsm_proguard_lookup() on one mapping at once; freeing it must not
+ * race with them. */
+
+/* ProGuard mappings (100-109); err->line is the 0-based line of the file
+ * and err->offset the byte offset of its start; the message says "line N"
+ * with N 1-based, as editors count. */
+#define LSM_ERR_PROGUARD_SYNTAX 100     /* LSM_PROGUARD_STRICT: a line that is neither
+                                           a class, a member, a comment nor blank */
+#define LSM_ERR_PROGUARD_NUMBER 101     /* a line number beyond 32 bits */
+#define LSM_ERR_PROGUARD_UTF8 102       /* a line that is not valid UTF-8 */
+#define LSM_ERR_PROGUARD_NO_CLASSES 103 /* no class line at all (empty input included) */
+
+/* A parsed mapping. Opaque. Free with lsm_proguard_free(); the strings of
+ * an lsm_proguard_result_t borrow from it. */
+typedef struct lsm_proguard lsm_proguard_t;
+
+/* Flags for lsm_proguard_from_bytes() and lsm_proguard_from_path(). */
+#define LSM_PROGUARD_DEFAULT 0
+/* Fail with LSM_ERR_PROGUARD_SYNTAX at the first line that is not a class
+ * line, a member (method or field) line, a comment or blank. By default such
+ * lines are skipped, as libsourcemap 0.8 did. */
+#define LSM_PROGUARD_STRICT 1
+
+/* The answer of lsm_proguard_lookup(). Each string is borrowed from the
+ * mapping (original names) or from the looked-up path (names that were not
+ * found), and is NOT NUL-terminated: use the lengths. */
+typedef struct lsm_proguard_result {
+    const char *class_name; /* the original class, or the path's class part */
+    size_t class_name_len;
+    const char *method;     /* the original method, or the path's method part;
+                               NULL when the path has no ':' */
+    size_t method_len;
+} lsm_proguard_result_t;
+
+/* Parses a mapping from `len` bytes. Class lines ("com.example.Foo -> a.b:"),
+ * member lines (4 spaces, "[A:B:]type name(args)[:C[:D]] -> obf", or a field
+ * "type name -> obf"), comments ("#", R8's JSON headers included) and blank
+ * lines are read; a leading UTF-8 byte order mark is skipped and lines may
+ * end in LF or CRLF. `bytes` is only read during the call: the mapping
+ * copies it. NULL with `len` 0 is an empty input.
+ * Returns a new mapping, or NULL on failure: LSM_ERR_PROGUARD_* (see above),
+ * LSM_ERR_TOO_LARGE for more than 4294967294 bytes (checked before reading),
+ * LSM_ERR_INVALID_ARGUMENT for NULL bytes with len > 0 or an unknown flag,
+ * LSM_ERR_NOMEM. Lines that are none of the above are skipped, unless
+ * LSM_PROGUARD_STRICT. Thread-safe (different calls share nothing). */
+LSM_API lsm_proguard_t *lsm_proguard_from_bytes(const char *bytes, size_t len, uint32_t flags,
+                                                lsm_error_t *err);
+
+/* Reads and parses the mapping in the file at `path` (NUL-terminated, in
+ * the file system's encoding); the file is mapped or read during the call
+ * only. Returns a new mapping, or NULL on failure (LSM_ERR_IO with the
+ * system's reason, or any error of lsm_proguard_from_bytes()). */
+LSM_API lsm_proguard_t *lsm_proguard_from_path(const char *path, uint32_t flags,
+                                               lsm_error_t *err);
+
+/* Frees a mapping. NULL is accepted and does nothing. */
+LSM_API void lsm_proguard_free(lsm_proguard_t *pg);
+
+/* 1 if any method line has an obfuscated line range ("A:B:"), else 0 (also
+ * for NULL). */
+LSM_API int lsm_proguard_has_line_info(const lsm_proguard_t *pg);
+
+/* The number of class lines, 0 for NULL. */
+LSM_API uint32_t lsm_proguard_class_count(const lsm_proguard_t *pg);
+
+/* Maps an obfuscated "class" or "class:method" (`path`, `path_len` bytes,
+ * split at its first ':') to the original names, as libsourcemap 0.8's
+ * ProguardView.lookup() did. The class is the first class line whose
+ * obfuscated name equals the class part. Of that class's methods with the
+ * method part as obfuscated name, those whose obfuscated range holds `line`
+ * count (all of them when `line` is 0; a method without a range, or with a
+ * 0 bound, holds every line), and the one whose range starts nearest `line`
+ * wins, the first in the file on a tie. Fills `*out` with the original
+ * class name, or the class part when the class is unknown, and the original
+ * method name, or the method part when no method matched (NULL without a
+ * ':'). "Class:method" or "Class" built from it is 0.8's answer.
+ * Returns 2 when class and method were found, 1 when only the class was (or
+ * no method was asked), 0 when the class is unknown, -1 for a NULL mapping
+ * or `out`, or NULL path with path_len > 0 (LSM_ERR_INVALID_ARGUMENT).
+ * Allocates nothing. */
+LSM_API int lsm_proguard_lookup(const lsm_proguard_t *pg, const char *path, size_t path_len,
+                                uint32_t line, lsm_proguard_result_t *out, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,11 @@ static const struct {
     {LSM_ERR_CACHE_CORRUPT, "LSM_ERR_CACHE_CORRUPT", "cache file corrupt"},
     {LSM_ERR_NO_SOURCE, "LSM_ERR_NO_SOURCE", "source or source contents not available"},
     {LSM_ERR_BAD_DATA_URL, "LSM_ERR_BAD_DATA_URL", "malformed data: URL"},
+    {LSM_ERR_PROGUARD_SYNTAX, "LSM_ERR_PROGUARD_SYNTAX", "malformed ProGuard mapping line"},
+    {LSM_ERR_PROGUARD_NUMBER, "LSM_ERR_PROGUARD_NUMBER", "ProGuard line number beyond 32 bits"},
+    {LSM_ERR_PROGUARD_UTF8, "LSM_ERR_PROGUARD_UTF8", "invalid UTF-8 in a ProGuard mapping"},
+    {LSM_ERR_PROGUARD_NO_CLASSES, "LSM_ERR_PROGUARD_NO_CLASSES",
+     "no class in a ProGuard mapping"},
 };
 
 const char *lsm_error_name(int code) {

@@ -50,6 +50,7 @@ from .errors import (
 from .stacktrace import Frame, parse_stacktrace
 from .symbolication import Artifacts, Symbolicator
 from .view import Index, LookupRule, Token, View, from_json
+from .proguard import ProguardView
 
 __version__: str = package_version()
 
@@ -59,6 +60,7 @@ __all__ = [
     "Index",
     "Token",
     "from_json",
+    "ProguardView",
     "SourceMapError",
     "IndexedSourceMap",
     "BadJson",

@@ -50,6 +50,8 @@ __all__ = [
     "CacheCorruptError",
     "NoSourceError",
     "BadDataUrlError",
+    "ProguardError",
+    "ProguardSyntaxError",
     "ClosedViewError",
     "ERROR_CLASSES",
     "error_class",
@@ -261,6 +263,21 @@ class BadDataUrlError(SourceMapError, ValueError):
     bad base64, or not JSON (LSM_ERR_BAD_DATA_URL)."""
 
 
+# ------------------------------------------------------------------ ProGuard
+
+
+class ProguardError(SourceMapError):
+    """A ProGuard or R8 mapping file that cannot be read: a line number
+    beyond 32 bits, a line that is not UTF-8, or no class line at all
+    (LSM_ERR_PROGUARD_NUMBER, LSM_ERR_PROGUARD_UTF8,
+    LSM_ERR_PROGUARD_NO_CLASSES). ``line`` is the 0-based line."""
+
+
+class ProguardSyntaxError(ProguardError):
+    """With ``strict=True``: a line that is neither a class, a member, a
+    comment nor blank (LSM_ERR_PROGUARD_SYNTAX)."""
+
+
 # ------------------------------------------------------------------ misuse
 
 
@@ -315,6 +332,10 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_CACHE_CORRUPT": CacheCorruptError,
     "LSM_ERR_NO_SOURCE": NoSourceError,
     "LSM_ERR_BAD_DATA_URL": BadDataUrlError,
+    "LSM_ERR_PROGUARD_SYNTAX": ProguardSyntaxError,
+    "LSM_ERR_PROGUARD_NUMBER": ProguardError,
+    "LSM_ERR_PROGUARD_UTF8": ProguardError,
+    "LSM_ERR_PROGUARD_NO_CLASSES": ProguardError,
 }
 
 

@@ -24,7 +24,7 @@ LAYERS: List[List[str]] = [
     ["_native"],
     ["_convert"],
     ["_view_base"],
-    ["view"],
+    ["view", "proguard"],
     ["js", "stacktrace"],
     ["symbolication.results"],
     ["symbolication.artifacts"],
