@@ -1,0 +1,787 @@
+#!/usr/bin/env python3
+"""Differential harness: our library against the real peers (issue 10).
+
+Sends the same maps and generated positions through libsourcemap (this
+tree's build, loaded in process) and through the peers, each in its own
+process: Sentry's libsourcemap 0.8.2 (its own venv), @jridgewell/trace-mapping
+and Mozilla's source-map 0.6.1 and 0.7.4 (Node), and the Rust `sourcemap`
+crate (a small binary). Every disagreement is put in a class; a class is
+either documented in docs/compatibility.md (a machine-checked predicate here
+names the section it belongs to) or it fails the run.
+
+    tests/diff/setup            install the peers into build/diff (once)
+    python3 tests/diff/run.py   compare; exit 1 on an undocumented disagreement
+
+Options: --count N random maps (default 300), --seed, --npm (real maps from
+npm, default jquery and chart.js; --no-npm skips them), --big (the large npm
+maps too), --json PATH (the summary; default build/diff/summary.json),
+--examples N per class (default 3), --only ID (maps whose id contains ID).
+See tests/diff/README.md.
+"""
+
+import argparse
+import bisect
+import collections
+import importlib.util
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+sys.path.insert(0, HERE)
+os.environ.setdefault("LIBSOURCEMAP_LIBRARY", os.path.join(ROOT, "build", "libsourcemap.so"))
+
+import gen  # noqa: E402
+import libsourcemap  # noqa: E402
+from libsourcemap import SourceMapError, View  # noqa: E402
+
+COMPAT = os.path.join(ROOT, "docs", "compatibility.md")
+PEERS_DIR = os.environ.get("LSM_DIFF_PEERS", os.path.join(ROOT, "build", "diff"))
+RULES = ("greatest_lower_bound", "same_line", "least_upper_bound")
+# npm maps compared by default (small downloads); --big adds the rest of
+# bench/corpus/corpus.json.
+SMALL_NPM = ("jquery", "chart.js")
+MAX_POSITIONS = 40000
+MAX_FUNCTION_QUERIES = 600
+
+
+def log(msg):
+    print("[diff %s] %s" % (time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ classes
+#
+# kind "documented": a deliberate difference, described in the section of
+# docs/compatibility.md whose anchor is given; the run passes with it.
+# kind "known": a bug of ours being fixed; the run fails while it is seen.
+# Anything unclassified is "other" and fails the run.
+
+CLASSES = {
+    "one-field-lookup": ("documented", "one-field-segments",
+                         "a lookup that lands on a 1-field segment finds nothing"),
+    "one-field-token": ("documented", "one-field-segments",
+                        "a 1-field segment iterates as a token without source, line, column or name"),
+    "number-in-sources": ("documented", "non-string-sources",
+                          "a map whose sources hold a number is rejected"),
+    "source-url-resolution": ("documented", "source-names",
+                              "source names joined to sourceRoot as 0.8 did, not resolved as URLs"),
+    "tie-source-map": ("documented", "ties",
+                       "source-map (Mozilla) orders segments at one generated position by original position"),
+    "tie": ("known", None, "several segments at one generated position: another one is chosen"),
+    "abs-source-root": ("known", None, "an absolute or URL source is prefixed with sourceRoot"),
+    "nested-index": ("known", None, "an index map with a nested index map is rejected"),
+    "no-sources": ("known", None, "a map without sources is accepted"),
+    "equal-offsets": ("known", None, "an index map with two sections at one offset is accepted"),
+    "function-name": ("known", None, "get_original_function_name differs from 0.8.2"),
+}
+
+
+def compat_anchors():
+    """The anchors of docs/compatibility.md's ## sections, GitHub style."""
+    anchors = set()
+    try:
+        with open(COMPAT, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"^##+\s+(.*?)\s*$", line)
+                if m:
+                    a = re.sub(r"[^\w\- ]", "", m.group(1).lower()).replace(" ", "-")
+                    anchors.add(a)
+    except OSError:
+        pass
+    return anchors
+
+
+# ------------------------------------------------------------- predicates
+# Facts about a map's JSON, used to put a disagreement in its class.
+
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def is_absolute(source):
+    return isinstance(source, str) and (source.startswith("/") or bool(SCHEME.match(source)))
+
+
+def walk_maps(m, depth=0):
+    """(map, depth) for `m` and every section map inside it."""
+    yield m, depth
+    if isinstance(m, dict) and isinstance(m.get("sections"), list):
+        for s in m["sections"]:
+            if isinstance(s, dict) and isinstance(s.get("map"), dict):
+                yield from walk_maps(s["map"], depth + 1)
+
+
+def has_nested_index(m):
+    return any(d >= 1 and isinstance(sub.get("sections"), list) for sub, d in walk_maps(m))
+
+
+def lacks_sources(m):
+    return any(not isinstance(sub.get("sections"), list) and "sources" not in sub
+               for sub, _ in walk_maps(m))
+
+
+def has_number_in_sources(m):
+    return any(isinstance(sub.get("sources"), list)
+               and any(isinstance(s, (int, float)) and not isinstance(s, bool) for s in sub["sources"])
+               for sub, _ in walk_maps(m))
+
+
+def has_equal_offsets(m):
+    for sub, _ in walk_maps(m):
+        secs = sub.get("sections")
+        if isinstance(secs, list):
+            offs = [(s.get("offset", {}).get("line"), s.get("offset", {}).get("column"))
+                    for s in secs if isinstance(s, dict)]
+            if len(set(offs)) != len(offs):
+                return True
+    return False
+
+
+def raw_sources(m):
+    """{resolved-or-not name: (raw source, sourceRoot)} over every (sub)map,
+    for telling how a name was made."""
+    out = []
+    for sub, _ in walk_maps(m):
+        if isinstance(sub.get("sources"), list):
+            root = sub.get("sourceRoot")
+            for s in sub["sources"]:
+                out.append((s, root if isinstance(root, str) else None))
+    return out
+
+
+def join08(root, source):
+    """A source name as 0.8.2 made it: sourceRoot, a '/' when needed, the
+    source, absolute ones left alone."""
+    if not root or source is None or is_absolute(source):
+        return source
+    return root + source if root.endswith("/") else root + "/" + source
+
+
+def remove_dots(path):
+    out = []
+    for seg in path.split("/"):
+        if seg == ".":
+            continue
+        if seg == "..":
+            if out and out[-1] not in ("", ".."):
+                out.pop()
+                continue
+        out.append(seg)
+    return "/".join(out)
+
+
+def resolve_like_url(root, raw):
+    """Roughly how a URL-resolving peer joins sourceRoot and a source:
+    dot segments removed, a path-absolute source replacing the root's
+    path."""
+    if raw is None or SCHEME.match(raw):
+        return raw
+    base = root or ""
+    if base and not base.endswith("/"):
+        base += "/"
+    if raw.startswith("/"):
+        m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*://[^/]*)", base)
+        return (m.group(1) if m else "") + remove_dots(raw)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*:(?://[^/]*)?)?(.*)$", base + raw)
+    return (m.group(1) or "") + remove_dots(m.group(2))
+
+
+def collapse(name):
+    """`name` with dot segments removed and runs of '/' in its path made one."""
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*:(?://[^/]*)?)?(.*)$", name)
+    return (m.group(1) or "") + re.sub(r"/{2,}", "/", remove_dots(m.group(2)))
+
+
+def source_class(m, ours, theirs, peer):
+    """The class of a difference between our name for a source and a peer's,
+    or None when no documented or known reason explains it."""
+    if ours is None or theirs is None:
+        return None
+    for raw, root in raw_sources(m):
+        # Ours put sourceRoot before an absolute or URL source.
+        if is_absolute(raw) and root and ours != raw and ours.endswith(raw) \
+                and ours[:-len(raw)].rstrip("/") == root.rstrip("/"):
+            return "abs-source-root"
+    if peer in URL_PEERS:
+        for raw, root in raw_sources(m):
+            # Ours is 0.8's join; the peer resolved the same name as a URL.
+            if isinstance(raw, str) and join08(root, raw) == ours and (
+                    theirs == resolve_like_url(root, raw) or collapse(theirs) == collapse(ours)):
+                return "source-url-resolution"
+    return None
+
+
+def source_translation(m, ours, theirs, peer):
+    """{peer's name: ours} for sources whose names differ for a classified
+    reason, so that tokens and lookups compare which source, not how it is
+    spelled (the sources aspect compares the spelling)."""
+    if len(ours) != len(theirs):
+        return {}
+    out, seen = {}, collections.Counter(theirs)
+    for x, y in zip(ours, theirs):
+        if x != y and seen[y] == 1 and source_class(m, x, y, peer):
+            out[y] = x
+    return out
+
+
+URL_PEERS = ("trace-mapping", "source-map 0.6.1", "source-map 0.7.4")
+
+
+# ------------------------------------------------------------------ inputs
+
+class MapInput:
+    def __init__(self, ident, path, js=None, origin="", features=()):
+        self.id = ident
+        self.path = path
+        self.js = js
+        self.origin = origin
+        self.features = list(features)
+        with open(path, "rb") as f:
+            self.data = f.read()
+        try:
+            self.json = json.loads(self.data)
+        except ValueError:
+            self.json = None
+        if not isinstance(self.json, dict):
+            self.json = {}
+
+
+def fixture_inputs():
+    out = []
+    base = os.path.join(ROOT, "tests", "fixtures", "bundlers")
+    for d in sorted(os.listdir(base)):
+        for f in sorted(os.listdir(os.path.join(base, d))):
+            if f.endswith(".map"):
+                js = os.path.join(base, d, f[:-4])
+                out.append(MapInput("fixture:%s/%s" % (d, f), os.path.join(base, d, f),
+                                    js if os.path.exists(js) else None, "bundler fixture"))
+    apps = os.path.join(ROOT, "tests", "e2e", "apps")
+    for app in sorted(os.listdir(apps)):
+        dist = os.path.join(apps, app, "dist")
+        if not os.path.isdir(dist):
+            continue
+        for kind in sorted(os.listdir(dist)):
+            for f in sorted(os.listdir(os.path.join(dist, kind))):
+                if f.endswith(".map"):
+                    js = os.path.join(dist, kind, f[:-4])
+                    out.append(MapInput("e2e:%s/%s/%s" % (app, kind, f), os.path.join(dist, kind, f),
+                                        js if os.path.exists(js) else None, "e2e app"))
+    return out
+
+
+def npm_inputs(cache, big):
+    spec = importlib.util.spec_from_file_location("lsm_bench_run", os.path.join(ROOT, "bench", "run.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    with open(os.path.join(ROOT, "bench", "corpus", "corpus.json")) as f:
+        corpus = json.load(f)
+    out = []
+    for pkg in corpus["packages"]:
+        for m in pkg["maps"]:
+            if not big and m["id"] not in SMALL_NPM:
+                continue
+            d = bench.fetch_package(cache, pkg["spec"], pkg["integrity"])
+            js = os.path.join(d, m["js"]) if m.get("js") else None
+            out.append(MapInput("npm:" + m["id"], os.path.join(d, m["path"]),
+                                js if js and os.path.exists(js) else None, "npm %s" % pkg["spec"]))
+    return out
+
+
+def generated_inputs(seed, count, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    out = []
+    for name, m, features in gen.generate(seed, count):
+        path = os.path.join(outdir, name + ".map")
+        with open(path, "w") as f:
+            json.dump(m, f)
+        out.append(MapInput("gen:" + name, path, None, "generated (seed %d)" % seed, features))
+    return out
+
+
+# ------------------------------------------------------------------- peers
+
+class Worker:
+    """A peer process speaking JSON lines."""
+
+    def __init__(self, name, argv, env=None):
+        self.name = name
+        self.argv = argv
+        self.env = env
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=self.env, text=True, bufsize=1)
+
+    def ask(self, line):
+        try:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            reply = self.proc.stdout.readline()
+        except BrokenPipeError:
+            reply = ""
+        if not reply:
+            # The peer died on this map: an answer of its own (a crash).
+            self.proc.wait()
+            code = self.proc.returncode
+            self.start()
+            return None, "peer process exited with %s" % code
+        return json.loads(reply), None
+
+    def close(self):
+        if self.proc:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+
+
+def peer_paths():
+    return {
+        "sentry": [os.path.join(PEERS_DIR, "venv-sentry", "bin", "python"),
+                   os.path.join(HERE, "peer_sentry.py")],
+        "js": ["node", os.path.join(HERE, "peer_js.js")],
+        "rust": [os.path.join(PEERS_DIR, "rust-target", "release", "lsm-diff-rust")],
+    }
+
+
+def start_peers():
+    paths = peer_paths()
+    peers, missing = {}, []
+    if os.path.exists(paths["sentry"][0]):
+        peers["sentry"] = Worker("sentry", paths["sentry"])
+    else:
+        missing.append("libsourcemap 0.8.2 (no %s)" % os.path.relpath(paths["sentry"][0], ROOT))
+    node_modules = os.path.join(PEERS_DIR, "node", "node_modules")
+    if os.path.isdir(node_modules):
+        env = dict(os.environ, NODE_PATH=node_modules)
+        peers["js"] = Worker("js", paths["js"], env)
+    else:
+        missing.append("trace-mapping and source-map (no %s)" % os.path.relpath(node_modules, ROOT))
+    if os.path.exists(paths["rust"][0]):
+        peers["rust"] = Worker("rust", paths["rust"])
+    else:
+        missing.append("the sourcemap crate (no %s)" % os.path.relpath(paths["rust"][0], ROOT))
+    return peers, missing
+
+
+# -------------------------------------------------------------------- ours
+
+def tok(t):
+    return None if t is None else [t.dst_line, t.dst_col, t.src, t.src_line, t.src_col, t.name]
+
+
+def identifier_at(lines, line, col):
+    if line >= len(lines):
+        return None
+    m = re.compile(r"[A-Za-z_$][\w$]*").match(lines[line], col)
+    if not m or (col > 0 and re.match(r"[\w$]", lines[line][col - 1])):
+        return None
+    return m.group(0)
+
+
+def ours(mi, positions, functions, js_text):
+    try:
+        view = View.from_json(mi.data, allow_index=True)
+    except SourceMapError as e:
+        return {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+    out = {"ok": True, "tokens": [tok(t) for t in view]}
+    out["sources_raw"] = view.sources
+    out["sources"] = [view.get_source_name(i) for i in range(view.get_source_count())]
+    out["lookups"] = {r: [tok(view.lookup_token(l, c, rule=r)) for l, c in positions] for r in RULES}
+    out["functions"] = [view.get_original_function_name(l, c, n, js_text) for l, c, n in functions]
+    view.close()
+    return out
+
+
+def make_positions(tokens, seed):
+    """Generated positions on, between, before and after the tokens of each
+    line, and on lines past the end."""
+    cols = collections.defaultdict(set)
+    for t in tokens:
+        cols[t[0]].add(t[1])
+    last = max(cols) if cols else 0
+    pos = set()
+    for line in range(last + 3):
+        cs = sorted(cols.get(line, ()))
+        pos.add((line, 0))
+        if not cs:
+            pos.add((line, 3))
+            continue
+        for i, c in enumerate(cs):
+            pos.update(((line, c), (line, c + 1)))
+            if c:
+                pos.add((line, c - 1))
+            if i + 1 < len(cs):
+                pos.add((line, (c + cs[i + 1]) // 2))
+        pos.add((line, cs[-1] + 7))
+    pos = sorted(pos)
+    if len(pos) > MAX_POSITIONS:
+        pos = sorted(random.Random(seed).sample(pos, MAX_POSITIONS))
+    return [list(p) for p in pos]
+
+
+# ---------------------------------------------------------------- compare
+
+class Tally:
+    def __init__(self, n_examples):
+        self.n_examples = n_examples
+        self.agree = collections.Counter()    # (peer, aspect) -> n
+        self.total = collections.Counter()    # (peer, aspect) -> n
+        self.classes = collections.Counter()  # (peer, aspect, class) -> n
+        self.examples = collections.defaultdict(list)
+
+    def compared(self, peer, aspect, n=1, agree=None):
+        self.total[(peer, aspect)] += n
+        self.agree[(peer, aspect)] += n if agree is None else agree
+
+    def differ(self, peer, aspect, cls, mi, detail):
+        self.classes[(peer, aspect, cls)] += 1
+        ex = self.examples[(peer, aspect, cls)]
+        entry = {"map": mi.id, "size": len(mi.data), "detail": detail}
+        if len(mi.data) <= 600:
+            entry["json"] = mi.data.decode("utf-8", "replace")
+        ex.append(entry)
+        ex.sort(key=lambda e: e["size"])
+        del ex[self.n_examples:]
+
+
+def by_position(tokens):
+    groups = collections.defaultdict(list)
+    for t in tokens:
+        groups[(t[0], t[1])].append(t)
+    return groups
+
+
+def glb_token(sorted_tokens, keys, line, col):
+    """The last token at or before (line, col) in generated order, from
+    every segment including 1-field ones."""
+    i = bisect.bisect_right(keys, (line, col))
+    return sorted_tokens[i - 1] if i else None
+
+
+def lookup_class(mi, peer, rule, pos, mine, theirs, groups, sorted_tokens, keys):
+    """The class of one lookup disagreement. `mine` is our full token or
+    None; `theirs` is a full token (0.8.2) or [src, line, col, name]."""
+    line, col = pos
+    if mine is None:
+        # Did the lookup land on a 1-field segment?
+        if rule == "greatest_lower_bound":
+            g = glb_token(sorted_tokens, keys, line, col)
+        else:
+            g = None
+            same = [t for t in groups.get((line, col), ())]
+            if same:
+                g = same[0] if rule == "same_line" else same[-1]
+            elif rule == "same_line":
+                g = glb_token(sorted_tokens, keys, line, col)
+                g = g if g and g[0] == line else None
+            else:
+                i = bisect.bisect_left(keys, (line, col))
+                g = sorted_tokens[i] if i < len(keys) and keys[i][0] == line else None
+        if g is not None and g[2] is None and g[3] is None:
+            return "one-field-lookup"
+        if g is not None:
+            run = groups[(g[0], g[1])]
+            if any(t[2] is None and t[3] is None for t in run):
+                return "one-field-lookup"
+        return None
+    run = groups.get((mine[0], mine[1]), [])
+    if len(theirs) == 6:
+        same_pos = theirs[0] == mine[0] and theirs[1] == mine[1]
+        tail = theirs[2:]
+    else:
+        same_pos = True
+        tail = theirs
+    if same_pos and len(run) > 1 and any(t[2:] == tail for t in run if t[2:] != mine[2:]):
+        return "tie-source-map" if peer.startswith("source-map") else "tie"
+    if len(run) > 1 and not same_pos:
+        # 0.8.2 landed on another generated position of a tie's neighbour
+        return None
+    mine_tail = mine[2:] if len(theirs) == 4 else mine
+    diffs = [i for i in range(len(theirs)) if theirs[i] != mine_tail[i]]
+    src_i = 0 if len(theirs) == 4 else 2
+    if diffs == [src_i]:
+        return source_class(mi.json, mine_tail[src_i], theirs[src_i], peer)
+    return None
+
+
+def norm_peer_token(t):
+    """A peer's 1-field token in our spelling (no source, line, column, name)."""
+    if t[2] is None or t[3] is None:
+        return (t[0], t[1], None, None, None, None)
+    return tuple(t)
+
+
+def compare_tokens(tally, mi, peer, mine, theirs, our_sources):
+    a = [tuple(t) for t in mine]
+    b = [tuple(t) for t in theirs]
+    if a == b:
+        tally.compared(peer, "tokens", 1, 1)
+        return
+    tally.compared(peer, "tokens", 1, 0)
+    nb = [norm_peer_token(t) for t in theirs]
+    classes = collections.Counter()
+    detail = None
+    if a == nb:
+        classes["one-field-token"] += 1
+        detail = "1-field tokens spelled %r" % ([t for t in theirs if t[2] is None][:1],)
+    else:
+        ca, cb = collections.Counter(a), collections.Counter(nb)
+        only_a, only_b = ca - cb, cb - ca
+        ga, gb = by_position(only_a.elements()), by_position(only_b.elements())
+        for p in set(ga) | set(gb):
+            xa, xb = sorted(ga.get(p, []), key=repr), sorted(gb.get(p, []), key=repr)
+            cls = None
+            if len(xa) == len(xb):
+                kinds = set()
+                for ta, tb in zip(xa, xb):
+                    if ta[3:] == tb[3:] and ta[:2] == tb[:2]:
+                        kinds.add(source_class(mi.json, ta[2], tb[2], peer))
+                    else:
+                        kinds.add(None)
+                if len(kinds) == 1:
+                    cls = kinds.pop()
+            cls = cls or "token-other"
+            classes[cls] += 1
+            if detail is None or cls == "token-other":
+                detail = "at %s: ours %s, %s %s" % (p, xa[:2], peer, xb[:2])
+        if not only_a and not only_b:
+            classes["token-order"] += 1
+            detail = "same tokens, another order"
+    for cls, n in classes.items():
+        tally.differ(peer, "tokens", cls, mi, detail + (" (%d positions)" % n if n > 1 else ""))
+
+
+def compare_sources(tally, mi, peer, mine, theirs):
+    if mine == theirs:
+        tally.compared(peer, "sources", 1, 1)
+        return
+    tally.compared(peer, "sources", 1, 0)
+    if len(mine) != len(theirs):
+        tally.differ(peer, "sources", "sources-other", mi, "ours %r, %s %r" % (mine, peer, theirs))
+        return
+    seen = set()
+    for x, y in zip(mine, theirs):
+        if x != y:
+            cls = source_class(mi.json, x, y, peer) or "sources-other"
+            if cls not in seen:
+                seen.add(cls)
+                tally.differ(peer, "sources", cls, mi, "ours %r, %s %r" % (x, peer, y))
+
+
+def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens):
+    groups = by_position(tokens)
+    sorted_tokens = sorted(tokens, key=lambda t: (t[0], t[1]))  # stable: runs keep their order
+    keys = [(t[0], t[1]) for t in sorted_tokens]
+    aspect = "lookup %s" % rule
+    agree = 0
+    for pos, a, b in zip(positions, mine, theirs):
+        a_cmp = a if (b is None or len(b) == 6) else (a[2:] if a is not None else None)
+        if a_cmp == b:
+            agree += 1
+            continue
+        if b is None:
+            cls = None
+        else:
+            cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
+        if b is None and a is not None:
+            cls = None
+        cls = cls or "lookup-other"
+        tally.differ(peer, aspect, cls, mi, "at %s: ours %s, %s %s" % (pos, a, peer, b))
+    tally.compared(peer, aspect, len(positions), agree)
+
+
+def compare_accept(tally, mi, peer, ours_ok, ours_err, peer_ok, peer_err):
+    if ours_ok == peer_ok:
+        tally.compared(peer, "accept", 1, 1)
+        return
+    tally.compared(peer, "accept", 1, 0)
+    m = mi.json
+    if not ours_ok and has_nested_index(m):
+        cls = "nested-index"
+    elif not ours_ok and has_number_in_sources(m):
+        cls = "number-in-sources"
+    elif ours_ok and lacks_sources(m):
+        cls = "no-sources"
+    elif ours_ok and has_equal_offsets(m):
+        cls = "equal-offsets"
+    else:
+        cls = "accept-other"
+    who = "ours rejects (%s), %s accepts" % (ours_err, peer) if not ours_ok else \
+        "ours accepts, %s rejects (%s)" % (peer, peer_err)
+    tally.differ(peer, "accept", cls, mi, who)
+
+
+def compare_map(tally, mi, peers, args, stats):
+    js_text, functions = None, []
+    first = ours(mi, [], [], None)
+    if first["ok"]:
+        tokens = first["tokens"]
+    else:
+        tokens = []
+    positions = make_positions(tokens, args.seed)
+    if mi.js and first["ok"]:
+        with open(mi.js, encoding="utf-8", errors="replace") as f:
+            js_text = f.read()
+        lines = js_text.split("\n")
+        for t in tokens:
+            name = identifier_at(lines, t[0], t[1])
+            if name:
+                functions.append([t[0], t[1], name])
+        if len(functions) > MAX_FUNCTION_QUERIES:
+            functions = random.Random(args.seed).sample(functions, MAX_FUNCTION_QUERIES)
+            functions.sort()
+    mine = ours(mi, positions, functions, js_text)
+    stats["positions"] += len(positions)
+    stats["functions"] += len(functions)
+    answers = {}
+    if "sentry" in peers:
+        req = {"map": mi.path, "positions": positions, "js": mi.js if functions else None,
+               "functions": functions}
+        r, crash = peers["sentry"].ask(json.dumps(req))
+        answers["libsourcemap 0.8.2"] = r or {"ok": False, "error": crash}
+    if "js" in peers:
+        r, crash = peers["js"].ask(json.dumps({"map": mi.path, "positions": positions}))
+        r = r or {}
+        answers["trace-mapping"] = r.get("tm") or {"ok": False, "error": crash or r.get("crash")}
+        answers["source-map 0.6.1"] = r.get("sm061") or {"ok": False, "error": crash}
+        answers["source-map 0.7.4"] = r.get("sm074") or {"ok": False, "error": crash}
+    if "rust" in peers:
+        r, crash = peers["rust"].ask(mi.path)
+        answers["sourcemap crate"] = r or {"ok": False, "error": crash}
+
+    for peer, ans in answers.items():
+        compare_accept(tally, mi, peer, mine["ok"], mine.get("error"), ans.get("ok"), ans.get("error"))
+        if not (mine["ok"] and ans.get("ok")):
+            continue
+        compare_sources(tally, mi, peer, mine["sources"], ans["sources"])
+        tr = source_translation(mi.json, mine["sources"], ans["sources"], peer)
+        if tr:
+            translate(ans, tr)
+        compare_tokens(tally, mi, peer, mine["tokens"], ans["tokens"], mine["sources"])
+        if peer == "libsourcemap 0.8.2":
+            compare_lookups(tally, mi, peer, "greatest_lower_bound", positions,
+                            mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"])
+            if functions:
+                compare_functions(tally, mi, peer, functions, mine["functions"], ans["functions"])
+        elif peer in URL_PEERS:
+            compare_lookups(tally, mi, peer, "same_line", positions,
+                            mine["lookups"]["same_line"], ans["glb"], mine["tokens"])
+            compare_lookups(tally, mi, peer, "least_upper_bound", positions,
+                            mine["lookups"]["least_upper_bound"], ans["lub"], mine["tokens"])
+
+
+def translate(ans, tr):
+    """Peer's answers with source names spelled as ours."""
+    ans["tokens"] = [[t[0], t[1], tr.get(t[2], t[2])] + t[3:] for t in ans["tokens"]]
+    for key in ("lookups", "glb", "lub"):
+        if key in ans:
+            ans[key] = [None if t is None else
+                        ([t[0], t[1], tr.get(t[2], t[2])] + t[3:] if len(t) == 6 else
+                         [tr.get(t[0], t[0])] + t[1:]) for t in ans[key]]
+
+
+def compare_functions(tally, mi, peer, queries, mine, theirs):
+    agree = 0
+    for q, a, b in zip(queries, mine, theirs):
+        if a == b:
+            agree += 1
+        else:
+            tally.differ(peer, "function name", "function-name", mi,
+                         "at %s (minified %r): ours %r, %s %r" % (q[:2], q[2], a, peer, b))
+    tally.compared(peer, "function name", len(queries), agree)
+
+
+# -------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=426)
+    ap.add_argument("--count", type=int, default=300)
+    ap.add_argument("--no-npm", dest="npm", action="store_false")
+    ap.add_argument("--big", action="store_true")
+    ap.add_argument("--cache", default=os.environ.get("LSM_DIFF_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "libsourcemap-diff"))
+    ap.add_argument("--json", default=os.path.join(PEERS_DIR, "summary.json"))
+    ap.add_argument("--examples", type=int, default=3)
+    ap.add_argument("--only")
+    ap.add_argument("--allow-missing-peers", action="store_true",
+                    help="compare with the peers that are installed instead of failing")
+    args = ap.parse_args()
+    started = time.time()
+
+    anchors = compat_anchors()
+    peers, missing = start_peers()
+    for m in missing:
+        log("peer missing: %s" % m)
+    if missing and not args.allow_missing_peers:
+        log("install the peers with tests/diff/setup (or pass --allow-missing-peers)")
+        return 2
+
+    inputs = fixture_inputs()
+    if args.npm:
+        inputs += npm_inputs(args.cache, args.big)
+    inputs += generated_inputs(args.seed, args.count, os.path.join(PEERS_DIR, "gen"))
+    if args.only:
+        inputs = [mi for mi in inputs if args.only in mi.id]
+
+    tally = Tally(args.examples)
+    stats = collections.Counter()
+    for mi in inputs:
+        compare_map(tally, mi, peers, args, stats)
+        stats["maps"] += 1
+    for w in peers.values():
+        w.close()
+
+    # Classify: documented (with its section present), known bug, other.
+    failing = 0
+    rows = []
+    for (peer, aspect, cls), n in sorted(tally.classes.items()):
+        kind, anchor, what = CLASSES.get(cls, ("other", None, "unclassified"))
+        if kind == "documented" and anchor not in anchors:
+            kind = "other"
+            what += " (docs/compatibility.md has no section #%s)" % anchor
+        if kind != "documented":
+            failing += n
+        rows.append({"peer": peer, "aspect": aspect, "class": cls, "kind": kind,
+                     "anchor": anchor, "what": what, "count": n,
+                     "examples": tally.examples[(peer, aspect, cls)]})
+    agreements = [{"peer": p, "aspect": a, "compared": tally.total[(p, a)], "agree": tally.agree[(p, a)]}
+                  for (p, a) in sorted(tally.total)]
+    summary = {
+        "maps": stats["maps"], "positions": stats["positions"], "function_queries": stats["functions"],
+        "generated": {"seed": args.seed, "count": args.count}, "npm": args.npm, "big": args.big,
+        "peers_missing": missing, "agreements": agreements, "disagreements": rows,
+        "undocumented": failing, "seconds": round(time.time() - started, 1),
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(summary, f, indent=1)
+
+    print("diff: %d maps (%d generated, seed %d), %d positions, %d function-name queries"
+          % (stats["maps"], sum(1 for mi in inputs if mi.id.startswith("gen:")), args.seed,
+             stats["positions"], stats["functions"]))
+    print("\nagreement (peer, aspect: agree/compared):")
+    for a in agreements:
+        print("  %-20s %-28s %9d/%-9d%s" % (a["peer"], a["aspect"], a["agree"], a["compared"],
+                                            "" if a["agree"] == a["compared"] else "  *"))
+    print("\ndisagreements by class:")
+    for r in rows:
+        print("  %-10s %-20s %-28s %-22s %7d  %s" % (
+            r["kind"], r["peer"], r["aspect"], r["class"], r["count"],
+            ("docs/compatibility.md#" + r["anchor"]) if r["kind"] == "documented" else r["what"]))
+        ex = r["examples"][0]
+        print("             e.g. %s: %s" % (ex["map"], ex["detail"][:300]))
+    print("\nsummary written to %s" % os.path.relpath(args.json, ROOT))
+    print("diff: %d undocumented disagreements (%s)" % (
+        failing, "FAIL" if failing else "ok"))
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
