@@ -60,6 +60,37 @@ def encode(lines):
     return ";".join(out)
 
 
+def decode(mappings):
+    """Lines of segments (tuples of absolute fields) from `mappings`; None
+    when it is not valid base64 VLQ."""
+    values = {c: i for i, c in enumerate(B64)}
+    state = [0, 0, 0, 0, 0]
+    lines = []
+    for line in mappings.split(";"):
+        state[0] = 0
+        segs = []
+        for seg in line.split(","):
+            if not seg:
+                continue
+            fields, shift, acc = [], 0, 0
+            for ch in seg:
+                if ch not in values:
+                    return None
+                d = values[ch]
+                acc |= (d & 31) << shift
+                shift += 5
+                if not d & 32:
+                    fields.append(-(acc >> 1) if acc & 1 else acc >> 1)
+                    shift = acc = 0
+            if shift or len(fields) not in (1, 4, 5):
+                return None
+            for i, v in enumerate(fields):
+                state[i] += v
+            segs.append(tuple(state[:len(fields)]))
+        lines.append(segs)
+    return lines
+
+
 def regular(rng, max_lines=6):
     """A regular map as a dict, and the features it was built with."""
     n_src = rng.randint(1, 3)

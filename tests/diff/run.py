@@ -73,6 +73,18 @@ CLASSES = {
                               "source names joined to sourceRoot as 0.8 did, not resolved as URLs"),
     "tie-source-map": ("documented", "ties",
                        "source-map (Mozilla) orders segments at one generated position by original position"),
+    "root-trailing-slashes": ("documented", "source-names",
+                              "0.8.2 strips every trailing '/' of sourceRoot (webpack:/// becomes webpack:/)"),
+    "root-slash-as-host": ("documented", "source-names",
+                           "a URL-resolving peer reads sourceRoot \"/\" plus a source as a host (//a.js/)"),
+    "token-order": ("documented", "token-order",
+                    "the same tokens in generated-position order, where the peer keeps another order"),
+    "index-map-sources": ("documented", "index-map-sources",
+                          "a flattened index map keeps every section's sources, duplicates included"),
+    "overlapping-sections": ("documented", "overlapping-sections",
+                             "an index map whose section starts before the previous one's last mapping is rejected"),
+    "peer-failure": ("documented", "peer-failures",
+                     "the peer fails on a map that we and the other peers accept"),
     "tie": ("known", None, "several segments at one generated position: another one is chosen"),
     "abs-source-root": ("known", None, "an absolute or URL source is prefixed with sourceRoot"),
     "nested-index": ("known", None, "an index map with a nested index map is rejected"),
@@ -142,6 +154,41 @@ def has_equal_offsets(m):
     return False
 
 
+def has_overlapping_sections(m):
+    """True when a section starts before the last mapping of the section
+    before it (ECMA-426: the represented sections shall not overlap)."""
+    for sub, _ in walk_maps(m):
+        secs = sub.get("sections")
+        if not isinstance(secs, list):
+            continue
+        end = None
+        for s in secs:
+            try:
+                off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+            except (KeyError, TypeError, ValueError):
+                break
+            if end is not None and off < end:
+                return True
+            inner = s.get("map") if isinstance(s, dict) else None
+            lines = gen.decode(inner["mappings"]) if isinstance(inner, dict) and \
+                isinstance(inner.get("mappings"), str) else None
+            if lines:
+                last = max((i for i, segs in enumerate(lines) if segs), default=None)
+                if last is not None:
+                    col = max(seg[0] for seg in lines[last]) + (off[1] if last == 0 else 0)
+                    end = max(end or (0, 0), (off[0] + last, col))
+    return False
+
+
+def dedupe(names):
+    seen, out = set(), []
+    for n in names:
+        if n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
+
+
 def raw_sources(m):
     """{resolved-or-not name: (raw source, sourceRoot)} over every (sub)map,
     for telling how a name was made."""
@@ -163,12 +210,16 @@ def join08(root, source):
 
 
 def remove_dots(path):
+    """`path` with "." and ".." segments resolved as URL paths are (a ".."
+    above the root of an absolute path is dropped)."""
     out = []
     for seg in path.split("/"):
         if seg == ".":
             continue
         if seg == "..":
-            if out and out[-1] not in ("", ".."):
+            if out and out[-1] != "..":
+                if out == [""]:
+                    continue
                 out.pop()
                 continue
         out.append(seg)
@@ -207,8 +258,18 @@ def source_class(m, ours, theirs, peer):
         if is_absolute(raw) and root and ours != raw and ours.endswith(raw) \
                 and ours[:-len(raw)].rstrip("/") == root.rstrip("/"):
             return "abs-source-root"
+    if peer == "libsourcemap 0.8.2":
+        for raw, root in raw_sources(m):
+            # 0.8.2 strips every trailing '/' of sourceRoot before adding one.
+            if isinstance(raw, str) and root and root.endswith("//") and join08(root, raw) == ours \
+                    and theirs == root.rstrip("/") + "/" + raw:
+                return "root-trailing-slashes"
     if peer in URL_PEERS:
         for raw, root in raw_sources(m):
+            # sourceRoot "/" becomes "//", which URL resolution reads as a host.
+            if isinstance(raw, str) and root == "/" and join08(root, raw) == ours \
+                    and theirs.startswith("//") and not ours.startswith("//"):
+                return "root-slash-as-host"
             # Ours is 0.8's join; the peer resolved the same name as a URL.
             if isinstance(raw, str) and join08(root, raw) == ours and (
                     theirs == resolve_like_url(root, raw) or collapse(theirs) == collapse(ours)):
@@ -221,7 +282,9 @@ def source_translation(m, ours, theirs, peer):
     reason, so that tokens and lookups compare which source, not how it is
     spelled (the sources aspect compares the spelling)."""
     if len(ours) != len(theirs):
-        return {}
+        ours = dedupe(ours)
+        if len(ours) != len(theirs):
+            return {}
     out, seen = {}, collections.Counter(theirs)
     for x, y in zip(ours, theirs):
         if x != y and seen[y] == 1 and source_class(m, x, y, peer):
@@ -464,44 +527,58 @@ def glb_token(sorted_tokens, keys, line, col):
     return sorted_tokens[i - 1] if i else None
 
 
+def is_one_field(t):
+    return t[2] is None and t[3] is None
+
+
 def lookup_class(mi, peer, rule, pos, mine, theirs, groups, sorted_tokens, keys):
     """The class of one lookup disagreement. `mine` is our full token or
-    None; `theirs` is a full token (0.8.2) or [src, line, col, name]."""
+    None; `theirs` is a full token (0.8.2), [src, line, col, name] (the
+    JavaScript peers), or None."""
     line, col = pos
+    tie = "tie-source-map" if peer.startswith("source-map") else "tie"
     if mine is None:
-        # Did the lookup land on a 1-field segment?
+        # Where did the lookup land? A run of segments all 1-field finds
+        # nothing (documented); a run mixing 1-field and full segments is a
+        # tie that another member of was chosen from.
         if rule == "greatest_lower_bound":
             g = glb_token(sorted_tokens, keys, line, col)
+        elif groups.get((line, col)):
+            g = groups[(line, col)][0]
+        elif rule == "same_line":
+            g = glb_token(sorted_tokens, keys, line, col)
+            g = g if g and g[0] == line else None
         else:
-            g = None
-            same = [t for t in groups.get((line, col), ())]
-            if same:
-                g = same[0] if rule == "same_line" else same[-1]
-            elif rule == "same_line":
-                g = glb_token(sorted_tokens, keys, line, col)
-                g = g if g and g[0] == line else None
-            else:
-                i = bisect.bisect_left(keys, (line, col))
-                g = sorted_tokens[i] if i < len(keys) and keys[i][0] == line else None
-        if g is not None and g[2] is None and g[3] is None:
+            i = bisect.bisect_left(keys, (line, col))
+            g = sorted_tokens[i] if i < len(keys) and keys[i][0] == line else None
+        if g is None:
+            return None
+        run = groups[(g[0], g[1])]
+        if all(is_one_field(t) for t in run):
             return "one-field-lookup"
-        if g is not None:
-            run = groups[(g[0], g[1])]
-            if any(t[2] is None and t[3] is None for t in run):
-                return "one-field-lookup"
+        if any(is_one_field(t) for t in run):
+            return tie
         return None
     run = groups.get((mine[0], mine[1]), [])
+    if theirs is None or (len(theirs) == 6 and theirs[2] is None):
+        # The peer chose a 1-field member of the run ours came from.
+        if len(run) > 1 and any(is_one_field(t) for t in run) and (
+                theirs is None or (theirs[0], theirs[1]) == (mine[0], mine[1])):
+            return tie
+        return None
     if len(theirs) == 6:
         same_pos = theirs[0] == mine[0] and theirs[1] == mine[1]
         tail = theirs[2:]
     else:
         same_pos = True
         tail = theirs
-    if same_pos and len(run) > 1 and any(t[2:] == tail for t in run if t[2:] != mine[2:]):
-        return "tie-source-map" if peer.startswith("source-map") else "tie"
-    if len(run) > 1 and not same_pos:
-        # 0.8.2 landed on another generated position of a tie's neighbour
-        return None
+
+    def same(t_tail):
+        return t_tail[1:] == tail[1:] and (
+            t_tail[0] == tail[0] or source_class(mi.json, t_tail[0], tail[0], peer) is not None)
+
+    if same_pos and len(run) > 1 and any(same(t[2:]) for t in run if t[2:] != mine[2:]):
+        return tie
     mine_tail = mine[2:] if len(theirs) == 4 else mine
     diffs = [i for i in range(len(theirs)) if theirs[i] != mine_tail[i]]
     src_i = 0 if len(theirs) == 4 else 2
@@ -551,7 +628,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, our_sources):
             if detail is None or cls == "token-other":
                 detail = "at %s: ours %s, %s %s" % (p, xa[:2], peer, xb[:2])
         if not only_a and not only_b:
-            classes["token-order"] += 1
+            in_order = all((x[0], x[1]) <= (y[0], y[1]) for x, y in zip(a, a[1:]))
+            classes["token-order" if in_order else "token-other"] += 1
             detail = "same tokens, another order"
     for cls, n in classes.items():
         tally.differ(peer, "tokens", cls, mi, detail + (" (%d positions)" % n if n > 1 else ""))
@@ -563,7 +641,12 @@ def compare_sources(tally, mi, peer, mine, theirs):
         return
     tally.compared(peer, "sources", 1, 0)
     if len(mine) != len(theirs):
-        tally.differ(peer, "sources", "sources-other", mi, "ours %r, %s %r" % (mine, peer, theirs))
+        if isinstance(mi.json.get("sections"), list) and len(dedupe(mine)) == len(theirs) and all(
+                x == y or source_class(mi.json, x, y, peer) for x, y in zip(dedupe(mine), theirs)):
+            cls = "index-map-sources"
+        else:
+            cls = "sources-other"
+        tally.differ(peer, "sources", cls, mi, "ours %r, %s %r" % (mine, peer, theirs))
         return
     seen = set()
     for x, y in zip(mine, theirs):
@@ -585,18 +668,15 @@ def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens):
         if a_cmp == b:
             agree += 1
             continue
-        if b is None:
-            cls = None
-        else:
-            cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
-        if b is None and a is not None:
-            cls = None
-        cls = cls or "lookup-other"
+        cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys) or "lookup-other"
         tally.differ(peer, aspect, cls, mi, "at %s: ours %s, %s %s" % (pos, a, peer, b))
     tally.compared(peer, aspect, len(positions), agree)
 
 
-def compare_accept(tally, mi, peer, ours_ok, ours_err, peer_ok, peer_err):
+PEER_FAILURE = re.compile(r"Internal library error|panic|peer process exited|index out of bounds")
+
+
+def compare_accept(tally, mi, peer, ours_ok, ours_err, peer_ok, peer_err, others=None):
     if ours_ok == peer_ok:
         tally.compared(peer, "accept", 1, 1)
         return
@@ -606,6 +686,10 @@ def compare_accept(tally, mi, peer, ours_ok, ours_err, peer_ok, peer_err):
         cls = "nested-index"
     elif not ours_ok and has_number_in_sources(m):
         cls = "number-in-sources"
+    elif not ours_ok and has_overlapping_sections(m):
+        cls = "overlapping-sections"
+    elif ours_ok and PEER_FAILURE.search(peer_err or "") and others and all(others.values()):
+        cls = "peer-failure"
     elif ours_ok and lacks_sources(m):
         cls = "no-sources"
     elif ours_ok and has_equal_offsets(m):
@@ -655,8 +739,17 @@ def compare_map(tally, mi, peers, args, stats):
         r, crash = peers["rust"].ask(mi.path)
         answers["sourcemap crate"] = r or {"ok": False, "error": crash}
 
+    # What ECMA-426 says a consumer must reject, whatever the peers do.
+    spec_bugs = [cls for cls, pred in (("no-sources", lacks_sources), ("equal-offsets", has_equal_offsets))
+                 if mine["ok"] and pred(mi.json)]
+    tally.compared("ECMA-426", "accept", 1, 0 if spec_bugs else 1)
+    for cls in spec_bugs:
+        tally.differ("ECMA-426", "accept", cls, mi, "ours accepts; ECMA-426 requires an error")
     for peer, ans in answers.items():
-        compare_accept(tally, mi, peer, mine["ok"], mine.get("error"), ans.get("ok"), ans.get("error"))
+        others = {p: bool(a.get("ok")) for p, a in answers.items()
+                  if p != peer and p in ("trace-mapping", "sourcemap crate")}
+        compare_accept(tally, mi, peer, mine["ok"], mine.get("error"), ans.get("ok"), ans.get("error"),
+                       others)
         if not (mine["ok"] and ans.get("ok")):
             continue
         compare_sources(tally, mi, peer, mine["sources"], ans["sources"])
