@@ -175,7 +175,10 @@ def generate(seed, count):
             m, features, _ = index(rng)
         r = rng.random()
         if r < 0.02 and "sections" not in m:
+            # No sources, so only 1-field segments (or none) can be valid.
             del m["sources"]
+            m["mappings"] = rng.choice(["", "A,C;E", ";;G"])
+            m.pop("names", None)
             features.add("no-sources")
         elif r < 0.04 and "sections" not in m:
             m["sources"] = m["sources"] + [7]

@@ -85,6 +85,10 @@ CLASSES = {
                              "an index map whose section starts before the previous one's last mapping is rejected"),
     "peer-failure": ("documented", "peer-failures",
                      "the peer fails on a map that we and the other peers accept"),
+    "source-map-index": ("documented", "peer-failures",
+                         "source-map loses names (0.6.1) or sources (0.7.4) of index map sections"),
+    "peer-wrong": ("documented", "peer-failures",
+                   "the peer's answer differs from ours where trace-mapping (and the crate) agree with ours"),
     "tie": ("known", None, "several segments at one generated position: another one is chosen"),
     "abs-source-root": ("known", None, "an absolute or URL source is prefixed with sourceRoot"),
     "nested-index": ("known", None, "an index map with a nested index map is rejected"),
@@ -454,6 +458,7 @@ def ours(mi, positions, functions, js_text):
         return {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
     out = {"ok": True, "tokens": [tok(t) for t in view]}
     out["sources_raw"] = view.sources
+    out["used_sources"] = {t.src_id for t in view if t.src_id is not None}
     out["sources"] = [view.get_source_name(i) for i in range(view.get_source_count())]
     out["lookups"] = {r: [tok(view.lookup_token(l, c, rule=r)) for l, c in positions] for r in RULES}
     out["functions"] = [view.get_original_function_name(l, c, n, js_text) for l, c, n in functions]
@@ -527,6 +532,18 @@ def glb_token(sorted_tokens, keys, line, col):
     return sorted_tokens[i - 1] if i else None
 
 
+def key(t):
+    """A token or lookup answer with its source name made comparable
+    across spellings (dot segments and repeated slashes removed)."""
+    if t is None:
+        return None
+    t = list(t)
+    i = 2 if len(t) == 6 else 0
+    if t[i] is not None:
+        t[i] = collapse(t[i])
+    return tuple(t)
+
+
 def is_one_field(t):
     return t[2] is None and t[3] is None
 
@@ -594,7 +611,28 @@ def norm_peer_token(t):
     return tuple(t)
 
 
-def compare_tokens(tally, mi, peer, mine, theirs, our_sources):
+def source_map_index_quirk(mi, xa, xb):
+    """source-map's flattening of index maps: 0.6.1 loses the names and
+    0.7.4 the sources (it gives the sourceRoot alone) of section tokens.
+    True when that, and the order of tokens at one position, is all that
+    differs."""
+    if not isinstance(mi.json.get("sections"), list) or len(xa) != len(xb):
+        return False
+    roots = {r for _, r in raw_sources(mi.json) if r is not None}
+    order = lambda t: (t[3] if t[3] is not None else -1, t[4] if t[4] is not None else -1)
+    for ta, tb in zip(sorted(xa, key=order), sorted(xb, key=order)):
+        if ta[:2] != tb[:2] or ta[3:5] != tb[3:5]:
+            return False
+        if tb[5] != ta[5] and tb[5] is not None:
+            return False
+        if tb[2] != ta[2] and tb[2] not in roots and not (
+                ta[2] and tb[2] and collapse(ta[2]) == collapse(tb[2])) and not source_class(
+                mi.json, ta[2], tb[2], "source-map 0.6.1"):
+            return False
+    return True
+
+
+def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
     a = [tuple(t) for t in mine]
     b = [tuple(t) for t in theirs]
     if a == b:
@@ -623,6 +661,11 @@ def compare_tokens(tally, mi, peer, mine, theirs, our_sources):
                         kinds.add(None)
                 if len(kinds) == 1:
                     cls = kinds.pop()
+            if not cls and peer.startswith("source-map") and source_map_index_quirk(mi, xa, xb):
+                cls = "source-map-index"
+            if not cls and consensus is not None and xa and all(t in consensus for t in xa) \
+                    and not any(t in consensus for t in xb):
+                cls = "peer-wrong"
             cls = cls or "token-other"
             classes[cls] += 1
             if detail is None or cls == "token-other":
@@ -635,18 +678,40 @@ def compare_tokens(tally, mi, peer, mine, theirs, our_sources):
         tally.differ(peer, "tokens", cls, mi, detail + (" (%d positions)" % n if n > 1 else ""))
 
 
-def compare_sources(tally, mi, peer, mine, theirs):
+def index_sources_class(mi, peer, mine, theirs, used):
+    """For an index map: "index-map-sources" when the peer's list is ours
+    with duplicates merged (and, for 0.8.2, sources no mapping uses
+    dropped); a known class instead when one of the names matched only
+    through it. None when that does not explain the difference."""
+    if not isinstance(mi.json.get("sections"), list):
+        return None
+    classes = set()
+
+    def match(x, y):
+        if x == y:
+            return True
+        c = source_class(mi.json, x, y, peer)
+        if c:
+            classes.add(c)
+        return c is not None
+
+    if not all(any(match(x, y) for x in mine) for y in theirs):
+        return None
+    for i, x in enumerate(mine):
+        if not any(match(x, y) for y in theirs) and not (peer == "libsourcemap 0.8.2" and i not in used):
+            return None
+    known = sorted(c for c in classes if CLASSES.get(c, ("other",))[0] == "known")
+    return known[0] if known else "index-map-sources"
+
+
+def compare_sources(tally, mi, peer, mine, theirs, used=frozenset()):
     if mine == theirs:
         tally.compared(peer, "sources", 1, 1)
         return
     tally.compared(peer, "sources", 1, 0)
-    if len(mine) != len(theirs):
-        if isinstance(mi.json.get("sections"), list) and len(dedupe(mine)) == len(theirs) and all(
-                x == y or source_class(mi.json, x, y, peer) for x, y in zip(dedupe(mine), theirs)):
-            cls = "index-map-sources"
-        else:
-            cls = "sources-other"
-        tally.differ(peer, "sources", cls, mi, "ours %r, %s %r" % (mine, peer, theirs))
+    cls = index_sources_class(mi, peer, mine, theirs, used)
+    if cls or len(mine) != len(theirs):
+        tally.differ(peer, "sources", cls or "sources-other", mi, "ours %r, %s %r" % (mine, peer, theirs))
         return
     seen = set()
     for x, y in zip(mine, theirs):
@@ -657,18 +722,24 @@ def compare_sources(tally, mi, peer, mine, theirs):
                 tally.differ(peer, "sources", cls, mi, "ours %r, %s %r" % (x, peer, y))
 
 
-def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens):
+def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, consensus=None, tm=None):
     groups = by_position(tokens)
     sorted_tokens = sorted(tokens, key=lambda t: (t[0], t[1]))  # stable: runs keep their order
     keys = [(t[0], t[1]) for t in sorted_tokens]
     aspect = "lookup %s" % rule
     agree = 0
-    for pos, a, b in zip(positions, mine, theirs):
-        a_cmp = a if (b is None or len(b) == 6) else (a[2:] if a is not None else None)
+    for i, (pos, a, b) in enumerate(zip(positions, mine, theirs)):
+        a_cmp = a[2:] if a is not None and peer in URL_PEERS else a
         if a_cmp == b:
             agree += 1
             continue
-        cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys) or "lookup-other"
+        cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
+        if not cls and a is not None and b is not None and len(b) == 6 and consensus is not None \
+                and tuple(a) in consensus and tuple(b) not in consensus:
+            cls = "peer-wrong"  # 0.8.2 found a token the other peers do not have
+        if not cls and tm is not None and a is not None and tm[i] == a_cmp and b != a_cmp:
+            cls = "peer-wrong"  # trace-mapping answers as we do
+        cls = cls or "lookup-other"
         tally.differ(peer, aspect, cls, mi, "at %s: ours %s, %s %s" % (pos, a, peer, b))
     tally.compared(peer, aspect, len(positions), agree)
 
@@ -745,28 +816,56 @@ def compare_map(tally, mi, peers, args, stats):
     tally.compared("ECMA-426", "accept", 1, 0 if spec_bugs else 1)
     for cls in spec_bugs:
         tally.differ("ECMA-426", "accept", cls, mi, "ours accepts; ECMA-426 requires an error")
+    # What trace-mapping (and the crate, when it accepts the map) answer, in
+    # our spelling of source names (matched by index): where another peer
+    # differs from us and they agree with us, that peer is the odd one out.
+    consensus, tm = None, {}
+    if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
+        tm = respelled(answers["trace-mapping"], mine["sources"])
+        consensus = {tuple(norm_peer_token(t)) for t in tm["tokens"]}
+        crate = answers.get("sourcemap crate", {})
+        if crate.get("ok"):
+            crate = respelled(crate, mine["sources"])
+            consensus &= {tuple(norm_peer_token(t)) for t in crate["tokens"]}
     for peer, ans in answers.items():
         others = {p: bool(a.get("ok")) for p, a in answers.items()
                   if p != peer and p in ("trace-mapping", "sourcemap crate")}
         compare_accept(tally, mi, peer, mine["ok"], mine.get("error"), ans.get("ok"), ans.get("error"),
                        others)
-        if not (mine["ok"] and ans.get("ok")):
-            continue
-        compare_sources(tally, mi, peer, mine["sources"], ans["sources"])
+        if not (mine["ok"] and ans.get("ok")) or spec_bugs:
+            continue  # (what a map we must reject maps to is moot)
+        compare_sources(tally, mi, peer, mine["sources"], ans["sources"], mine["used_sources"])
         tr = source_translation(mi.json, mine["sources"], ans["sources"], peer)
         if tr:
             translate(ans, tr)
-        compare_tokens(tally, mi, peer, mine["tokens"], ans["tokens"], mine["sources"])
+        compare_tokens(tally, mi, peer, mine["tokens"], ans["tokens"],
+                       consensus if peer not in ("trace-mapping", "sourcemap crate") else None)
         if peer == "libsourcemap 0.8.2":
             compare_lookups(tally, mi, peer, "greatest_lower_bound", positions,
-                            mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"])
+                            mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"],
+                            consensus=consensus)
             if functions:
                 compare_functions(tally, mi, peer, functions, mine["functions"], ans["functions"])
         elif peer in URL_PEERS:
+            ref = tm if peer != "trace-mapping" and tm.get("ok") else {}
             compare_lookups(tally, mi, peer, "same_line", positions,
-                            mine["lookups"]["same_line"], ans["glb"], mine["tokens"])
+                            mine["lookups"]["same_line"], ans["glb"], mine["tokens"], tm=ref.get("glb"))
             compare_lookups(tally, mi, peer, "least_upper_bound", positions,
-                            mine["lookups"]["least_upper_bound"], ans["lub"], mine["tokens"])
+                            mine["lookups"]["least_upper_bound"], ans["lub"], mine["tokens"],
+                            tm=ref.get("lub"))
+
+
+def respelled(ans, our_sources):
+    """A copy of a peer's answer with its source names replaced by ours,
+    matched by index (names the peer gives to several sources are kept)."""
+    theirs = ans["sources"]
+    if len(theirs) != len(our_sources):
+        return ans
+    counts = collections.Counter(theirs)
+    tr = {y: x for x, y in zip(our_sources, theirs) if counts[y] == 1}
+    out = dict(ans)
+    translate(out, tr)
+    return out
 
 
 def translate(ans, tr):
