@@ -88,13 +88,16 @@ CLASSES = {
     "source-map-index": ("documented", "peer-failures",
                          "source-map loses names (0.6.1) or sources (0.7.4) of index map sections"),
     "peer-wrong": ("documented", "peer-failures",
-                   "the peer's answer differs from ours where trace-mapping (and the crate) agree with ours"),
+                   "the peer's answer differs from ours where trace-mapping (and, against 0.8.2, the crate) "
+                   "answers as we do"),
     "tie": ("known", None, "several segments at one generated position: another one is chosen"),
     "abs-source-root": ("known", None, "an absolute or URL source is prefixed with sourceRoot"),
     "nested-index": ("known", None, "an index map with a nested index map is rejected"),
     "no-sources": ("known", None, "a map without sources is accepted"),
     "equal-offsets": ("known", None, "an index map with two sections at one offset is accepted"),
-    "function-name": ("known", None, "get_original_function_name differs from 0.8.2"),
+    "function-name-lost": ("known", None, "get_original_function_name: None where 0.8.2 names the function"),
+    "function-name-extra": ("known", None, "get_original_function_name: a name where 0.8.2 gives None"),
+    "function-name-other": ("known", None, "get_original_function_name: another name than 0.8.2's"),
 }
 
 
@@ -255,13 +258,15 @@ def collapse(name):
 def source_class(m, ours, theirs, peer):
     """The class of a difference between our name for a source and a peer's,
     or None when no documented or known reason explains it."""
-    if ours is None or theirs is None:
+    if ours is None:
         return None
     for raw, root in raw_sources(m):
         # Ours put sourceRoot before an absolute or URL source.
         if is_absolute(raw) and root and ours != raw and ours.endswith(raw) \
                 and ours[:-len(raw)].rstrip("/") == root.rstrip("/"):
             return "abs-source-root"
+    if theirs is None:
+        return None
     if peer == "libsourcemap 0.8.2":
         for raw, root in raw_sources(m):
             # 0.8.2 strips every trailing '/' of sourceRoot before adding one.
@@ -661,9 +666,11 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
                         kinds.add(None)
                 if len(kinds) == 1:
                     cls = kinds.pop()
+            if not cls and any(t[2] and source_class(mi.json, t[2], None, peer) for t in xa):
+                cls = "abs-source-root"  # no peer can agree with that name
             if not cls and peer.startswith("source-map") and source_map_index_quirk(mi, xa, xb):
                 cls = "source-map-index"
-            if not cls and consensus is not None and xa and all(t in consensus for t in xa) \
+            if not cls and consensus is not None and all(t in consensus for t in xa) \
                     and not any(t in consensus for t in xb):
                 cls = "peer-wrong"
             cls = cls or "token-other"
@@ -739,6 +746,12 @@ def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, cons
             cls = "peer-wrong"  # 0.8.2 found a token the other peers do not have
         if not cls and tm is not None and a is not None and tm[i] == a_cmp and b != a_cmp:
             cls = "peer-wrong"  # trace-mapping answers as we do
+        if not cls and tm is not None and tm[i] != a_cmp:
+            # trace-mapping differs from us too: if for a known bug of ours,
+            # this is the same bug seen again.
+            tm_cls = lookup_class(mi, "trace-mapping", rule, pos, a, tm[i], groups, sorted_tokens, keys)
+            if CLASSES.get(tm_cls, ("other",))[0] == "known":
+                cls = tm_cls
         cls = cls or "lookup-other"
         tally.differ(peer, aspect, cls, mi, "at %s: ours %s, %s %s" % (pos, a, peer, b))
     tally.compared(peer, aspect, len(positions), agree)
@@ -819,10 +832,10 @@ def compare_map(tally, mi, peers, args, stats):
     # What trace-mapping (and the crate, when it accepts the map) answer, in
     # our spelling of source names (matched by index): where another peer
     # differs from us and they agree with us, that peer is the odd one out.
-    consensus, tm = None, {}
+    consensus, tm, tm_tokens = None, {}, None
     if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
         tm = respelled(answers["trace-mapping"], mine["sources"])
-        consensus = {tuple(norm_peer_token(t)) for t in tm["tokens"]}
+        consensus = tm_tokens = {tuple(norm_peer_token(t)) for t in tm["tokens"]}
         crate = answers.get("sourcemap crate", {})
         if crate.get("ok"):
             crate = respelled(crate, mine["sources"])
@@ -838,8 +851,10 @@ def compare_map(tally, mi, peers, args, stats):
         tr = source_translation(mi.json, mine["sources"], ans["sources"], peer)
         if tr:
             translate(ans, tr)
+        # source-map is judged by the other JavaScript consumer alone.
         compare_tokens(tally, mi, peer, mine["tokens"], ans["tokens"],
-                       consensus if peer not in ("trace-mapping", "sourcemap crate") else None)
+                       tm_tokens if peer.startswith("source-map") else
+                       consensus if peer == "libsourcemap 0.8.2" else None)
         if peer == "libsourcemap 0.8.2":
             compare_lookups(tally, mi, peer, "greatest_lower_bound", positions,
                             mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"],
@@ -884,7 +899,9 @@ def compare_functions(tally, mi, peer, queries, mine, theirs):
         if a == b:
             agree += 1
         else:
-            tally.differ(peer, "function name", "function-name", mi,
+            cls = "function-name-lost" if a is None else \
+                "function-name-extra" if b is None else "function-name-other"
+            tally.differ(peer, "function name", cls, mi,
                          "at %s (minified %r): ours %r, %s %r" % (q[:2], q[2], a, peer, b))
     tally.compared(peer, "function name", len(queries), agree)
 
