@@ -624,6 +624,7 @@ def source_map_index_quirk(mi, xa, xb):
     if not isinstance(mi.json.get("sections"), list) or len(xa) != len(xb):
         return False
     roots = {r for _, r in raw_sources(mi.json) if r is not None}
+    roots |= {r + "/" for r in roots}
     order = lambda t: (t[3] if t[3] is not None else -1, t[4] if t[4] is not None else -1)
     for ta, tb in zip(sorted(xa, key=order), sorted(xb, key=order)):
         if ta[:2] != tb[:2] or ta[3:5] != tb[3:5]:
@@ -670,8 +671,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
                 cls = "abs-source-root"  # no peer can agree with that name
             if not cls and peer.startswith("source-map") and source_map_index_quirk(mi, xa, xb):
                 cls = "source-map-index"
-            if not cls and consensus is not None and all(t in consensus for t in xa) \
-                    and not any(t in consensus for t in xb):
+            if not cls and consensus is not None and all(key(t) in consensus for t in xa) \
+                    and not any(key(t) in consensus for t in xb):
                 cls = "peer-wrong"
             cls = cls or "token-other"
             classes[cls] += 1
@@ -729,7 +730,8 @@ def compare_sources(tally, mi, peer, mine, theirs, used=frozenset()):
                 tally.differ(peer, "sources", cls, mi, "ours %r, %s %r" % (x, peer, y))
 
 
-def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, consensus=None, tm=None):
+def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, consensus=None, tm=None,
+                    peer_tokens=()):
     groups = by_position(tokens)
     sorted_tokens = sorted(tokens, key=lambda t: (t[0], t[1]))  # stable: runs keep their order
     keys = [(t[0], t[1]) for t in sorted_tokens]
@@ -742,11 +744,12 @@ def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, cons
             continue
         cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
         if not cls and a is not None and b is not None and len(b) == 6 and consensus is not None \
-                and tuple(a) in consensus and tuple(b) not in consensus:
-            cls = "peer-wrong"  # 0.8.2 found a token the other peers do not have
-        if not cls and tm is not None and a is not None and tm[i] == a_cmp and b != a_cmp:
+                and key(a) in consensus and (key(b) not in consensus or key(a) not in peer_tokens):
+            cls = "peer-wrong"  # 0.8.2 lacks a token the other peers have, or has one they lack
+        if not cls and tm is not None and a is not None and key(tm[i]) == key(a_cmp) \
+                and key(b) != key(a_cmp):
             cls = "peer-wrong"  # trace-mapping answers as we do
-        if not cls and tm is not None and tm[i] != a_cmp:
+        if not cls and tm is not None and key(tm[i]) != key(a_cmp):
             # trace-mapping differs from us too: if for a known bug of ours,
             # this is the same bug seen again.
             tm_cls = lookup_class(mi, "trace-mapping", rule, pos, a, tm[i], groups, sorted_tokens, keys)
@@ -835,11 +838,11 @@ def compare_map(tally, mi, peers, args, stats):
     consensus, tm, tm_tokens = None, {}, None
     if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
         tm = respelled(answers["trace-mapping"], mine["sources"])
-        consensus = tm_tokens = {tuple(norm_peer_token(t)) for t in tm["tokens"]}
+        consensus = tm_tokens = {key(norm_peer_token(t)) for t in tm["tokens"]}
         crate = answers.get("sourcemap crate", {})
         if crate.get("ok"):
             crate = respelled(crate, mine["sources"])
-            consensus &= {tuple(norm_peer_token(t)) for t in crate["tokens"]}
+            consensus &= {key(norm_peer_token(t)) for t in crate["tokens"]}
     for peer, ans in answers.items():
         others = {p: bool(a.get("ok")) for p, a in answers.items()
                   if p != peer and p in ("trace-mapping", "sourcemap crate")}
@@ -858,7 +861,8 @@ def compare_map(tally, mi, peers, args, stats):
         if peer == "libsourcemap 0.8.2":
             compare_lookups(tally, mi, peer, "greatest_lower_bound", positions,
                             mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"],
-                            consensus=consensus)
+                            consensus=consensus,
+                            peer_tokens={key(norm_peer_token(t)) for t in ans["tokens"]})
             if functions:
                 compare_functions(tally, mi, peer, functions, mine["functions"], ans["functions"])
         elif peer in URL_PEERS:
