@@ -385,6 +385,7 @@ class Worker:
         self.argv = argv
         self.env = env
         self.proc = None
+        self.seconds = 0.0
         self.start()
 
     def start(self):
@@ -392,6 +393,13 @@ class Worker:
                                      env=self.env, text=True, bufsize=1)
 
     def ask(self, line):
+        started = time.time()
+        try:
+            return self._ask(line)
+        finally:
+            self.seconds += time.time() - started
+
+    def _ask(self, line):
         try:
             self.proc.stdin.write(line + "\n")
             self.proc.stdin.flush()
@@ -807,7 +815,9 @@ def compare_map(tally, mi, peers, args, stats):
         if len(functions) > MAX_FUNCTION_QUERIES:
             functions = random.Random(args.seed).sample(functions, MAX_FUNCTION_QUERIES)
             functions.sort()
+    started = time.time()
     mine = ours(mi, positions, functions, js_text)
+    stats["ours_seconds"] += time.time() - started
     stats["positions"] += len(positions)
     stats["functions"] += len(functions)
     answers = {}
@@ -971,6 +981,9 @@ def main():
         "generated": {"seed": args.seed, "count": args.count}, "npm": args.npm, "big": args.big,
         "peers_missing": missing, "agreements": agreements, "disagreements": rows,
         "undocumented": failing, "seconds": round(time.time() - started, 1),
+        "seconds_by_implementation": dict(
+            {"ours (in process)": round(stats["ours_seconds"], 1)},
+            **{w.name: round(w.seconds, 1) for w in peers.values()}),
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
@@ -990,7 +1003,9 @@ def main():
             ("docs/compatibility.md#" + r["anchor"]) if r["kind"] == "documented" else r["what"]))
         ex = r["examples"][0]
         print("             e.g. %s: %s" % (ex["map"], ex["detail"][:300]))
-    print("\nsummary written to %s" % os.path.relpath(args.json, ROOT))
+    print("\ntime: %.0f s (%s)" % (summary["seconds"], ", ".join(
+        "%s %.0f s" % kv for kv in summary["seconds_by_implementation"].items())))
+    print("summary written to %s" % os.path.relpath(args.json, ROOT))
     print("diff: %d undocumented disagreements (%s)" % (
         failing, "FAIL" if failing else "ok"))
     return 1 if failing else 0
