@@ -15,7 +15,8 @@ names the section it belongs to) or it fails the run.
 Options: --count N random maps (default 300), --seed, --npm (real maps from
 npm, default jquery and chart.js; --no-npm skips them), --big (the large npm
 maps too), --json PATH (the summary; default build/diff/summary.json),
---examples N per class (default 3), --only ID (maps whose id contains ID).
+--examples N per class (default 3), --only ID (maps whose id contains ID),
+--map PATH (only the maps given, repeatable).
 See tests/diff/README.md.
 """
 
@@ -344,6 +345,13 @@ def fixture_inputs():
                     out.append(MapInput("e2e:%s/%s/%s" % (app, kind, f), os.path.join(dist, kind, f),
                                         js if os.path.exists(js) else None, "e2e app"))
     return out
+
+
+def case_inputs():
+    """tests/diff/cases: one small hand-written map per class of difference."""
+    d = os.path.join(HERE, "cases")
+    return [MapInput("case:" + f, os.path.join(d, f), None, "hand-written case")
+            for f in sorted(os.listdir(d)) if f.endswith(".map")]
 
 
 def npm_inputs(cache, big):
@@ -933,6 +941,9 @@ def main():
     ap.add_argument("--json", default=os.path.join(PEERS_DIR, "summary.json"))
     ap.add_argument("--examples", type=int, default=3)
     ap.add_argument("--only")
+    ap.add_argument("--map", action="append", default=[], metavar="PATH",
+                    help="compare only these maps (repeatable; PATH.js or the map's name without "
+                         ".map, when present, is its generated file)")
     ap.add_argument("--allow-missing-peers", action="store_true",
                     help="compare with the peers that are installed instead of failing")
     args = ap.parse_args()
@@ -946,10 +957,17 @@ def main():
         log("install the peers with tests/diff/setup (or pass --allow-missing-peers)")
         return 2
 
-    inputs = fixture_inputs()
-    if args.npm:
-        inputs += npm_inputs(args.cache, args.big)
-    inputs += generated_inputs(args.seed, args.count, os.path.join(PEERS_DIR, "gen"))
+    if args.map:
+        inputs = []
+        for path in args.map:
+            js = next((j for j in (path[:-4] if path.endswith(".map") else None, path + ".js")
+                       if j and os.path.exists(j)), None)
+            inputs.append(MapInput("map:" + os.path.basename(path), path, js, "command line"))
+    else:
+        inputs = case_inputs() + fixture_inputs()
+        if args.npm:
+            inputs += npm_inputs(args.cache, args.big)
+        inputs += generated_inputs(args.seed, args.count, os.path.join(PEERS_DIR, "gen"))
     if args.only:
         inputs = [mi for mi in inputs if args.only in mi.id]
 
