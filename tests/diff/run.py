@@ -39,7 +39,6 @@ sys.path.insert(0, HERE)
 os.environ.setdefault("LIBSOURCEMAP_LIBRARY", os.path.join(ROOT, "build", "libsourcemap.so"))
 
 import gen  # noqa: E402
-import libsourcemap  # noqa: E402
 from libsourcemap import SourceMapError, View  # noqa: E402
 
 COMPAT = os.path.join(ROOT, "docs", "compatibility.md")
@@ -198,8 +197,8 @@ def dedupe(names):
 
 
 def raw_sources(m):
-    """{resolved-or-not name: (raw source, sourceRoot)} over every (sub)map,
-    for telling how a name was made."""
+    """[(source as written, sourceRoot or None)] over every (sub)map, for
+    telling how a name was made."""
     out = []
     for sub, _ in walk_maps(m):
         if isinstance(sub.get("sources"), list):
