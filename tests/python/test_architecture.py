@@ -163,6 +163,7 @@ def test_the_walk_sees_the_imports_we_know() -> None:
         "stacktrace",
         "symbolication.artifacts",
         "symbolication.results",
+        "view",
     }
     assert graph["__main__"] == {"cli"}
 

@@ -13,11 +13,21 @@ from .._text import split_lines
 from ..errors import SourceMapError
 from ..js import Namer
 from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_stacktrace
+from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
 __all__ = ["Symbolicator"]
 
+
+
+def _source_name(view: View, token: Token) -> Optional[str]:
+    """The file name a frame shows: the source with ``sourceRoot`` prefixed
+    as ECMA-426 says. (``Token.src`` is libsourcemap 0.8's join, kept for
+    0.8's users, which drops slashes from roots such as ``webpack:///``.)"""
+    if token.src_id is None:
+        return None
+    return view.get_source_url(token.src_id)
 
 class Symbolicator:
     """Symbolicates frames against :class:`Artifacts`.
@@ -133,8 +143,9 @@ class Symbolicator:
             return cached
         contents = ref.view.get_source_contents(token.src_id)
         path = None
-        if token.src:
-            path = self.artifacts.find_source_file(ref.map_path or ref.generated, token.src)
+        name = _source_name(ref.view, token)
+        if name:
+            path = self.artifacts.find_source_file(ref.map_path or ref.generated, name)
         lines: Optional[List[str]] = None
         from_disk = False
         if contents is not None:
@@ -250,7 +261,7 @@ class Symbolicator:
                         col0 + 1,
                         token.dst_line + 1,
                         token.dst_col + 1,
-                        token.src,
+                        _source_name(view, token),
                         (token.src_line or 0) + 1,
                         (token.src_col or 0) + 1,
                         " name %r" % token.name if token.name else "",
@@ -258,7 +269,7 @@ class Symbolicator:
                 )
             )
         assert token.src_line is not None and token.src_col is not None
-        out.filename = token.src
+        out.filename = _source_name(view, token)
         out.lineno = token.src_line + 1
         out.colno = token.src_col + 1
         out.resolved = True
