@@ -7,7 +7,8 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "internal.h"
+#include "jsontext.h"
+#include "yajl_heap.h"
 
 #define PROBE_MAX_DEPTH 1000
 
@@ -139,97 +140,18 @@ static const yajl_callbacks PROBE_CALLBACKS = {
     on_start_map, on_map_key, on_end, on_start_array, on_end,
 };
 
-/* yajl 2 does not check its allocations for NULL: a failed one jumps back
- * to run_probe() instead of returning. The blocks are listed so that they
- * can be freed after such a jump (yajl_free() cannot run then). */
-typedef struct probe_link {
-    struct probe_link *prev, *next;
-} probe_link_t;
-
-typedef struct probe_block {
-    probe_link_t link;
-    max_align_t align[];
-} probe_block_t;
-
-typedef struct probe_heap {
-    probe_link_t head; /* sentinel of a circular list of blocks */
-    jmp_buf on_failure;
-} probe_heap_t;
-
-static probe_block_t *probe_block_of(void *ptr) {
-    return (probe_block_t *)(void *)((char *)ptr - offsetof(probe_block_t, align));
-}
-
-static void *probe_malloc(void *ctx, size_t n) {
-    probe_heap_t *heap = ctx;
-    probe_block_t *b = n > SIZE_MAX - sizeof *b ? NULL : lsm_malloc(sizeof *b + n);
-    if (!b)
-        longjmp(heap->on_failure, 1);
-    b->link.next = heap->head.next;
-    b->link.prev = &heap->head;
-    b->link.next->prev = &b->link;
-    heap->head.next = &b->link;
-    return b->align;
-}
-
-static void *probe_realloc(void *ctx, void *ptr, size_t n) {
-    probe_heap_t *heap = ctx;
-    if (!ptr)
-        return probe_malloc(ctx, n);
-    probe_block_t *b =
-        n > SIZE_MAX - sizeof *b ? NULL : lsm_realloc(probe_block_of(ptr), sizeof *b + n);
-    if (!b)
-        longjmp(heap->on_failure, 1); /* the old block is still listed */
-    b->link.prev->next = &b->link;
-    b->link.next->prev = &b->link;
-    return b->align;
-}
-
-static void probe_free(void *ctx, void *ptr) {
-    (void)ctx;
-    if (!ptr)
-        return;
-    probe_block_t *b = probe_block_of(ptr);
-    b->link.prev->next = b->link.next;
-    b->link.next->prev = b->link.prev;
-    lsm_free(b);
-}
-
-static void probe_heap_release(probe_heap_t *heap) {
-    probe_link_t *l = heap->head.next;
-    while (l != &heap->head) {
-        probe_link_t *next = l->next;
-        lsm_free(l); /* the link is the block's first member */
-        l = next;
-    }
-    heap->head.next = heap->head.prev = &heap->head;
-}
-
 /* Runs yajl over the input; false when an allocation failed. The setjmp
  * is here so that nothing it changes is one of this function's locals. */
-static bool run_probe(prober_t *p, probe_heap_t *heap, yajl_handle *h, yajl_status *st) {
+static bool run_probe(prober_t *p, lsm_yajl_heap_t *heap, yajl_handle *h, yajl_status *st) {
     if (setjmp(heap->on_failure))
         return false;
-    yajl_alloc_funcs alloc = {probe_malloc, probe_realloc, probe_free, heap};
+    yajl_alloc_funcs alloc = lsm_yajl_heap_funcs(heap);
     *h = yajl_alloc(&PROBE_CALLBACKS, &alloc, p);
     yajl_config(*h, yajl_dont_validate_strings, 1);
     *st = yajl_parse(*h, p->json, p->json_len);
     if (*st == yajl_status_ok)
         *st = yajl_complete_parse(*h);
     return true;
-}
-
-/* A leading byte order mark and ")]}'" line, as lsm_view_from_json()
- * skips them. */
-static size_t probe_prefix(const char *s, size_t len) {
-    size_t i = 0;
-    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    if (len - i >= 4 && memcmp(s + i, ")]}'", 4) == 0) {
-        const char *nl = memchr(s + i, '\n', len - i);
-        i = nl ? (size_t)(nl - s) + 1 : len;
-    }
-    return i;
 }
 
 int lsm_json_probe(const char *bytes, size_t len, lsm_json_probe_t *out, lsm_error_t *err) {
@@ -242,20 +164,20 @@ int lsm_json_probe(const char *bytes, size_t len, lsm_json_probe_t *out, lsm_err
     lsm_clear_error(err);
     if (!bytes)
         bytes = "";
-    size_t skip = probe_prefix(bytes, len);
+    size_t skip = lsm_json_prefix_length(bytes, len);
     prober_t p;
     memset(&p, 0, sizeof p);
     p.json = (const unsigned char *)bytes + skip;
     p.json_len = len - skip;
     p.err = err;
 
-    probe_heap_t heap;
-    heap.head.next = heap.head.prev = &heap.head;
+    lsm_yajl_heap_t heap;
+    lsm_yajl_heap_init(&heap);
     yajl_handle h = NULL;
     yajl_status st = yajl_status_ok;
     int code = 0;
     if (!run_probe(&p, &heap, &h, &st)) {
-        probe_heap_release(&heap);
+        lsm_yajl_heap_release(&heap);
         lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
         return -1;
     }
@@ -267,7 +189,7 @@ int lsm_json_probe(const char *bytes, size_t len, lsm_json_probe_t *out, lsm_err
     if (code && err && p.code != LSM_ERR_NOMEM)
         err->offset = (int64_t)(yajl_get_bytes_consumed(h) + skip);
     yajl_free(h);
-    probe_heap_release(&heap);
+    lsm_yajl_heap_release(&heap);
     if (code)
         return -1;
     const probe_id_t *id = p.ids[0].present ? &p.ids[0] : &p.ids[1];

@@ -30,7 +30,8 @@ LAYERS = [
     # 1: the record format of a view
     ["src/records.c"],
     # 2: reading source map JSON and its "mappings"
-    ["src/mappings.c", "src/jsonstr.c", "src/json.c", "src/probe.c"],
+    ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json.c",
+     "src/probe.c"],
     # 3: turning a parse into a view
     ["src/build.c"],
     # 4: the public view API: loading, getters, lookups, cache files

@@ -1,10 +1,10 @@
-/* The JSON string scanner (src/jsonstr.c) and the reader's use of it:
+/* The JSON string scanner (src/jsontext.c) and the reader's use of it:
  * long string values are read in place, every string is validated by it,
  * and errors point at the exact byte of the caller's input. */
 #include "check.h"
 #include "util.h"
 
-#include "jsonstr.h"
+#include "jsontext.h"
 
 /* Bytes compared without the NUL that CHECK_MEM expects. */
 #define CHECK_BYTES(got, got_len, want, want_len)                                            \

@@ -1,6 +1,6 @@
-/* JSON strings read without yajl (src/jsonstr.c). */
-#ifndef LSM_JSONSTR_H
-#define LSM_JSONSTR_H
+/* JSON text read without yajl (src/jsontext.c). */
+#ifndef LSM_JSONTEXT_H
+#define LSM_JSONTEXT_H
 
 #include "internal.h"
 
@@ -38,5 +38,16 @@ LSM_INTERNAL int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len,
  * validated to `out` (room for `len` bytes suffices; `out` may be `s`) and
  * returns its length. */
 LSM_INTERNAL size_t lsm_json_unescape(const uint8_t *s, size_t len, uint8_t *out);
+
+/* Evaluates a JSON number exactly, without the C library's locale-bound
+ * conversions. Returns 1 with *out set when it is an integer in
+ * 0..limit, 0 when it is not an integer (or negative), 2 when it is an
+ * integer above limit. */
+LSM_INTERNAL int lsm_json_uint(const char *s, size_t n, uint64_t limit, uint64_t *out);
+
+/* The length of what precedes a map's JSON: a UTF-8 byte order mark, then
+ * a ")]}'" line (which protects a map from being run as script), each
+ * optional, as ECMA-426 allows. */
+LSM_INTERNAL size_t lsm_json_prefix_length(const char *s, size_t len);
 
 #endif

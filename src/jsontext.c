@@ -1,13 +1,14 @@
-/* JSON strings without yajl: a scan that finds every string of a document
- * and validates it (escapes, no raw control characters, strict UTF-8),
- * and the unescaping of a string it validated.
+/* JSON text read without yajl: a scan that finds every string of a
+ * document and validates it (escapes, no raw control characters, strict
+ * UTF-8), the unescaping of a string it validated, exact integers, and the
+ * prefix ECMA-426 lets a map start with.
  *
  * yajl lexes a byte at a time, which is most of a parse when a map carries
  * megabytes of "sourcesContent". The scan finds string boundaries with
  * wide loads instead (16 bytes at a time with SSE2, 8 with plain 64-bit
  * words elsewhere), so that the reader can hand yajl the document with its
  * long string values elided and read those values in place. */
-#include "jsonstr.h"
+#include "jsontext.h"
 
 #include <stdio.h>
 
@@ -247,3 +248,95 @@ size_t lsm_json_unescape(const uint8_t *s, size_t len, uint8_t *out) {
     }
     return o;
 }
+
+/* ------------------------------------------------------------- numbers */
+
+/* Evaluates a JSON number exactly, without the C library's locale-bound
+ * conversions. Returns 1 with *out set when it is an integer in
+ * 0..limit, 0 when it is not an integer (or negative), 2 when it is an
+ * integer above limit. */
+int lsm_json_uint(const char *s, size_t n, uint64_t limit, uint64_t *out) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < n && s[i] == '-') {
+        negative = true;
+        i++;
+    }
+    char digits[24];
+    size_t nd = 0;           /* significant digits kept, leading zeros dropped */
+    int64_t exp10 = 0;       /* value = digits * 10^exp10 */
+    bool dropped_int = false, dropped_frac = false;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (nd == 0 && s[i] == '0')
+            continue;
+        if (nd < sizeof digits) {
+            digits[nd++] = s[i];
+        } else {
+            dropped_int |= s[i] != '0';
+            exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (nd == 0 && s[i] == '0') {
+                exp10--;
+            } else if (nd < sizeof digits) {
+                digits[nd++] = s[i];
+                exp10--;
+            } else {
+                dropped_frac |= s[i] != '0';
+            }
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        int64_t e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+        exp10 += eneg ? -e : e;
+    }
+    while (nd > 0 && digits[nd - 1] == '0') {
+        nd--;
+        exp10++;
+    }
+    if (nd == 0 && !dropped_int && !dropped_frac) {
+        *out = 0;
+        return 1;
+    }
+    if (dropped_frac || exp10 < 0 || negative)
+        return 0;
+    if (dropped_int || (int64_t)nd + exp10 > 19)
+        return 2;
+    uint64_t v = 0;
+    for (size_t k = 0; k < nd; k++)
+        v = v * 10 + (uint64_t)(digits[k] - '0');
+    for (int64_t k = 0; k < exp10; k++) {
+        if (v > UINT64_MAX / 10)
+            return 2;
+        v *= 10;
+    }
+    if (v > limit)
+        return 2;
+    *out = v;
+    return 1;
+}
+
+/* -------------------------------------------------------------- prefix */
+
+/* ECMA-426 lets a map start with a byte order mark and with a ")]}'" line
+ * that protects it from being run as script. */
+size_t lsm_json_prefix_length(const char *s, size_t len) {
+    size_t i = 0;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    if (len - i >= 4 && memcmp(s + i, ")]}'", 4) == 0) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        i = nl ? (size_t)(nl - s) + 1 : len;
+    }
+    return i;
+}
+

@@ -1,4 +1,4 @@
-/* Fuzz target: the JSON string scanner (src/jsonstr.c) against a slow
+/* Fuzz target: the JSON string scanner (src/jsontext.c) against a slow
  * reference written independently here, a byte at a time, from the rules:
  * both must agree on where the first bad string is and why, and on the
  * boundaries of every string before it. Each string the scanner accepts
@@ -7,12 +7,12 @@
  * The input is the JSON text itself; it is also tried with a quote in
  * front, so that every input is mostly string content. A violated
  * invariant traps. Built as a libFuzzer binary with -Dfuzzing=true (clang);
- * always built with replay.c as the fuzz-replay-jsonstr test. */
+ * always built with replay.c as the fuzz-replay-jsontext test. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonstr.h"
+#include "jsontext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
