@@ -132,6 +132,7 @@ enum { META_FILE, META_SOURCE_ROOT, META_DEBUG_ID, META_COUNT };
 
 #define LSM_VIEW_INDEX 1u        /* built from an index map */
 #define LSM_VIEW_TRUSTED 2u      /* built by this library, not read from a file */
+#define LSM_VIEW_FROM_CACHE 4u   /* opened from a cache */
 
 struct lsm_view {
     uint32_t flags;
@@ -161,6 +162,11 @@ struct lsm_view {
     void *owned[12];
     void *mapping;
     size_t mapping_len;
+
+    /* For lsm_view_stats() (src/stats.c): the input's size and the time
+     * spent making the view from it. */
+    uint64_t bytes_read;
+    uint64_t parse_ns;
 };
 
 /* The string at `index` of `tab`; NULL for a null entry. */
@@ -187,6 +193,9 @@ LSM_INTERNAL uint8_t *lsm_build_col_blocks(const lsm_view_t *view);
 static inline uint32_t lsm_line_start(const lsm_view_t *view, uint32_t line) {
     return lsm_rd32(view->line_index + (size_t)line * 4);
 }
+
+/* A monotonic clock in nanoseconds (src/stats.c); 0 if there is none. */
+LSM_INTERNAL uint64_t lsm_now_ns(void);
 
 /* True when s[0..n) is well-formed UTF-8. */
 LSM_INTERNAL bool lsm_utf8_valid(const uint8_t *s, size_t n);
