@@ -49,6 +49,10 @@ from .exceptions import (
 )
 from .highlevel import Index, LookupRule, Token, View, from_json
 
+# Scale-out and observability (optional extras: dask, otel, progress).
+from .scaleout import symbolicate_many
+from .telemetry import ViewStats, view_stats
+
 __version__: str = package_version()
 
 __all__ = [
@@ -89,4 +93,8 @@ __all__ = [
     "TooLargeError",
     "UnsupportedVersionError",
     "__version__",
+    # scale-out and observability
+    "symbolicate_many",
+    "view_stats",
+    "ViewStats",
 ]

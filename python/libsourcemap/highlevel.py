@@ -39,6 +39,7 @@ from typing import (
 )
 
 from . import _native
+from . import telemetry as _telemetry
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib, to_str
 from .exceptions import (
     BadSectionsError,
@@ -237,13 +238,17 @@ class View:
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_ptr", "_srcs", "_names", "__weakref__")
+    __slots__ = ("_ptr", "_srcs", "_names", "_origin", "__weakref__")
 
     _ptr: Any
     # Decoded source and name strings by id, filled as lookups meet them:
     # a token's strings repeat across lookups, decoding them is not free.
     _srcs: List[Any]
     _names: List[Any]
+    # How to open the view again when unpickled: ("path", path, allow_index)
+    # or ("cache_path", path) for a view opened from a file, else None (it
+    # then travels as its cache bytes).
+    _origin: Optional[Tuple[Any, ...]]
 
     def __init__(self) -> None:
         raise TypeError(
@@ -259,12 +264,15 @@ class View:
         rv._ptr = _native.own_view(ptr, keepalive, size)
         # Filled on the first lookup, so that opening stays O(1).
         rv._srcs = rv._names = _NO_CACHE
+        rv._origin = None
         return rv
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
+        with _telemetry.span("libsourcemap.parse") as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
+            span.view(ptr)
         return cls._wrap(ptr, size=length)
 
     @classmethod
@@ -295,15 +303,19 @@ class View:
         raw = _native.fs_path(path)
         flags = lib.LSM_LOAD_DEFAULT if allow_index else lib.LSM_LOAD_REJECT_INDEX
         try:
-            with capture_err() as (err, check):
-                ptr = check(lib.lsm_view_from_path(raw, flags, err))
+            with _telemetry.span("libsourcemap.parse", path=os.fsdecode(raw)) as span:
+                with capture_err() as (err, check):
+                    ptr = check(lib.lsm_view_from_path(raw, flags, err))
+                span.view(ptr)
         except IndexedSourceMap as exc:
             try:
                 exc.index = Index.from_path(raw)
             except SourceMapError:
                 exc.index = None
             raise
-        return cls._wrap(ptr)
+        rv = cls._wrap(ptr)
+        rv._origin = ("path", os.path.abspath(raw), allow_index)
+        return rv
 
     @classmethod
     def from_cache(cls: Type[_V], buffer: CacheInput) -> _V:
@@ -313,8 +325,10 @@ class View:
         change under the view. Bytes that are not a cache this library can
         read raise a :class:`CacheError`."""
         data, length = _cache_input(buffer)
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_cache(data, length, err))
+        with _telemetry.span("libsourcemap.cache.open") as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_cache(data, length, err))
+            span.view(ptr)
         return cls._wrap(ptr, keepalive=data, size=length)
 
     @classmethod
@@ -324,9 +338,13 @@ class View:
         be rewritten in place while the view is open; replace it by renaming
         (as :meth:`write_cache` does)."""
         raw = _native.fs_path(path)
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_cache_path(raw, err))
-        return cls._wrap(ptr)
+        with _telemetry.span("libsourcemap.cache.open", path=os.fsdecode(raw)) as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_cache_path(raw, err))
+            span.view(ptr)
+        rv = cls._wrap(ptr)
+        rv._origin = ("cache_path", os.path.abspath(raw))
+        return rv
 
     @classmethod
     def from_memdb(cls: Type[_V], buffer: CacheInput) -> _V:
@@ -770,13 +788,15 @@ class View:
         out_len = ffi.new("size_t *")
         err = ffi.new("lsm_error_t *")
         flags = self._cache_flags(with_contents, with_names)
-        lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
-        try:
-            if err.code != 0:
-                raise _native.exception_from(err)
-            return ffi.buffer(out[0], out_len[0])[:]  # type: ignore[no-any-return]
-        finally:
-            lib.lsm_buffer_free(out[0])
+        with _telemetry.span("libsourcemap.cache.write") as span:
+            lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
+            try:
+                if err.code != 0:
+                    raise _native.exception_from(err)
+                span.set("bytes", int(out_len[0]))
+                return ffi.buffer(out[0], out_len[0])[:]  # type: ignore[no-any-return]
+            finally:
+                lib.lsm_buffer_free(out[0])
 
     def dump_memdb(self, with_source_contents: bool = True, with_names: bool = True) -> bytes:
         """libsourcemap 0.8's name for :meth:`dump_cache`."""
@@ -790,12 +810,32 @@ class View:
         on the old file keep working."""
         raw = _native.fs_path(path)
         ptr = self._get_ptr()
-        with capture_err() as (err, check):
-            check(
-                lib.lsm_view_write_cache(
-                    ptr, self._cache_flags(with_contents, with_names), raw, err
+        with _telemetry.span("libsourcemap.cache.write", path=os.fsdecode(raw)):
+            with capture_err() as (err, check):
+                check(
+                    lib.lsm_view_write_cache(
+                        ptr, self._cache_flags(with_contents, with_names), raw, err
+                    )
                 )
-            )
+
+    # ---------------------------------------------------------- pickling
+    # A view travels (to another process, a Dask worker) as the file it was
+    # opened from, opened again there, or else as its cache bytes.
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        self._get_ptr()
+        origin = self._origin
+        if origin is None:
+            origin = ("cache", self.dump_cache())
+        return (View._restore, origin)
+
+    @classmethod
+    def _restore(cls, kind: str, data: Any, allow_index: bool = False) -> "View":
+        if kind == "path":
+            return cls.from_path(data, allow_index=allow_index)
+        if kind == "cache_path":
+            return cls.from_cache_path(data)
+        return cls.from_cache(data)
 
 
 _Loader = Callable[[], View]

@@ -47,6 +47,7 @@ from typing import (
 )
 
 from . import _native
+from . import telemetry as _telemetry
 from ._native import ffi, lib
 from .exceptions import SourceMapError
 from .highlevel import LookupRule, Token, View
@@ -746,9 +747,12 @@ class Symbolicator:
             st = StackTrace(frames=list(trace))
         else:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
-        return SymbolicatedTrace(
-            message=st.message, frames=[self.symbolicate_frame(f) for f in st.frames]
-        )
+        with _telemetry.span("libsourcemap.symbolicate") as span:
+            result = SymbolicatedTrace(
+                message=st.message, frames=[self.symbolicate_frame(f) for f in st.frames]
+            )
+            span.trace_result(result.frames)
+        return result
 
     def symbolicate_frame(self, frame: Frame) -> SymbolicatedFrame:
         """One frame; never raises for bad input (the error says why)."""
