@@ -290,10 +290,10 @@ def _run_all(
     traces: Sequence[Any],
     on_done: Callable[[int], None],
 ) -> Tuple[Dict[int, SymbolicatedTrace], int]:
-    """Runs batches with `runner`, then what failed again on its own, then
-    in parts down to single traces; a single trace that still fails gets
-    its reason on every frame. Returns the results and the number of
-    retried batches."""
+    """Runs batches with `runner`; then each batch that failed again on
+    its own (it may have been another's victim), then in parts, down to
+    single traces; a single trace that still fails gets its reason on every
+    frame. Returns the results and the number of retried batches."""
     results: Dict[int, SymbolicatedTrace] = {}
     retried = 0
     pending = batches
@@ -307,7 +307,7 @@ def _run_all(
             if not isolated:
                 retry.append(batch)  # it may have been another batch's victim
             elif len(batch.items) > 1:
-                retry.extend(batch.split(8))
+                retry.extend(batch.split(8 if len(batch.items) > 64 else len(batch.items)))
             else:
                 index = batch.items[0][0]
                 code = _lost_reason(exc)
@@ -385,7 +385,7 @@ def _local_runner(call: str, context: int, workers: int) -> _Runner:
 def _dask_runner(client: Any, call: str, context: int) -> _Runner:
     from distributed import as_completed
 
-    def run(batches: List[_Batch], isolated: bool) -> Any:
+    def submit(batches: List[_Batch]) -> Any:
         futures = {
             client.submit(_run_batch, b.payload(call, context), pure=False, retries=0): b
             for b in batches
@@ -396,12 +396,25 @@ def _dask_runner(client: Any, call: str, context: int) -> _Runner:
             for fut in futures:
                 fut.release()
 
+    def run(batches: List[_Batch], isolated: bool) -> Any:
+        if not isolated:
+            return submit(batches)
+        # A dying worker fails every task it holds: retries go one at a
+        # time so that a failure is the batch's own.
+        done: Dict[int, SymbolicatedTrace] = {}
+        failed: List[Tuple[_Batch, BaseException]] = []
+        for b in batches:
+            d, f = submit([b])
+            done.update(d)
+            failed.extend(f)
+        return done, failed
+
     return run
 
 
 def _dask_workers(client: Any) -> int:
     try:
-        return max(1, sum(client.nthreads().values()))
+        return max(1, int(sum(client.nthreads().values())))
     except Exception:  # pragma: no cover - a client without workers yet
         return 1
 

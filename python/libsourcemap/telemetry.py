@@ -163,8 +163,8 @@ class _NoSpan:
     def __enter__(self) -> "_NoSpan":
         return self
 
-    def __exit__(self, *exc: object) -> bool:
-        return False
+    def __exit__(self, *exc: object) -> None:
+        return None
 
     def set(self, key: str, value: Any) -> None:
         pass
@@ -195,7 +195,7 @@ class _Span:
         self._span = self._cm.__enter__()
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc is not None and self._span is not None:
             self._span.record_exception(exc)
             self._span.set_attribute(
@@ -204,7 +204,6 @@ class _Span:
             status = self._otel.trace.Status(self._otel.trace.StatusCode.ERROR, str(exc))
             self._span.set_status(status)
         self._cm.__exit__(exc_type, exc, tb)
-        return False
 
     def set(self, key: str, value: Any) -> None:
         self._span.set_attribute(_PREFIX + key, value)
