@@ -307,7 +307,7 @@ def _run_all(
             if not isolated:
                 retry.append(batch)  # it may have been another batch's victim
             elif len(batch.items) > 1:
-                retry.extend(batch.split(8 if len(batch.items) > 64 else len(batch.items)))
+                retry.extend(batch.split(8))
             else:
                 index = batch.items[0][0]
                 code = _lost_reason(exc)
@@ -363,18 +363,51 @@ def _local_runner(call: str, context: int, workers: int) -> _Runner:
             futures = {pool.submit(_run_batch, b.payload(call, context)): b for b in batches}
             return _collect(futures, concurrent.futures.as_completed)
 
+    def isolated_lanes(batches: List[_Batch]) -> Any:
+        # `workers` lanes, each with a process of its own that runs one
+        # batch at a time: a death takes only its own batch with it (and
+        # the lane starts a new process for the next).
+        done: Dict[int, SymbolicatedTrace] = {}
+        failed: List[Tuple[_Batch, BaseException]] = []
+        queue = list(reversed(batches))
+        lock = threading.Lock()
+
+        def lane() -> None:
+            pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
+            try:
+                while True:
+                    with lock:
+                        if not queue:
+                            return
+                        batch = queue.pop()
+                    if pool is None:
+                        pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                    try:
+                        out = pickle.loads(pool.submit(_run_batch, batch.payload(call, context)).result())
+                    except Exception as exc:
+                        with lock:
+                            failed.append((batch, exc))
+                        pool.shutdown(wait=True)
+                        pool = None
+                        continue
+                    decoded = {index: _decode(data) for index, data in out}
+                    with lock:
+                        done.update(decoded)
+            finally:
+                if pool is not None:
+                    pool.shutdown(wait=True)
+
+        lanes = [threading.Thread(target=lane) for _ in range(min(workers, len(batches)))]
+        for t in lanes:
+            t.start()
+        for t in lanes:
+            t.join()
+        return done, failed
+
     def run(batches: List[_Batch], isolated: bool) -> Any:
         if not isolated:
             return one_pool(batches, min(workers, len(batches)))
-        # One process per batch, `workers` at a time: a death takes only
-        # its own batch with it.
-        done: Dict[int, SymbolicatedTrace] = {}
-        failed: List[Tuple[_Batch, BaseException]] = []
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as threads:
-            for d, f in threads.map(lambda b: one_pool([b], 1), batches):
-                done.update(d)
-                failed.extend(f)
-        return done, failed
+        return isolated_lanes(batches)
 
     return run
 

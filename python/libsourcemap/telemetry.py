@@ -140,7 +140,11 @@ def _get() -> Optional[_Otel]:
         if not _checked:
             if os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower() not in ("0", "false", "off"):
                 # find_spec of a top-level name imports nothing.
-                if importlib.util.find_spec("opentelemetry") is not None:
+                try:
+                    spec = importlib.util.find_spec("opentelemetry")
+                except (ImportError, ValueError):
+                    spec = None
+                if spec is not None:
                     try:
                         _otel = _Otel()
                     except ImportError:
