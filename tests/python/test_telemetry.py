@@ -18,6 +18,8 @@ from libsourcemap import View, symbolicate_many, view_stats
 from libsourcemap.symbolicate import Artifacts, Symbolicator
 from lsm_testutil import REPO
 
+# The checkout's package, unless the tests run against an installed one.
+PACKAGE = "" if os.environ.get("LIBSOURCEMAP_TEST_INSTALLED") == "1" else str(REPO / "python")
 E2E = REPO / "tests" / "e2e" / "apps"
 SHOP = E2E / "shop"
 SHOP_MAP = SHOP / "dist" / "esbuild" / "app.min.js.map"
@@ -211,7 +213,8 @@ WITHOUT = textwrap.dedent(
 
     if sys.argv[1] == "blocked":
         sys.meta_path.insert(0, NoOpenTelemetry())
-    sys.path.insert(0, sys.argv[2])
+    if sys.argv[2]:  # a source checkout; "" for the installed package
+        sys.path.insert(0, sys.argv[2])
     import tempfile, os
     import libsourcemap
     from libsourcemap import View, symbolicate_many, telemetry
@@ -229,7 +232,7 @@ WITHOUT = textwrap.dedent(
     "how, env", [("blocked", {}), ("turned off", {"LIBSOURCEMAP_OTEL": "0"})]
 )
 def test_nothing_imported_without_the_api(how: str, env: Dict[str, str]):
-    args = [sys.executable, "-c", WITHOUT, how.split()[0], str(REPO / "python"), str(SHOP_MAP),
+    args = [sys.executable, "-c", WITHOUT, how.split()[0], PACKAGE, str(SHOP_MAP),
             str(TRACE), str(SHOP / "dist")]
     out = subprocess.run(
         args, env=dict(os.environ, **env), capture_output=True, text=True, timeout=120
@@ -240,7 +243,7 @@ def test_nothing_imported_without_the_api(how: str, env: Dict[str, str]):
 
 def test_imported_when_available():
     # The same program with the API importable does import it.
-    args = [sys.executable, "-c", WITHOUT, "open", str(REPO / "python"), str(SHOP_MAP),
+    args = [sys.executable, "-c", WITHOUT, "open", PACKAGE, str(SHOP_MAP),
             str(TRACE), str(SHOP / "dist")]
     out = subprocess.run(args, env=dict(os.environ, LIBSOURCEMAP_OTEL="1"),
                          capture_output=True, text=True, timeout=120)
