@@ -272,8 +272,9 @@ class View:
         with _telemetry.span("libsourcemap.parse") as span:
             with capture_err() as (err, check):
                 ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
+            rv = cls._wrap(ptr, size=length)
             span.view(ptr)
-        return cls._wrap(ptr, size=length)
+        return rv
 
     @classmethod
     def from_json(cls: Type[_V], buffer: JsonInput, *, allow_index: bool = False) -> _V:
@@ -306,6 +307,7 @@ class View:
             with _telemetry.span("libsourcemap.parse", path=os.fsdecode(raw)) as span:
                 with capture_err() as (err, check):
                     ptr = check(lib.lsm_view_from_path(raw, flags, err))
+                rv = cls._wrap(ptr)
                 span.view(ptr)
         except IndexedSourceMap as exc:
             try:
@@ -313,7 +315,6 @@ class View:
             except SourceMapError:
                 exc.index = None
             raise
-        rv = cls._wrap(ptr)
         rv._origin = ("path", os.path.abspath(raw), allow_index)
         return rv
 
@@ -328,8 +329,9 @@ class View:
         with _telemetry.span("libsourcemap.cache.open") as span:
             with capture_err() as (err, check):
                 ptr = check(lib.lsm_view_from_cache(data, length, err))
+            rv = cls._wrap(ptr, keepalive=data, size=length)
             span.view(ptr)
-        return cls._wrap(ptr, keepalive=data, size=length)
+        return rv
 
     @classmethod
     def from_cache_path(cls: Type[_V], path: PathArg) -> _V:
@@ -341,8 +343,8 @@ class View:
         with _telemetry.span("libsourcemap.cache.open", path=os.fsdecode(raw)) as span:
             with capture_err() as (err, check):
                 ptr = check(lib.lsm_view_from_cache_path(raw, err))
+            rv = cls._wrap(ptr)
             span.view(ptr)
-        rv = cls._wrap(ptr)
         rv._origin = ("cache_path", os.path.abspath(raw))
         return rv
 
