@@ -54,6 +54,30 @@ def traces(n: int, seed: int = 16) -> List[str]:
     return [rng.choice(variants) for _ in range(n)]
 
 
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return total
+
+
+def machine_parallelism(n: int) -> float:
+    """How many of n CPU-bound processes this machine runs at once right
+    now (n on an idle machine; less when other jobs hold the cores): the
+    control for the figures below."""
+    import multiprocessing
+
+    t = time.perf_counter()
+    _spin(0)
+    one = time.perf_counter() - t
+    with multiprocessing.get_context("forkserver").Pool(n) as pool:
+        pool.map(_spin, [0])  # started and warm
+        t = time.perf_counter()
+        pool.map(_spin, range(n), chunksize=1)
+        many = time.perf_counter() - t
+    return n * one / many
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--traces", type=int, default=6000)
@@ -67,6 +91,7 @@ def main() -> int:
 
     work = traces(args.traces)
     n = args.workers
+    control = machine_parallelism(n)
     expected = symbolicate_many(work, DIST, workers=1)
 
     runs: Dict[str, Callable[[], Any]] = {
@@ -129,9 +154,14 @@ def main() -> int:
         lines.append("| %s | %.2f | %.0f | %.2fx |" % (name, med, len(work) / med, base / med))
     if dask_note:
         lines.append("| Dask LocalCluster | - | - | unavailable: %s |" % dask_note)
+    lines.append("")
     if cluster_start is not None:
+        lines.append("Starting the Dask cluster (not counted above): %.1f s." % cluster_start)
         lines.append("")
-        lines.append("Starting the Dask cluster (not counted above): %.1f s" % cluster_start)
+    lines.append(
+        "Control: %d CPU-bound Python processes ran %.2f at a time on this machine "
+        "when measured (%d on an idle one)." % (n, control, n)
+    )
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.out:
