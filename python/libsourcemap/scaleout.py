@@ -299,9 +299,8 @@ def _run_all(
     pending = batches
     isolated = False
     while pending:
-        done, failed = runner(pending, isolated)
+        done, failed = runner(pending, isolated)  # reports progress itself
         results.update(done)
-        on_done(len(done))
         retry: List[_Batch] = []
         for batch, exc in failed:
             if not isolated:
@@ -338,7 +337,9 @@ def _mp_context() -> Any:
 
 
 def _collect(
-    futures: Dict[Any, _Batch], wait: Callable[[Iterable[Any]], Iterable[Any]]
+    futures: Dict[Any, _Batch],
+    wait: Callable[[Iterable[Any]], Iterable[Any]],
+    report: Callable[[int], None],
 ) -> Tuple[Dict[int, SymbolicatedTrace], List[Tuple[_Batch, BaseException]]]:
     done: Dict[int, SymbolicatedTrace] = {}
     failed: List[Tuple[_Batch, BaseException]] = []
@@ -352,16 +353,17 @@ def _collect(
             continue
         for index, data in out:
             done[index] = _decode(data)
+        report(len(out))
     return done, failed
 
 
-def _local_runner(call: str, context: int, workers: int) -> _Runner:
+def _local_runner(call: str, context: int, workers: int, report: Callable[[int], None]) -> _Runner:
     ctx = _mp_context()
 
     def one_pool(batches: List[_Batch], processes: int) -> Any:
         with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
             futures = {pool.submit(_run_batch, b.payload(call, context)): b for b in batches}
-            return _collect(futures, concurrent.futures.as_completed)
+            return _collect(futures, concurrent.futures.as_completed, report)
 
     def isolated_lanes(batches: List[_Batch]) -> Any:
         # `workers` lanes, each with a process of its own that runs one
@@ -393,6 +395,7 @@ def _local_runner(call: str, context: int, workers: int) -> _Runner:
                     decoded = {index: _decode(data) for index, data in out}
                     with lock:
                         done.update(decoded)
+                        report(len(decoded))
             finally:
                 if pool is not None:
                     pool.shutdown(wait=True)
@@ -415,7 +418,9 @@ def _local_runner(call: str, context: int, workers: int) -> _Runner:
 # ------------------------------------------------------------------ Dask
 
 
-def _dask_runner(client: Any, call: str, context: int) -> _Runner:
+def _dask_runner(
+    client: Any, call: str, context: int, report: Callable[[int], None]
+) -> _Runner:
     from distributed import as_completed
 
     def submit(batches: List[_Batch]) -> Any:
@@ -424,7 +429,7 @@ def _dask_runner(client: Any, call: str, context: int) -> _Runner:
             for b in batches
         }
         try:
-            return _collect(futures, as_completed)
+            return _collect(futures, as_completed, report)
         finally:
             for fut in futures:
                 fut.release()
@@ -526,9 +531,9 @@ def symbolicate_many(
             ]
             span.set("batches", len(batches))
             runner = (
-                _dask_runner(client, call, context)
+                _dask_runner(client, call, context, report)
                 if client is not None
-                else _local_runner(call, context, n_workers)
+                else _local_runner(call, context, n_workers, report)
             )
             found, retried = _run_all(batches, runner, trace_list, report)
             results = [found[i] for i in range(len(items))]

@@ -191,7 +191,9 @@ def test_local_worker_killed_mid_batch(tmp_path: Path):
     want = serial(traces, DIST)
     traces[150] = KillsWorkerOnce(traces[150], str(tmp_path / "killed"))
     traces[290] = KillsWorkerAlways(traces[290])
-    got = symbolicate_many(traces, DIST, workers=2, batch_size=50)
+    done: List[int] = []
+    got = symbolicate_many(traces, DIST, workers=2, batch_size=50, progress=done.append)
+    assert sum(done) == len(traces)  # each trace reported once, retried or not
     # The trace killed once is simply retried; the one that kills every
     # worker gets the reason on each of its frames; nothing else changes.
     assert (tmp_path / "killed").exists()
