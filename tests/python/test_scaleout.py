@@ -186,6 +186,28 @@ def test_local_processes_equal_serial():
     assert sum(done) == len(traces)
 
 
+def test_local_processes_beside_another_thread(tmp_path: Path):
+    # With another thread alive, workers come from the fork server, not a
+    # plain fork of this process; a death is handled the same way.
+    import threading
+
+    from libsourcemap import scaleout
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert scaleout._mp_context().get_start_method() == "forkserver"
+        traces: List[Any] = many_traces(200, seed=5)
+        want = serial(traces, DIST)
+        traces[100] = KillsWorkerOnce(traces[100], str(tmp_path / "killed"))
+        assert symbolicate_many(traces, DIST, workers=2) == want
+        assert (tmp_path / "killed").exists()
+    finally:
+        stop.set()
+        other.join()
+
+
 def test_local_worker_killed_mid_batch(tmp_path: Path):
     traces: List[Any] = many_traces(400, seed=3)
     want = serial(traces, DIST)
