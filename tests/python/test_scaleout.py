@@ -9,6 +9,7 @@ this process."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -254,3 +255,25 @@ def test_dask_local_cluster_equals_serial(tmp_path: Path):
     assert {f.error for f in got[20].frames} == {"artifacts_not_found"}
     keep = [i for i in range(len(traces)) if i not in (10, 20)]
     assert [got[i] for i in keep] == [want[i] for i in keep]
+
+
+def test_cli_scheduler_equals_local():
+    import io
+
+    from libsourcemap import cli
+
+    distributed = pytest.importorskip("distributed")
+    traces = str(E2E / "pipeline" / "traces")
+
+    def run(*argv: str) -> Tuple[int, str]:
+        out, err = io.StringIO(), io.StringIO()
+        return cli.main(list(argv), out=out, err=err), out.getvalue()
+
+    local = run("symbolicate", traces, "-a", *map(str, DIST), "--json", "--workers", "1")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = run("symbolicate", traces, "-a", *map(str, DIST), "--json",
+                     "--scheduler", cluster.scheduler_address)
+    assert remote == local
+    assert len(json.loads(local[1])["traces"]) == len(list((E2E / "pipeline" / "traces").rglob("*.txt")))
