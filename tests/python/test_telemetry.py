@@ -204,15 +204,17 @@ WITHOUT = textwrap.dedent(
     import sys
     from importlib.abc import MetaPathFinder
 
-    class NoOpenTelemetry(MetaPathFinder):
-        # As if opentelemetry-api were not installed.
+    EXTRAS = ("opentelemetry", "dask", "distributed", "tqdm")
+
+    class NoExtras(MetaPathFinder):
+        # As if no extra (nor the OpenTelemetry API) were installed.
         def find_spec(self, name, path=None, target=None):
-            if name == "opentelemetry" or name.startswith("opentelemetry."):
+            if name.split(".")[0] in EXTRAS:
                 raise ModuleNotFoundError("No module named %r" % name, name=name)
             return None
 
     if sys.argv[1] == "blocked":
-        sys.meta_path.insert(0, NoOpenTelemetry())
+        sys.meta_path.insert(0, NoExtras())
     if sys.argv[2]:  # a source checkout; "" for the installed package
         sys.path.insert(0, sys.argv[2])
     import tempfile, os
@@ -223,6 +225,14 @@ WITHOUT = textwrap.dedent(
     view.write_cache(os.path.join(d, "c.lsmcache"))
     View.from_cache_path(os.path.join(d, "c.lsmcache"))
     symbolicate_many([open(sys.argv[4]).read()], [sys.argv[5]], workers=1)
+    if sys.argv[1] == "blocked":  # the rest of the package works without extras
+        from libsourcemap import cli
+        assert symbolicate_many([open(sys.argv[4]).read()] * 3, [sys.argv[5]], workers=2)
+        import io, shutil
+        copy = os.path.join(d, "app.min.js.map")
+        shutil.copy(sys.argv[3], copy)
+        assert cli.main(["cache", copy, copy, "--force"], out=io.StringIO(), err=io.StringIO()) == 0
+        assert not [m for m in sys.modules if m.split(".")[0] in EXTRAS[1:]]
     print(telemetry.enabled(), sorted(m for m in sys.modules if m.startswith("opentelemetry")))
     """
 )
