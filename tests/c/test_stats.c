@@ -84,7 +84,8 @@ static void test_from_cache(void) {
         lsm_view_free(view);
     }
 
-    char path[] = "/tmp/lsm_test_stats_XXXXXX";
+    char path[512];
+    snprintf(path, sizeof path, "%s/lsm-test-stats-XXXXXX", env_or("TMPDIR", "/tmp"));
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     if (fd >= 0) {
