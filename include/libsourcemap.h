@@ -744,6 +744,38 @@ LSM_API uint32_t lsm_proguard_class_count(const lsm_proguard_t *pg);
 LSM_API int lsm_proguard_lookup(const lsm_proguard_t *pg, const char *path, size_t path_len,
                                 uint32_t line, lsm_proguard_result_t *out, lsm_error_t *err);
 
+/* ------------------------------------------------------ per-view figures */
+
+/* What one view cost to make and what it holds, for metrics and traces
+ * (filled by lsm_view_stats(); the struct tag is not lsm_view_stats, which
+ * the function would hide in C++). */
+typedef struct lsm_stats {
+    uint64_t bytes_read;   /* input bytes the view was made from: the JSON
+                            * or the cache */
+    uint64_t tokens;       /* lsm_view_token_count() */
+    uint64_t sources;      /* lsm_view_source_count() */
+    uint64_t names;        /* lsm_view_name_count() */
+    uint64_t lines;        /* lsm_view_line_count() */
+    uint64_t parse_ns;     /* monotonic nanoseconds spent making the view from
+                            * its bytes (parsing JSON, or checking a cache),
+                            * not counting reading or mapping a file */
+    uint64_t memory_bytes; /* bytes the view keeps alive: its own heap blocks
+                            * plus mapped_bytes (not the allocator's
+                            * overhead, nor bytes borrowed from the caller by
+                            * lsm_view_from_cache()) */
+    uint64_t mapped_bytes; /* of memory_bytes, a cache file mapped read-only
+                            * (shared with other processes through the page
+                            * cache); 0 unless opened by lsm_view_from_cache_path() */
+    uint32_t from_cache;   /* 1 when opened from a cache, else 0 */
+    uint32_t is_index;     /* lsm_view_is_index() */
+} lsm_view_stats_t;
+
+/* Fills `*out` with the figures of `view`. Returns 0, or -1 with
+ * LSM_ERR_INVALID_ARGUMENT for a NULL view or `out` (`*out` is then
+ * zeroed when `out` is not NULL). Reads only: thread-safe like the other
+ * read functions. */
+LSM_API int lsm_view_stats(const lsm_view_t *view, lsm_view_stats_t *out, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

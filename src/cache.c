@@ -428,10 +428,14 @@ lsm_view_t *lsm_view_from_cache(const void *bytes, size_t len, lsm_error_t *err)
         lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    uint64_t started = lsm_now_ns();
     if (open_cache(view, bytes, len, err)) {
         lsm_view_free(view);
         return NULL;
     }
+    view->flags |= LSM_VIEW_FROM_CACHE;
+    view->bytes_read = len;
+    view->parse_ns = lsm_now_ns() - started;
     return view;
 }
 

@@ -36,6 +36,9 @@ LSM_INTERNAL void lsm_clear_error(lsm_error_t *err);
 LSM_INTERNAL int lsm_set_error(lsm_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A monotonic clock in nanoseconds (src/stats.c); 0 if there is none. */
+LSM_INTERNAL uint64_t lsm_now_ns(void);
+
 /* True when s[0..n) is well-formed UTF-8. */
 LSM_INTERNAL bool lsm_utf8_valid(const uint8_t *s, size_t n);
 

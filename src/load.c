@@ -16,11 +16,15 @@ lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
     lsm_parse_t parse;
     memset(&parse, 0, sizeof parse);
     lsm_view_t *view = NULL;
+    uint64_t started = lsm_now_ns();
     if (lsm_read_json(bytes ? bytes : "", len, &parse, err) == 0)
         view = lsm_build_view(&parse, flags, err);
     lsm_parse_release(&parse);
-    if (view)
+    if (view) {
+        view->bytes_read = len;
+        view->parse_ns = lsm_now_ns() - started;
         lsm_clear_error(err);
+    }
     return view;
 }
 

@@ -95,6 +95,7 @@ enum { META_FILE, META_SOURCE_ROOT, META_DEBUG_ID, META_COUNT };
 
 #define LSM_VIEW_INDEX 1u        /* built from an index map */
 #define LSM_VIEW_TRUSTED 2u      /* built by this library, not read from a file */
+#define LSM_VIEW_FROM_CACHE 4u   /* opened from a cache */
 
 struct lsm_view {
     uint32_t flags;
@@ -125,6 +126,11 @@ struct lsm_view {
     void *owned[12];
     void *mapping;
     size_t mapping_len;
+
+    /* For lsm_view_stats() (src/stats.c): the input's size and the time
+     * spent making the view from it. */
+    uint64_t bytes_read;
+    uint64_t parse_ns;
 };
 
 /* The string at `index` of `tab`; NULL for a null entry. */

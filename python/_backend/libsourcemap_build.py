@@ -136,6 +136,10 @@ def _metadata(root: Path, version: str) -> str:
         lines.append("Classifier: %s" % classifier)
     for dep in project.get("dependencies", []):
         lines.append("Requires-Dist: %s" % dep)
+    for extra, deps in sorted(project.get("optional-dependencies", {}).items()):
+        lines.append("Provides-Extra: %s" % extra)
+        for dep in deps:
+            lines.append('Requires-Dist: %s; extra == "%s"' % (dep, extra))
     return "\n".join(lines) + "\n"
 
 

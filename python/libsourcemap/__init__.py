@@ -52,6 +52,10 @@ from .symbolication import Artifacts, Symbolicator
 from .view import Index, LookupRule, Token, View, from_json
 from .proguard import ProguardView
 
+# Scale-out and observability (optional extras: dask, otel, progress).
+from .scaleout import symbolicate_many
+from .telemetry import ViewStats, view_stats
+
 __version__: str = package_version()
 
 __all__ = [
@@ -96,4 +100,8 @@ __all__ = [
     "TooLargeError",
     "UnsupportedVersionError",
     "__version__",
+    # scale-out and observability
+    "symbolicate_many",
+    "view_stats",
+    "ViewStats",
 ]

@@ -6,9 +6,11 @@ lookups on top; users only ever see ``View``."""
 from __future__ import annotations
 
 import operator
+import os
 from typing import Any, Iterator, List, Optional, Tuple, TypeVar
 
 from . import _native
+from . import telemetry as _telemetry
 from ._convert import PathArg
 from ._native import U32_MAX, capture_err, ffi, lib, to_str
 from .errors import OutOfRangeError
@@ -247,13 +249,15 @@ class ViewBase:
         out_len = ffi.new("size_t *")
         err = ffi.new("lsm_error_t *")
         flags = self._cache_flags(with_contents, with_names)
-        lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
-        try:
-            if err.code != 0:
-                raise _native.exception_from(err)
-            return ffi.buffer(out[0], out_len[0])[:]  # type: ignore[no-any-return]
-        finally:
-            lib.lsm_buffer_free(out[0])
+        with _telemetry.span("libsourcemap.cache.write") as span:
+            lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
+            try:
+                if err.code != 0:
+                    raise _native.exception_from(err)
+                span.set("bytes", int(out_len[0]))
+                return ffi.buffer(out[0], out_len[0])[:]  # type: ignore[no-any-return]
+            finally:
+                lib.lsm_buffer_free(out[0])
 
     def dump_memdb(self, with_source_contents: bool = True, with_names: bool = True) -> bytes:
         """libsourcemap 0.8's name for :meth:`dump_cache`."""
@@ -267,10 +271,11 @@ class ViewBase:
         on the old file keep working."""
         raw = _native.fs_path(path)
         ptr = self._get_ptr()
-        with capture_err() as (err, check):
-            check(
-                lib.lsm_view_write_cache(
-                    ptr, self._cache_flags(with_contents, with_names), raw, err
+        with _telemetry.span("libsourcemap.cache.write", path=os.fsdecode(raw)):
+            with capture_err() as (err, check):
+                check(
+                    lib.lsm_view_write_cache(
+                        ptr, self._cache_flags(with_contents, with_names), raw, err
+                    )
                 )
-            )
 

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
@@ -35,6 +34,10 @@ from .stacktrace import parse_stacktrace
 from .symbolication import ERRORS, Artifacts, Symbolicator
 from .symbolication.artifacts import cache_is_fresh, cache_path
 from .view import LookupRule, View
+
+# Scale-out and progress (see the "many traces" section below).
+from .progress import Progress
+from .scaleout import ERRORS as BATCH_ERRORS, symbolicate_many
 
 __all__ = ["main", "EXAMPLE_DIR"]
 
@@ -110,6 +113,11 @@ def symbolicate_status(frames: List[Dict[str, Any]]) -> int:
 
 
 def cmd_symbolicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.workers is not None or args.scheduler or len(args.trace) > 1 or any(
+        os.path.isdir(t) for t in args.trace
+    ):
+        return cmd_symbolicate_many(args, out, err)
+    args.trace = args.trace[0] if args.trace else None
     example = args.trace is None and not args.artifacts
     if example:
         trace_text = (EXAMPLE_DIR / "trace.txt").read_text(encoding="utf-8")
@@ -163,6 +171,90 @@ def cmd_symbolicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         )
     return symbolicate_status(result["frames"])
+
+
+# -------------------------------------------------------------- many traces
+
+
+def _trace_files(paths: List[str]) -> List[Path]:
+    """The trace files named, folders walked (files not starting with '.'),
+    in a stable order."""
+    files: List[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(
+                sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _Usage("symbolicate: no such trace file or folder: %s" % p)
+    return files
+
+
+def _dask_client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise _Usage(
+            "symbolicate: --scheduler needs Dask's distributed package "
+            "(pip install 'libsourcemap[dask]')"
+        ) from None
+    return Client(address)
+
+
+def cmd_symbolicate_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """symbolicate over several traces (files or folders), on --workers
+    local processes or the Dask cluster at --scheduler."""
+    if not args.artifacts:
+        raise _Usage("symbolicate: give --artifacts DIR (the built files and their maps)")
+    if args.workers is not None and args.workers < 1:
+        raise _Usage("symbolicate: --workers must be at least 1")
+    if args.trace in ([], ["-"]):
+        names, texts = ["-"], [sys.stdin.read()]
+    else:
+        files = _trace_files(args.trace)
+        names = [str(f) for f in files]
+        texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
+    for d in args.artifacts:
+        if not Path(d).exists():
+            raise _Usage("symbolicate: no such artifact folder: %s" % d)
+    artifacts = Artifacts(args.artifacts, use_cache_files=not args.no_cache)
+    client = _dask_client(args.scheduler) if args.scheduler else None
+    mode = "off" if args.quiet or args.progress is False else ("bar" if args.progress else "auto")
+    try:
+        with Progress(len(texts), err, what="traces", label="symbolicate", mode=mode) as bar:
+            results = symbolicate_many(
+                texts, artifacts, client=client, workers=args.workers, context=args.context,
+                progress=bar.update,
+            )
+    finally:
+        if client is not None:
+            client.close()
+    dicts = [r.to_dict() for r in results]
+    status = max(symbolicate_status(d["frames"]) for d in dicts) if dicts else EXIT_USAGE
+    frames = sum(d["summary"]["frames"] for d in dicts)
+    resolved = sum(d["summary"]["resolved"] for d in dicts)
+    if args.json:
+        _print_json(
+            {"traces": [dict(d, trace=n) for n, d in zip(names, dicts)],
+             "summary": {"traces": len(dicts), "frames": frames, "resolved": resolved}},
+            out,
+        )
+    else:
+        for name, d in zip(names, dicts):
+            out.write("== %s\n" % name)
+            if d["message"]:
+                out.write(d["message"] + "\n")
+            for f in d["frames"]:
+                lines = _format_frame(f, not args.no_context)
+                if f["error"] in BATCH_ERRORS and f["error"] not in ERRORS:
+                    lines.append("      %s" % (f["error_message"] or BATCH_ERRORS[f["error"]]))
+                out.write("\n".join(lines) + "\n")
+        if not args.quiet:
+            err.write("\n%d traces: %d of %d frames resolved\n" % (len(dicts), resolved, frames))
+    return status
 
 
 # ------------------------------------------------------------------ lookup
@@ -369,40 +461,21 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # ------------------------------------------------------------------- cache
 
 
-class _Progress:
-    """A one-line progress bar on a terminal; silent elsewhere."""
-
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.stream, self.enabled = total, stream, enabled
-        self.start = time.monotonic()
-
-    def update(self, done: int, label: str) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = int(width * done / max(self.total, 1))
-        elapsed = time.monotonic() - self.start
-        self.stream.write(
-            "\r[%s%s] %d/%d %4.1fs %-40.40s"
-            % ("#" * filled, "." * (width - filled), done, self.total, elapsed, label)
-        )
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     maps = [Path(m) for m in args.maps]
-    show = args.progress or (args.progress is None and len(maps) > 1 and err.isatty())
-    bar = _Progress(len(maps), err, bool(show))
+    # A bar on a terminal, plain lines elsewhere; none for one map, -q or
+    # --no-progress; --progress: a bar wherever.
+    if args.progress:
+        mode = "bar"
+    elif args.progress is False or args.quiet or len(maps) < 2:
+        mode = "off"
+    else:
+        mode = "auto"
+    bar = Progress(len(maps), err, what="maps", label="cache", mode=mode)
     failed = 0
     results = []
     for i, m in enumerate(maps):
         target = cache_path(m)
-        bar.update(i, m.name)
         entry: Dict[str, Any] = {"map": str(m), "cache": str(target)}
         try:
             if not args.force and cache_is_fresh(m, target):
@@ -419,8 +492,8 @@ def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             entry["status"] = "failed"
             entry["error"] = str(exc)
         results.append(entry)
-    bar.update(len(maps), "done")
-    bar.finish()
+        bar.update(1, m.name)
+    bar.close()
     if args.json:
         _print_json(results, out)
     else:
@@ -456,8 +529,10 @@ def build_parser() -> argparse.ArgumentParser:
         "JSON frames) against folders of built files and source maps. With no trace and no "
         "--artifacts, runs on the bundled example.",
     )
-    s.add_argument("trace", nargs="?", metavar="TRACE_FILE",
-                   help="the trace; '-' or omitted with --artifacts: standard input")
+    s.add_argument("trace", nargs="*", metavar="TRACE",
+                   help="the trace file; '-' or omitted with --artifacts: standard input. "
+                   "Several files or folders (every file in them): each trace is "
+                   "symbolicated, on --workers processes")
     s.add_argument("--artifacts", "-a", nargs="+", metavar="DIR", default=[],
                    help="folders holding the generated files and their maps")
     s.add_argument("--json", action="store_true", help="print one JSON object")
@@ -465,6 +540,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="context lines before and after (default 5)")
     s.add_argument("--no-context", action="store_true", help="do not print context lines")
     s.add_argument("--no-cache", action="store_true", help="ignore <map>.lsmcache files")
+    s.add_argument("--workers", "-j", type=int, metavar="N",
+                   help="symbolicate on N local processes (default with several traces: "
+                   "one per CPU)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="symbolicate on the Dask cluster of this scheduler "
+                   "(tcp://host:8786; needs libsourcemap[dask]); the artifact folders must "
+                   "be at the same paths on its workers")
+    s.add_argument("--progress", dest="progress", action="store_true", default=None,
+                   help="always show a progress bar for several traces (default: on a "
+                   "terminal; plain lines elsewhere)")
+    s.add_argument("--no-progress", dest="progress", action="store_false")
+    s.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress and no summary line")
     s.set_defaults(func=cmd_symbolicate)
 
     s = sub.add_parser("lookup", help="original positions of generated positions",

@@ -16,6 +16,7 @@ made after ``close()`` raise :class:`ClosedViewError`.
 from __future__ import annotations
 
 import array
+import os
 import operator
 from typing import (
     TYPE_CHECKING,
@@ -33,6 +34,7 @@ from typing import (
 )
 
 from . import _native
+from . import telemetry as _telemetry
 from ._convert import (
     RULE_VALUES,
     U32_CODE,
@@ -56,6 +58,7 @@ from .errors import (
     CannotFlatten,
     ClosedViewError,
     IndexedSourceMap,
+    MalformedJsonError,
     OutOfRangeError,
     SourceMapError,
 )
@@ -102,9 +105,13 @@ class View(ViewBase):
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_tokens",)
+    __slots__ = ("_tokens", "_origin")
 
     _tokens: TokenBuilder
+    # How to open the view again when unpickled: ("path", path, allow_index)
+    # or ("cache_path", path) for a view opened from a file, else None (it
+    # then travels as its cache bytes).
+    _origin: Optional[Tuple[Any, ...]]
 
     def __init__(self) -> None:
         raise TypeError(
@@ -119,27 +126,34 @@ class View(ViewBase):
         rv = object.__new__(cls)
         rv._own = _native.own(ptr, "lsm_view_free", what="view", keepalive=keepalive, size=size)
         rv._tokens = TokenBuilder(rv._own)
+        rv._origin = None
         return rv
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
-        return cls._wrap(ptr, size=length)
+        with _telemetry.span("libsourcemap.parse") as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
+            rv = cls._wrap(ptr, size=length)
+            span.view(ptr)
+        return rv
 
     @classmethod
     def _load(cls: Type[_V], load: Callable[[int], _V], allow_index: bool) -> _V:
         """Parses once with `load(flags)`, flattening index maps; when
         `allow_index` is false an index map raises IndexedSourceMap with its
-        Index made from that one parse. Only a map that fails to parse is
-        parsed again, rejecting index maps, so that its error is the one the
-        library gives when index maps are refused."""
+        Index made from that one parse. Only a map that fails past its JSON
+        (a broken index map among them) is parsed again, rejecting index
+        maps, so that its error is the one the library gives when index maps
+        are refused."""
         if allow_index:
             return load(lib.LSM_LOAD_DEFAULT)
         try:
             view = load(lib.LSM_LOAD_DEFAULT)
         except CannotFlatten as exc:
             raise _index_map_error(Index._make(None, exc)) from None
+        except MalformedJsonError:
+            raise  # the JSON itself: refusing index maps changes nothing
         except SourceMapError:
             load(lib.LSM_LOAD_REJECT_INDEX).close()  # raises that error
             raise  # pragma: no cover - the second parse fails as the first
@@ -170,11 +184,16 @@ class View(ViewBase):
         raw = _native.fs_path(path)
 
         def load(flags: int) -> _V:
-            with capture_err() as (err, check):
-                ptr = check(lib.lsm_view_from_path(raw, flags, err))
-            return cls._wrap(ptr)
+            with _telemetry.span("libsourcemap.parse", path=os.fsdecode(raw)) as span:
+                with capture_err() as (err, check):
+                    ptr = check(lib.lsm_view_from_path(raw, flags, err))
+                rv = cls._wrap(ptr)
+                span.view(ptr)
+            return rv
 
-        return cls._load(load, allow_index)
+        view = cls._load(load, allow_index)
+        view._origin = ("path", os.path.abspath(raw), allow_index)
+        return view
 
     @classmethod
     def from_cache(cls: Type[_V], buffer: CacheInput) -> _V:
@@ -184,9 +203,12 @@ class View(ViewBase):
         change under the view. Bytes that are not a cache this library can
         read raise a :class:`CacheError`."""
         data, length = cache_input(buffer)
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_cache(data, length, err))
-        return cls._wrap(ptr, keepalive=data, size=length)
+        with _telemetry.span("libsourcemap.cache.open") as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_cache(data, length, err))
+            rv = cls._wrap(ptr, keepalive=data, size=length)
+            span.view(ptr)
+        return rv
 
     @classmethod
     def from_cache_path(cls: Type[_V], path: PathArg) -> _V:
@@ -195,9 +217,13 @@ class View(ViewBase):
         be rewritten in place while the view is open; replace it by renaming
         (as :meth:`write_cache` does)."""
         raw = _native.fs_path(path)
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_view_from_cache_path(raw, err))
-        return cls._wrap(ptr)
+        with _telemetry.span("libsourcemap.cache.open", path=os.fsdecode(raw)) as span:
+            with capture_err() as (err, check):
+                ptr = check(lib.lsm_view_from_cache_path(raw, err))
+            rv = cls._wrap(ptr)
+            span.view(ptr)
+        rv._origin = ("cache_path", os.path.abspath(raw))
+        return rv
 
     @classmethod
     def open(cls: Type[_V], path: PathArg) -> _V:
@@ -417,6 +443,25 @@ class View(ViewBase):
                 return ffi.unpack(buf, n[0]).decode("utf-8", "replace")  # type: ignore[no-any-return]
             buf = ffi.new("char[]", n[0] + 1)
         return None  # pragma: no cover - the second call always fits
+
+    # ---------------------------------------------------------- pickling
+    # A view travels (to another process, a Dask worker) as the file it was
+    # opened from, opened again there, or else as its cache bytes.
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        self._get_ptr()
+        origin = self._origin
+        if origin is None:
+            origin = ("cache", self.dump_cache())
+        return (View._restore, origin)
+
+    @classmethod
+    def _restore(cls, kind: str, data: Any, allow_index: bool = False) -> "View":
+        if kind == "path":
+            return cls.from_path(data, allow_index=allow_index)
+        if kind == "cache_path":
+            return cls.from_cache_path(data)
+        return cls.from_cache(data)
 
 
 _Loader = Callable[[], View]

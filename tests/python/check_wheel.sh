@@ -50,7 +50,10 @@ ls "$work"/from-sdist/libsourcemap-*-py3-none-*.whl
 echo "== installing the wheel into a fresh virtual environment"
 "$python" -m venv "$work/venv"
 venv_python=$work/venv/bin/python
-"$venv_python" -m pip install --disable-pip-version-check -q "$wheel" pytest mypy meson ninja
+# With the optional extras (and the OpenTelemetry SDK for the telemetry
+# tests), installed the way a user asks for them.
+"$venv_python" -m pip install --disable-pip-version-check -q "$wheel[dask,otel,progress]" \
+  opentelemetry-sdk pytest mypy meson ninja
 
 echo "== testing the installed package from outside the source tree"
 cd "$work"

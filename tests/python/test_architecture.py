@@ -21,7 +21,8 @@ ARCHITECTURE_DOC = REPO / "docs" / "architecture.md"
 #: same order.
 LAYERS: List[List[str]] = [
     ["errors", "_cdef", "_text"],
-    ["_native"],
+    ["_native", "progress"],
+    ["telemetry"],
     ["_convert"],
     ["_view_base"],
     ["view", "proguard"],
@@ -30,6 +31,7 @@ LAYERS: List[List[str]] = [
     ["symbolication.artifacts"],
     ["symbolication.symbolicator"],
     ["symbolication"],
+    ["scaleout"],
     ["cli"],
     # the public face: the package itself, and the compatibility modules
     # that only re-export (nothing inside the package may import them)
@@ -163,6 +165,7 @@ def test_the_walk_sees_the_imports_we_know() -> None:
         "stacktrace",
         "symbolication.artifacts",
         "symbolication.results",
+        "telemetry",
         "view",
     }
     assert graph["__main__"] == {"cli"}

@@ -110,6 +110,12 @@ def test_wheel_contents(wheel: pathlib.Path) -> None:
     assert "Version: %s\n" % VERSION in metadata
     assert "Requires-Dist: cffi" in metadata
     assert "Requires-Python: >=3.8\n" in metadata
+    # The core needs cffi alone; Dask, OpenTelemetry and tqdm are extras.
+    requires = [l for l in metadata.splitlines() if l.startswith("Requires-Dist:")]
+    assert [l for l in requires if "extra ==" not in l] == ["Requires-Dist: cffi>=1.15"]
+    for extra in ("dask", "otel", "progress"):
+        assert "Provides-Extra: %s\n" % extra in metadata
+    assert 'Requires-Dist: opentelemetry-api>=1.20; extra == "otel"' in metadata
 
 
 def test_wheel_record(wheel: pathlib.Path) -> None:

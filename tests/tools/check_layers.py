@@ -35,7 +35,8 @@ LAYERS = [
     # 3: turning a parse into a view
     ["src/build.c"],
     # 4: the public view API: loading, getters, lookups, cache files
-    ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c"],
+    ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c",
+     "src/stats.c"],
     # 5: JavaScript scanning and symbolication
     [
         "src/js/chars.c",

@@ -13,6 +13,7 @@ from .._text import split_lines
 from ..errors import SourceMapError
 from ..js import Namer
 from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_stacktrace
+from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
@@ -62,9 +63,12 @@ class Symbolicator:
             st = StackTrace(frames=list(trace))
         else:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
-        return SymbolicatedTrace(
-            message=st.message, frames=[self.symbolicate_frame(f) for f in st.frames]
-        )
+        with _telemetry.span("libsourcemap.symbolicate") as span:
+            result = SymbolicatedTrace(
+                message=st.message, frames=[self.symbolicate_frame(f) for f in st.frames]
+            )
+            span.trace_result(result.frames)
+        return result
 
     def symbolicate_frame(self, frame: Frame) -> SymbolicatedFrame:
         """One frame; never raises for bad input (the error says why)."""

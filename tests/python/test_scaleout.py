@@ -1,0 +1,279 @@
+"""symbolicate_many on local processes and on a Dask cluster, and the
+pickling that carries views, Artifacts and results to workers.
+
+The traces are the end-to-end apps' real Node traces (tests/e2e/apps/*/
+traces, symbolicated against their dist/ folders), each also cut after
+each of its frames, repeated and shuffled into a few thousand. The
+expected result of every trace is what one Symbolicator gives for it in
+this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import re
+import shutil
+from pathlib import Path
+from typing import Any, List, Tuple
+
+import pytest
+
+import libsourcemap
+from libsourcemap import ClosedViewError, View, symbolicate_many
+from libsourcemap.scaleout import ERRORS, ArtifactSpec
+from libsourcemap.stacktrace import parse_stacktrace
+from libsourcemap.symbolicate import Artifacts, SymbolicatedTrace, Symbolicator
+from lsm_testutil import REPO
+from scaleout_helpers import KillsWorkerAlways, KillsWorkerOnce
+
+E2E = REPO / "tests" / "e2e" / "apps"
+DIST = [E2E / app / "dist" for app in ("shop", "pipeline", "widgets")]
+SHOP_MAP = E2E / "shop" / "dist" / "esbuild" / "app.min.js.map"
+
+
+def real_traces() -> List[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(E2E.glob("*/traces/*/*.txt"))]
+
+
+def trace_variants() -> List[str]:
+    """Each real trace, and each cut after every one of its frame lines."""
+    out = []
+    for text in real_traces():
+        lines = text.splitlines()
+        frame_lines = [i for i, l in enumerate(lines) if re.match(r"\s+at ", l)]
+        out.append(text)
+        for i in frame_lines[:-1]:
+            out.append("\n".join(lines[: i + 1]) + "\n")
+    return out
+
+
+def many_traces(n: int, seed: int = 16) -> List[str]:
+    variants = trace_variants()
+    rng = random.Random(seed)
+    return [rng.choice(variants) for _ in range(n)]
+
+
+def serial(traces: List[Any], dirs: List[Path]) -> List[SymbolicatedTrace]:
+    sym = Symbolicator(Artifacts(dirs))
+    return [sym.symbolicate(t) for t in traces]
+
+
+# ---------------------------------------------------------------- pickling
+
+
+def test_view_from_path_pickles_by_path():
+    view = View.from_path(SHOP_MAP)
+    data = pickle.dumps(view)
+    assert len(data) < 1000  # the path, not the map
+    assert os.fsencode(SHOP_MAP.resolve()) in data
+    again = pickle.loads(data)
+    assert list(again) == list(view)
+    assert again.sources == view.sources
+    assert again.lookup_token(0, 500) == view.lookup_token(0, 500)
+
+
+def test_view_from_json_pickles_by_cache_bytes():
+    view = View.from_json(SHOP_MAP.read_bytes())
+    data = pickle.dumps(view)
+    assert view.dump_cache() in data
+    again = pickle.loads(data)
+    assert list(again) == list(view)
+    assert [again.get_source_contents(i) for i in range(again.get_source_count())] == [
+        view.get_source_contents(i) for i in range(view.get_source_count())
+    ]
+    assert libsourcemap.view_stats(again).from_cache is True
+
+
+def test_cache_view_pickles_by_path(tmp_path: Path):
+    cache = tmp_path / "shop.lsmcache"
+    View.from_path(SHOP_MAP).write_cache(cache)
+    view = View.from_cache_path(cache)
+    data = pickle.dumps(view)
+    assert os.fsencode(cache) in data and len(data) < 1000
+    again = pickle.loads(data)
+    assert list(again) == list(view)
+    stats = libsourcemap.view_stats(again)
+    assert stats.from_cache and stats.mapped_bytes == cache.stat().st_size
+
+
+def test_closed_view_does_not_pickle():
+    view = View.from_path(SHOP_MAP)
+    view.close()
+    with pytest.raises(ClosedViewError):
+        pickle.dumps(view)
+
+
+def test_artifacts_and_results_pickle():
+    artifacts = Artifacts(DIST, use_cache_files=False)
+    trace = real_traces()[0]
+    before = Symbolicator(artifacts).symbolicate(trace)  # loads maps: not pickled
+    again = pickle.loads(pickle.dumps(artifacts))
+    assert again.dirs == artifacts.dirs and again.use_cache_files is False
+    assert again.maps_loaded == 0
+    assert Symbolicator(again).symbolicate(trace) == before
+    assert pickle.loads(pickle.dumps(before)) == before
+    assert ArtifactSpec.of(artifacts) == ArtifactSpec(
+        tuple(str(d.resolve()) for d in DIST), False
+    )
+
+
+# ------------------------------------------------------------ in process
+
+
+def test_in_process_equals_symbolicator():
+    traces = many_traces(300)
+    assert symbolicate_many(traces, DIST, workers=1) == serial(traces, DIST)
+
+
+def test_inputs_of_every_kind():
+    text = real_traces()[3]
+    parsed = parse_stacktrace(text)
+    want = serial([text], DIST)[0]
+    got = symbolicate_many([text, text.encode(), parsed, parsed.frames], DIST, workers=1)
+    assert got[:3] == [want] * 3
+    # A list of frames has no message line.
+    assert got[3] == SymbolicatedTrace(message=None, frames=want.frames)
+
+
+def test_unparsable_trace_and_missing_folder(tmp_path: Path):
+    text = real_traces()[5]
+    got = symbolicate_many(
+        [("app", text), ("app", "just a message, no frames"), ("gone", text), ("app", 42)],
+        {"app": DIST, "gone": [tmp_path / "no-such-folder"]},
+        workers=1,
+    )
+    assert got[0] == serial([text], DIST)[0]
+    assert [(f.error, f.raw) for f in got[1].frames] == [
+        ("unparsable_trace", "just a message, no frames")
+    ]
+    assert got[1].frames[0].error_message == ERRORS["unparsable_trace"]
+    frames = parse_stacktrace(text).frames
+    assert [(f.error, f.filename, f.lineno, f.colno, f.resolved) for f in got[2].frames] == [
+        ("artifacts_not_found", f.filename, f.lineno, f.colno, False) for f in frames
+    ]
+    assert str(tmp_path / "no-such-folder") in got[2].frames[0].error_message
+    assert [f.error for f in got[3].frames] == ["unparsable_trace"]
+
+
+def test_missing_map_is_a_frame_reason(tmp_path: Path):
+    dist = tmp_path / "dist"
+    shutil.copytree(E2E / "shop" / "dist", dist)
+    (dist / "terser" / "app.min.js.map").unlink()
+    traces = [p.read_text() for p in sorted((E2E / "shop" / "traces").glob("*/*.txt"))]
+    got = symbolicate_many(traces, [dist], workers=2)
+    assert got == serial(traces, [dist])
+    terser = [f for r in got for f in r.frames if "/terser/" in (f.generated.get("file") or "")]
+    assert terser and {f.error for f in terser} == {"map_not_found"}
+    esbuild = [f for r in got for f in r.frames if "/esbuild/" in (f.generated.get("file") or "")]
+    assert esbuild and "map_not_found" not in {f.error for f in esbuild}
+    assert sum(f.resolved for f in esbuild) == sum(
+        f.resolved
+        for r in serial(traces, [E2E / "shop" / "dist"])
+        for f in r.frames
+        if "/esbuild/" in (f.generated.get("file") or "")
+    )
+
+
+# -------------------------------------------------------- local processes
+
+
+def test_local_processes_equal_serial():
+    traces = many_traces(1200, seed=7)
+    done: List[int] = []
+    got = symbolicate_many(traces, DIST, workers=2, progress=done.append)
+    assert got == serial(traces, DIST)
+    assert sum(done) == len(traces)
+
+
+def test_local_processes_beside_another_thread(tmp_path: Path):
+    # With another thread alive, workers come from the fork server, not a
+    # plain fork of this process; a death is handled the same way.
+    import threading
+
+    from libsourcemap import scaleout
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert scaleout._mp_context().get_start_method() == "forkserver"
+        traces: List[Any] = many_traces(200, seed=5)
+        want = serial(traces, DIST)
+        traces[100] = KillsWorkerOnce(traces[100], str(tmp_path / "killed"))
+        assert symbolicate_many(traces, DIST, workers=2) == want
+        assert (tmp_path / "killed").exists()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_local_worker_killed_mid_batch(tmp_path: Path):
+    traces: List[Any] = many_traces(400, seed=3)
+    want = serial(traces, DIST)
+    traces[150] = KillsWorkerOnce(traces[150], str(tmp_path / "killed"))
+    traces[290] = KillsWorkerAlways(traces[290])
+    done: List[int] = []
+    got = symbolicate_many(traces, DIST, workers=2, batch_size=50, progress=done.append)
+    assert sum(done) == len(traces)  # each trace reported once, retried or not
+    # The trace killed once is simply retried; the one that kills every
+    # worker gets the reason on each of its frames; nothing else changes.
+    assert (tmp_path / "killed").exists()
+    assert got[:290] == want[:290] and got[291:] == want[291:]
+    lost = got[290]
+    assert [(f.filename, f.lineno, f.colno) for f in lost.frames] == [
+        (f.filename, f.lineno, f.colno) for f in parse_stacktrace(traces[290]).frames
+    ]
+    assert {f.error for f in lost.frames} == {"worker_lost"}
+    assert "BrokenProcessPool" in lost.frames[0].error_message
+
+
+# ------------------------------------------------------------------ Dask
+
+
+def test_dask_local_cluster_equals_serial(tmp_path: Path):
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    traces: List[Any] = many_traces(2000, seed=16)
+    pairs: List[Tuple[str, Any]] = [("app", t) for t in traces]
+    pairs[10] = ("app", "Error: no frames in this one")
+    pairs[20] = ("gone", traces[20])
+    want = serial(traces, DIST)
+    pairs[1000] = ("app", KillsWorkerOnce(traces[1000], str(tmp_path / "killed")))
+    # A worker that dies fails its task at once (no retries by Dask), so
+    # that symbolicate_many's own retry is what saves the batch.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster, distributed.Client(cluster) as client:
+            got = symbolicate_many(
+                pairs, {"app": DIST, "gone": [tmp_path / "missing"]}, client=client
+            )
+    assert (tmp_path / "killed").exists()
+    assert [f.error for f in got[10].frames] == ["unparsable_trace"]
+    assert {f.error for f in got[20].frames} == {"artifacts_not_found"}
+    keep = [i for i in range(len(traces)) if i not in (10, 20)]
+    assert [got[i] for i in keep] == [want[i] for i in keep]
+
+
+def test_cli_scheduler_equals_local():
+    import io
+
+    from libsourcemap import cli
+
+    distributed = pytest.importorskip("distributed")
+    traces = str(E2E / "pipeline" / "traces")
+
+    def run(*argv: str) -> Tuple[int, str]:
+        out, err = io.StringIO(), io.StringIO()
+        return cli.main(list(argv), out=out, err=err), out.getvalue()
+
+    local = run("symbolicate", traces, "-a", *map(str, DIST), "--json", "--workers", "1")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = run("symbolicate", traces, "-a", *map(str, DIST), "--json",
+                     "--scheduler", cluster.scheduler_address)
+    assert remote == local
+    assert len(json.loads(local[1])["traces"]) == len(list((E2E / "pipeline" / "traces").rglob("*.txt")))
