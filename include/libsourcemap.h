@@ -553,6 +553,58 @@ LSM_API int lsm_js_debug_id(const char *src, size_t len, const char **id, size_t
 LSM_API int lsm_data_url_decode(const char *url, size_t len, uint8_t **out, size_t *out_len,
                                 lsm_error_t *err);
 
+/* -------------------------------------------------------- reverse lookups */
+
+/* From an original position to the generated positions mapped to it: the
+ * answers of trace-mapping 0.3's generatedPositionFor() and
+ * allGeneratedPositionsFor(), on regular and (flattened) index maps.
+ * Only tokens on the asked original line are ever answered; tokens at one
+ * original position keep their generated order. The first reverse lookup
+ * on a view builds an index of its tokens by (source, original line,
+ * original column, generated position): O(n log n) once, 4 bytes a token,
+ * kept until the view is freed. Building it is thread-safe (concurrent
+ * first calls may each build one; one is kept), so these functions are as
+ * thread-safe as the other read functions. `rule` is
+ * LSM_RULE_GREATEST_LOWER_BOUND or LSM_RULE_LEAST_UPPER_BOUND; any other
+ * value is LSM_ERR_INVALID_ARGUMENT. */
+
+/* The index of the source called `name` (`len` bytes): the first whose
+ * name as written in "sources" equals it, else the first whose name
+ * resolved against "sourceRoot" does. Returns the index, or -1 with
+ * LSM_ERR_NO_SOURCE when none does, LSM_ERR_INVALID_ARGUMENT for a NULL
+ * view (or NULL name with len > 0). */
+LSM_API int64_t lsm_view_find_source(const lsm_view_t *view, const char *name, size_t len,
+                                     lsm_error_t *err);
+
+/* The generated position of original (line, col) in source `src_id`,
+ * among the tokens on that original line:
+ *   LSM_RULE_GREATEST_LOWER_BOUND: the first token at `col`, else the last
+ *     token at the greatest column before it;
+ *   LSM_RULE_LEAST_UPPER_BOUND: the last token at `col`, else the first
+ *     token at the least column after it.
+ * (The asymmetry is trace-mapping's.) Returns 1 and fills `out` with the
+ * token (its dst_line and dst_col are the answer); 0 when no token
+ * qualifies (`out` then all LSM_NO_ID, pointers NULL); -1 on error: NULL
+ * view or out, unknown rule, LSM_ERR_OUT_OF_RANGE for a src_id past the
+ * sources, LSM_ERR_NOMEM building the index. */
+LSM_API int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, uint32_t line,
+                                       uint32_t col, int rule, lsm_token_t *out,
+                                       lsm_error_t *err);
+
+/* Every generated position of original (line, col) in source `src_id`:
+ * the tokens at `col` when there are any, else every token at the greatest
+ * column before it (LSM_RULE_GREATEST_LOWER_BOUND) or at the least column
+ * after it (LSM_RULE_LEAST_UPPER_BOUND; trace-mapping's default here); with
+ * `col` LSM_NO_ID, every token on the line. Tokens come sorted by
+ * original column, then generated position. Writes the first min(n, cap)
+ * of the n tokens to out[0..] (`out` may be NULL when `cap` is 0) and
+ * returns n, which may exceed `cap`: call again with a larger buffer.
+ * Returns -1 on the errors of lsm_generated_position_for(). */
+LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id,
+                                                uint32_t line, uint32_t col, int rule,
+                                                lsm_token_t *out, size_t cap,
+                                                lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

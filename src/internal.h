@@ -159,6 +159,9 @@ struct lsm_view {
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];
+    /* The reverse-lookup index (src/reverse.c), built on first use and
+     * published atomically; NULL until then. */
+    struct lsm_reverse *reverse;
     void *mapping;
     size_t mapping_len;
 };
@@ -190,6 +193,10 @@ static inline uint32_t lsm_line_start(const lsm_view_t *view, uint32_t line) {
 
 /* True when s[0..n) is well-formed UTF-8. */
 LSM_INTERNAL bool lsm_utf8_valid(const uint8_t *s, size_t n);
+
+/* Frees a view's reverse-lookup index (NULL accepted). */
+struct lsm_reverse;
+LSM_INTERNAL void lsm_reverse_free(struct lsm_reverse *rev);
 
 /* ------------------------------------------------------------------ files */
 

@@ -798,6 +798,41 @@ class View:
             )
 
 
+    # ------------------------------------------- reverse lookups (reverse.py)
+
+    def generated_position_for(
+        self,
+        source: Union[int, str],
+        line: int,
+        col: int,
+        *,
+        rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND,
+    ) -> Optional[Token]:
+        """The token giving the generated position of original (`line`,
+        `col`) in `source` (an index, or a name as written or resolved), or
+        None: trace-mapping's ``generatedPositionFor``, 0-based. See
+        :func:`libsourcemap.reverse.generated_position_for`."""
+        from . import reverse
+
+        return reverse.generated_position_for(self, source, line, col, rule=rule)
+
+    def all_generated_positions_for(
+        self,
+        source: Union[int, str],
+        line: int,
+        col: Optional[int] = None,
+        *,
+        rule: RuleArg = LookupRule.LEAST_UPPER_BOUND,
+    ) -> List[Token]:
+        """Every token mapped to original (`line`, `col`) in `source` (the
+        whole line when `col` is None): trace-mapping's
+        ``allGeneratedPositionsFor``, 0-based. See
+        :func:`libsourcemap.reverse.all_generated_positions_for`."""
+        from . import reverse
+
+        return reverse.all_generated_positions_for(self, source, line, col, rule=rule)
+
+
 _Loader = Callable[[], View]
 
 
