@@ -22,7 +22,17 @@ from typing import List, Optional, Union
 
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from .exceptions import OutOfRangeError
-from .highlevel import LookupRule, RuleArg, Token, View, _rule_value
+from .highlevel import (
+    _RULE_VALUES,
+    LookupRule,
+    RuleArg,
+    Token,
+    View,
+    _rule_value,
+    _thread_token,
+)
+
+_generated_position_for = lib.lsm_generated_position_for
 
 __all__ = [
     "SourceArg",
@@ -78,6 +88,15 @@ def _original(line: int, col: Optional[int]) -> "tuple[int, int]":
     return min(line_v, U32_MAX - 1), (col_v if col is None else min(col_v, U32_MAX - 1))
 
 
+def _rule(rule: RuleArg) -> int:
+    try:
+        if rule is True or rule is False:
+            raise TypeError
+        return _RULE_VALUES[rule]
+    except (KeyError, TypeError):
+        return _rule_value(rule)
+
+
 def generated_position_for(
     view: View,
     source: SourceArg,
@@ -91,16 +110,27 @@ def generated_position_for(
     default) the first token at `col`, else the last at the greatest column
     before it; under ``"least_upper_bound"`` the last token at `col`, else
     the first at the least column after it; always on `line`."""
-    src_id = source_index(view, source)
-    line_v, col_v = _original(line, col)
-    rule_v = _rule_value(rule)
+    # The common call (an index and positions in range) converts nothing
+    # and passes err as NULL; a failure is repeated to learn why.
+    if type(source) is int and 0 <= source < U32_MAX:
+        src_id = source
+    else:
+        src_id = source_index(view, source)
+    if type(line) is int and type(col) is int and 0 <= line < U32_MAX and 0 <= col < U32_MAX:
+        line_v, col_v = line, col
+    else:
+        line_v, col_v = _original(line, col)
+    rule_v = _rule(rule)
     ptr = view._get_ptr()
-    out = ffi.new("lsm_token_t *")
-    with capture_err() as (err, check):
-        rv = check(lib.lsm_generated_position_for(ptr, src_id, line_v, col_v, rule_v, out, err))
-    if rv != 1:
-        return None
-    return view._make_token(out)
+    out = _thread_token()
+    rv = _generated_position_for(ptr, src_id, line_v, col_v, rule_v, out, ffi.NULL)
+    if rv == 1:
+        return view._make_token(out)
+    if rv < 0:
+        source_index(view, source)  # an index past the sources raises here
+        with capture_err() as (err, check):
+            check(lib.lsm_generated_position_for(ptr, src_id, line_v, col_v, rule_v, out, err))
+    return None
 
 
 def all_generated_positions_for(
@@ -118,7 +148,7 @@ def all_generated_positions_for(
     column, then generated position."""
     src_id = source_index(view, source)
     line_v, col_v = _original(line, col)
-    rule_v = _rule_value(rule)
+    rule_v = _rule(rule)
     ptr = view._get_ptr()
     cap = 16
     while True:
