@@ -605,6 +605,30 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
                                                 lsm_token_t *out, size_t cap,
                                                 lsm_error_t *err);
 
+/* ---------------------------------------------------------- writing maps */
+
+/* Flags for lsm_view_to_json(). */
+#define LSM_JSON_DEFAULT 0
+/* Leave "sourcesContent" out. */
+#define LSM_JSON_NO_CONTENTS 1
+
+/* Writes `view` as an ECMA-426 source map (UTF-8 JSON, no white space):
+ * "version", "file", "sourceRoot", "sources", "sourcesContent" (when any
+ * source has contents), "names", "mappings", "ignoreList" (when not
+ * empty) and "debugId", each only when the view has it. Reading the
+ * output gives a view with the same tokens, sources, source URLs,
+ * contents, names, ignore list, debug ID, file and sourceRoot. An index
+ * map is written flattened: its sources resolved (each section had its
+ * own sourceRoot) and no "sourceRoot". Fields the view does not keep
+ * (unknown and x_* fields other than x_google_ignoreList, which becomes
+ * "ignoreList") are not written. On success returns 0 and sets `*out`
+ * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
+ * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
+ * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
+ * LSM_ERR_INVALID_UTF8 for a damaged cache file's string. */
+LSM_API int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out,
+                             size_t *out_len, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

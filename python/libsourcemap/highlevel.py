@@ -833,6 +833,17 @@ class View:
         return reverse.all_generated_positions_for(self, source, line, col, rule=rule)
 
 
+    # -------------------------------------------------- writing (encode.py)
+
+    def to_json(self, *, with_contents: bool = True) -> bytes:
+        """This view as an ECMA-426 source map (UTF-8 JSON) that reads back
+        the same; an index map is written flattened. See
+        :func:`libsourcemap.encode.to_json`."""
+        from . import encode
+
+        return encode.to_json(self, with_contents=with_contents)
+
+
 _Loader = Callable[[], View]
 
 

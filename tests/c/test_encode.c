@@ -1,0 +1,125 @@
+/* lsm_view_to_json(): round trips of the fixtures (tokens and strings
+ * compared through their dumps), misuse, and every allocation failing in
+ * turn. tests/python/test_encode.py compares every field on many more
+ * maps, and has trace-mapping decode the output. */
+#include "check.h"
+#include "internal.h"
+#include "util.h"
+
+static const char *FIXTURES[] = {"esbuild/app.min.js.map", "terser/app.es.min.js.map",
+                                 "webpack/app.js.map", "tsc/greeter.js.map",
+                                 "index-map/combined.js.map"};
+
+static void test_fixtures_round_trip(void) {
+    const char *dir = env_or("LSM_FIXTURES_DIR", "tests/fixtures/bundlers");
+    for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++) {
+        size_t len;
+        char *json = read_file(path_join(dir, FIXTURES[i]), &len);
+        if (!json) {
+            check_fail(__FILE__, __LINE__, "cannot read %s", FIXTURES[i]);
+            continue;
+        }
+        lsm_error_t err;
+        lsm_view_t *a = lsm_view_from_json(json, len, &err);
+        uint8_t *out = NULL, *again = NULL;
+        size_t out_len = 0, again_len = 0;
+        lsm_view_t *b = NULL;
+        if (!CHECK_CALL(a != NULL, err))
+            goto next;
+        POISON(err);
+        if (!CHECK_CALL(lsm_view_to_json(a, LSM_JSON_DEFAULT, &out, &out_len, &err) == 0, err))
+            goto next;
+        CHECK_OK(err);
+        CHECK_EQ(strlen((const char *)out), out_len);
+        b = lsm_view_from_json((const char *)out, out_len, &err);
+        if (!CHECK_CALL(b != NULL, err))
+            goto next;
+        sb_t ta = {0}, tb = {0};
+        view_tokens_text(a, &ta);
+        view_tokens_text(b, &tb);
+        char diag[256];
+        if (!tokens_text_equal(tb.s, tb.len, ta.s, ta.len, diag, sizeof diag))
+            check_fail(__FILE__, __LINE__, "%s: %s", FIXTURES[i], diag);
+        sb_free(&ta);
+        sb_free(&tb);
+        CHECK_EQ(lsm_view_source_count(b), lsm_view_source_count(a));
+        CHECK_EQ(lsm_view_name_count(b), lsm_view_name_count(a));
+        CHECK_CALL(lsm_view_to_json(b, LSM_JSON_DEFAULT, &again, &again_len, &err) == 0, err);
+        CHECK_MEM((const char *)again, again_len, (const char *)out, out_len);
+    next:
+        lsm_buffer_free(out);
+        lsm_buffer_free(again);
+        lsm_view_free(a);
+        lsm_view_free(b);
+        free(json);
+    }
+}
+
+static const char SMALL[] =
+    "{\"version\":3,\"sources\":[\"a.js\"],\"sourcesContent\":[\"x\"],\"names\":[\"n\"],"
+    "\"mappings\":\"AAAAA,C;;EAAE\"}";
+
+static void test_misuse(void) {
+    lsm_error_t err;
+    lsm_view_t *view = lsm_view_from_json(SMALL, sizeof SMALL - 1, &err);
+    if (!CHECK_CALL(view != NULL, err))
+        return;
+    uint8_t *out = (uint8_t *)"junk";
+    size_t len = 99;
+    POISON(err);
+    CHECK_EQ(lsm_view_to_json(NULL, 0, &out, &len, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK_EQ(len, 0);
+    POISON(err);
+    CHECK_EQ(lsm_view_to_json(view, 2, &out, &len, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(lsm_view_to_json(view, 0, NULL, &len, NULL), -1);
+    CHECK_EQ(lsm_view_to_json(view, 0, &out, NULL, NULL), -1);
+    CHECK_EQ(lsm_view_to_json(view, LSM_JSON_NO_CONTENTS, &out, &len, NULL), 0);
+    CHECK_CSTR((const char *)out,
+               "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"n\"],"
+               "\"mappings\":\"AAAAA,C;;EAAE\"}");
+    lsm_buffer_free(out);
+    lsm_view_free(view);
+}
+
+static void test_allocation_failures(void) {
+    lsm_error_t err;
+    lsm_view_t *view = lsm_view_from_json(SMALL, sizeof SMALL - 1, &err);
+    if (!CHECK_CALL(view != NULL, err))
+        return;
+    int64_t live = lsm_alloc_live();
+    for (uint64_t n = 1;; n++) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        POISON(err);
+        lsm_alloc_fail_after(n);
+        int rv = lsm_view_to_json(view, 0, &out, &len, &err);
+        lsm_alloc_fail_after(0);
+        if (rv == 0) {
+            CHECK_OK(err);
+            CHECK_CSTR((const char *)out,
+                       "{\"version\":3,\"sources\":[\"a.js\"],\"sourcesContent\":[\"x\"],"
+                       "\"names\":[\"n\"],\"mappings\":\"AAAAA,C;;EAAE\"}");
+            lsm_buffer_free(out);
+            break;
+        }
+        CHECK_ERR(err, LSM_ERR_NOMEM);
+        CHECK(out == NULL);
+        CHECK_EQ(lsm_alloc_live(), live);
+        if (n > 100) {
+            check_fail(__FILE__, __LINE__, "never succeeded");
+            break;
+        }
+    }
+    CHECK_EQ(lsm_alloc_live(), live);
+    lsm_view_free(view);
+}
+
+int main(void) {
+    RUN(test_fixtures_round_trip);
+    RUN(test_misuse);
+    RUN(test_allocation_failures);
+    return check_finish();
+}
