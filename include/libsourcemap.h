@@ -629,6 +629,78 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
 LSM_API int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out,
                              size_t *out_len, lsm_error_t *err);
 
+/* --------------------------------------------------------- building maps */
+
+/* A source map under construction: sources (deduplicated by name; a NULL
+ * name is a null source, never deduplicated), their contents, names
+ * (deduplicated), tokens in any order, and the file, sourceRoot, debug ID
+ * and ignore list. Strings are copied. The result is written as JSON with
+ * lsm_view_to_json()'s layout (tokens sorted by generated position, equal
+ * positions in the order added) and a view is made by parsing that JSON,
+ * so a built map passes exactly the parser's validation. Opaque; not
+ * thread-safe (one thread at a time). Free with lsm_builder_free(). */
+typedef struct lsm_builder lsm_builder_t;
+
+/* A new, empty builder, or NULL with LSM_ERR_NOMEM. */
+LSM_API lsm_builder_t *lsm_builder_new(lsm_error_t *err);
+
+/* Frees a builder. NULL is accepted. */
+LSM_API void lsm_builder_free(lsm_builder_t *b);
+
+/* Adds the source `name` (`len` bytes of UTF-8; NULL for a null source)
+ * and returns its index: an existing source's index when one has that
+ * name. Returns -1 on error: NULL builder (LSM_ERR_INVALID_ARGUMENT),
+ * LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM, LSM_ERR_TOO_LARGE. */
+LSM_API int64_t lsm_builder_add_source(lsm_builder_t *b, const char *name, size_t len,
+                                       lsm_error_t *err);
+
+/* Sets (or with NULL clears) the contents of source `src_id`. Returns 0,
+ * or -1 with LSM_ERR_OUT_OF_RANGE, LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM or
+ * LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_set_source_contents(lsm_builder_t *b, uint32_t src_id, const char *text,
+                                            size_t len, lsm_error_t *err);
+
+/* Adds the name `name` and returns its index (an existing name's when
+ * equal), or -1 as lsm_builder_add_source() (a NULL name is
+ * LSM_ERR_INVALID_ARGUMENT). */
+LSM_API int64_t lsm_builder_add_name(lsm_builder_t *b, const char *name, size_t len,
+                                     lsm_error_t *err);
+
+/* Adds a token: generated (dst_line, dst_col) maps to (src_line, src_col)
+ * of source `src_id`, named `name_id` (LSM_NO_ID: no name). With src_id
+ * LSM_NO_ID it maps to nothing (a 1-field segment) and the other fields
+ * are ignored. Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE (an id not
+ * added yet), LSM_ERR_TOO_LARGE (a position of LSM_NO_ID), LSM_ERR_NOMEM,
+ * LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_add_token(lsm_builder_t *b, uint32_t dst_line, uint32_t dst_col,
+                                  uint32_t src_id, uint32_t src_line, uint32_t src_col,
+                                  uint32_t name_id, lsm_error_t *err);
+
+/* Set (or with NULL clear) "file", "sourceRoot" and "debugId". Return 0, or
+ * -1 with LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM, LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_set_file(lsm_builder_t *b, const char *file, size_t len,
+                                 lsm_error_t *err);
+LSM_API int lsm_builder_set_source_root(lsm_builder_t *b, const char *root, size_t len,
+                                        lsm_error_t *err);
+LSM_API int lsm_builder_set_debug_id(lsm_builder_t *b, const char *id, size_t len,
+                                     lsm_error_t *err);
+
+/* Puts source `src_id` on the ignore list (again is harmless). Returns 0,
+ * or -1 with LSM_ERR_OUT_OF_RANGE, LSM_ERR_NOMEM, LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_ignore_source(lsm_builder_t *b, uint32_t src_id, lsm_error_t *err);
+
+/* Writes the map as JSON, as lsm_view_to_json() does; the builder is left
+ * unchanged (more can be added). Returns 0 with `*out` (free it with
+ * lsm_buffer_free()) and `*out_len`, or -1 with `*out` NULL:
+ * LSM_ERR_INVALID_ARGUMENT, LSM_ERR_NOMEM, or LSM_ERR_TOO_LARGE when the
+ * generated lines outnumber the tokens 64 to 1 (plus 2^20). */
+LSM_API int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
+                                lsm_error_t *err);
+
+/* A view of the map built so far (its JSON parsed), or NULL with the
+ * errors of lsm_builder_to_json() or the parser's. */
+LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

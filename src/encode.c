@@ -6,18 +6,13 @@
  * (each section had its own sourceRoot) and which has no sourceRoot. */
 #include <stdio.h>
 
-#include "internal.h"
+#include "encode.h"
 
 static const char BASE64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* The longest VLQ of a delta between two values below 2^32: 34 bits with
- * the sign take 7 digits. */
-#define VLQ_MAX 7
-/* A segment: five values and a separator. */
-#define SEGMENT_MAX (5 * VLQ_MAX + 1)
 
-static inline uint8_t *put_vlq(uint8_t *p, int64_t value) {
+uint8_t *lsm_put_vlq(uint8_t *p, int64_t value) {
     uint64_t v = value < 0 ? ((uint64_t)(-value) << 1) | 1 : (uint64_t)value << 1;
     /* Most deltas are small: one digit, no loop. */
     if (v < 32) {
@@ -34,22 +29,17 @@ static inline uint8_t *put_vlq(uint8_t *p, int64_t value) {
     return p;
 }
 
-typedef struct writer {
-    lsm_buf_t out;
-    int code;        /* the first failure, LSM_OK until then */
-} writer_t;
-
-static void put(writer_t *w, const char *s, size_t n) {
+void lsm_jw_put(writer_t *w, const char *s, size_t n) {
     if (!w->code && lsm_buf_append(&w->out, s, n))
         w->code = LSM_ERR_NOMEM;
 }
 
-static void puts_lit(writer_t *w, const char *s) {
-    put(w, s, strlen(s));
+void lsm_jw_lit(writer_t *w, const char *s) {
+    lsm_jw_put(w, s, strlen(s));
 }
 
 /* A JSON string literal; `s` is UTF-8 (checked by the caller). */
-static void put_string(writer_t *w, const char *s, size_t n) {
+void lsm_jw_string(writer_t *w, const char *s, size_t n) {
     /* Worst case every byte becomes \u00XX. */
     if (w->code)
         return;
@@ -93,7 +83,7 @@ static void put_table_string(writer_t *w, const lsm_view_t *view, const lsm_strt
     size_t n;
     const char *s = lsm_strtab_get(view, tab, index, &n);
     if (!s) {
-        puts_lit(w, "null");
+        lsm_jw_lit(w, "null");
         return;
     }
     if (!(view->flags & LSM_VIEW_TRUSTED) && !lsm_utf8_valid((const uint8_t *)s, n)) {
@@ -102,24 +92,24 @@ static void put_table_string(writer_t *w, const lsm_view_t *view, const lsm_strt
                                     index);
         return;
     }
-    put_string(w, s, n);
+    lsm_jw_string(w, s, n);
 }
 
-static void put_u32(writer_t *w, uint32_t v) {
+void lsm_jw_u32(writer_t *w, uint32_t v) {
     char buf[16];
     int n = snprintf(buf, sizeof buf, "%u", v);
-    put(w, buf, (size_t)n);
+    lsm_jw_put(w, buf, (size_t)n);
 }
 
 static void put_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
                       lsm_error_t *err) {
-    puts_lit(w, "[");
+    lsm_jw_lit(w, "[");
     for (uint32_t i = 0; i < tab->count && !w->code; i++) {
         if (i)
-            puts_lit(w, ",");
+            lsm_jw_lit(w, ",");
         put_table_string(w, view, tab, i, err);
     }
-    puts_lit(w, "]");
+    lsm_jw_lit(w, "]");
 }
 
 /* The "mappings" string, quotes included. */
@@ -128,11 +118,11 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
     const lsm_packing_t *pk = &view->packing;
     uint32_t nsrc = view->sources.count, nnames = view->names.count;
     int64_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0;
-    puts_lit(w, "\"");
+    lsm_jw_lit(w, "\"");
     uint32_t index = 0;
     for (uint32_t line = 0; line < view->line_count && !w->code; line++) {
         if (line)
-            puts_lit(w, ";");
+            lsm_jw_lit(w, ";");
         uint32_t end = lsm_line_start(view, line + 1);
         /* Clamped as lookups clamp a damaged cache file's line index. */
         if (end > view->token_count)
@@ -149,29 +139,29 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
             if (i > index)
                 *p++ = ',';
             int64_t col = lsm_field(rec, pk, i, F_DST_COL);
-            p = put_vlq(p, col - prev_dst);
+            p = lsm_put_vlq(p, col - prev_dst);
             prev_dst = col;
             uint32_t src = lsm_field(rec, pk, i, F_SRC_ID);
             if (src == 0 || src > nsrc)
                 continue;
             int64_t s = src - 1, l = lsm_field(rec, pk, i, F_SRC_LINE),
                     c = lsm_field(rec, pk, i, F_SRC_COL);
-            p = put_vlq(p, s - prev_src);
-            p = put_vlq(p, l - prev_line);
-            p = put_vlq(p, c - prev_col);
+            p = lsm_put_vlq(p, s - prev_src);
+            p = lsm_put_vlq(p, l - prev_line);
+            p = lsm_put_vlq(p, c - prev_col);
             prev_src = s;
             prev_line = l;
             prev_col = c;
             uint32_t name = lsm_field(rec, pk, i, F_NAME_ID);
             if (name == 0 || name > nnames)
                 continue;
-            p = put_vlq(p, (int64_t)(name - 1) - prev_name);
+            p = lsm_put_vlq(p, (int64_t)(name - 1) - prev_name);
             prev_name = name - 1;
         }
         w->out.len = (size_t)(p - w->out.data);
         index = end;
     }
-    puts_lit(w, "\"");
+    lsm_jw_lit(w, "\"");
 }
 
 static bool any_contents(const lsm_view_t *view) {
@@ -185,9 +175,9 @@ static void put_meta(writer_t *w, const lsm_view_t *view, const char *key, int w
                      lsm_error_t *err) {
     if (!lsm_strtab_get(view, &view->meta, (uint32_t)which, NULL))
         return;
-    puts_lit(w, ",\"");
-    puts_lit(w, key);
-    puts_lit(w, "\":");
+    lsm_jw_lit(w, ",\"");
+    lsm_jw_lit(w, key);
+    lsm_jw_lit(w, "\":");
     put_table_string(w, view, &view->meta, (uint32_t)which, err);
 }
 
@@ -206,33 +196,33 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
     memset(&w, 0, sizeof w);
     bool index = (view->flags & LSM_VIEW_INDEX) != 0;
 
-    puts_lit(&w, "{\"version\":3");
+    lsm_jw_lit(&w, "{\"version\":3");
     put_meta(&w, view, "file", META_FILE, err);
     if (!index)
         put_meta(&w, view, "sourceRoot", META_SOURCE_ROOT, err);
-    puts_lit(&w, ",\"sources\":");
+    lsm_jw_lit(&w, ",\"sources\":");
     put_table(&w, view, index ? &view->source_urls : &view->sources, err);
     if (!(flags & LSM_JSON_NO_CONTENTS) && any_contents(view)) {
-        puts_lit(&w, ",\"sourcesContent\":");
+        lsm_jw_lit(&w, ",\"sourcesContent\":");
         put_table(&w, view, &view->contents, err);
     }
-    puts_lit(&w, ",\"names\":");
+    lsm_jw_lit(&w, ",\"names\":");
     put_table(&w, view, &view->names, err);
-    puts_lit(&w, ",\"mappings\":");
+    lsm_jw_lit(&w, ",\"mappings\":");
     put_mappings(&w, view);
     if (view->ignore_count) {
-        puts_lit(&w, ",\"ignoreList\":[");
+        lsm_jw_lit(&w, ",\"ignoreList\":[");
         for (uint32_t i = 0; i < view->ignore_count; i++) {
             if (i)
-                puts_lit(&w, ",");
-            put_u32(&w, view->ignore_ids[i]);
+                lsm_jw_lit(&w, ",");
+            lsm_jw_u32(&w, view->ignore_ids[i]);
         }
-        puts_lit(&w, "]");
+        lsm_jw_lit(&w, "]");
     }
     put_meta(&w, view, "debugId", META_DEBUG_ID, err);
-    puts_lit(&w, "}");
+    lsm_jw_lit(&w, "}");
     /* NUL-terminated for convenience, the NUL not counted. */
-    put(&w, "", 1);
+    lsm_jw_put(&w, "", 1);
 
     if (w.code) {
         lsm_free(w.out.data);

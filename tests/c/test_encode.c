@@ -117,7 +117,103 @@ static void test_allocation_failures(void) {
     lsm_view_free(view);
 }
 
+/* The builder: one map built with every call, each allocation failing in
+ * turn; every failure is LSM_ERR_NOMEM and nothing leaks. */
+static int build_small(uint8_t **out, size_t *len, lsm_error_t *err) {
+    int rv = -1;
+    lsm_builder_t *b = lsm_builder_new(err);
+    if (!b)
+        return -1;
+    int64_t a = lsm_builder_add_source(b, "a.js", 4, err);
+    if (a < 0 || lsm_builder_add_source(b, NULL, 0, err) != 1 ||
+        lsm_builder_add_source(b, "a.js", 4, err) != a ||
+        lsm_builder_set_source_contents(b, 0, "x", 1, err) ||
+        lsm_builder_add_name(b, "n", 1, err) != 0 ||
+        lsm_builder_add_token(b, 2, 2, 0, 0, 2, LSM_NO_ID, err) ||
+        lsm_builder_add_token(b, 0, 0, 0, 0, 0, 0, err) ||
+        lsm_builder_add_token(b, 0, 1, LSM_NO_ID, 0, 0, 0, err) ||
+        lsm_builder_set_file(b, "f.js", 4, err) || lsm_builder_ignore_source(b, 1, err) ||
+        lsm_builder_to_json(b, out, len, err))
+        goto done;
+    lsm_view_t *view = lsm_builder_to_view(b, err);
+    if (!view) {
+        lsm_buffer_free(*out);
+        *out = NULL;
+        goto done;
+    }
+    lsm_view_free(view);
+    rv = 0;
+done:
+    lsm_builder_free(b);
+    return rv;
+}
+
+static void test_builder_allocation_failures(void) {
+    int64_t live = lsm_alloc_live();
+    for (uint64_t n = 1;; n++) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        lsm_error_t err;
+        POISON(err);
+        lsm_alloc_fail_after(n);
+        int rv = build_small(&out, &len, &err);
+        lsm_alloc_fail_after(0);
+        if (rv == 0) {
+            CHECK_OK(err);
+            CHECK_CSTR((const char *)out,
+                       "{\"version\":3,\"file\":\"f.js\",\"sources\":[\"a.js\",null],"
+                       "\"sourcesContent\":[\"x\",null],\"names\":[\"n\"],"
+                       "\"mappings\":\"AAAAA,C;;EAAE\",\"ignoreList\":[1]}");
+            lsm_buffer_free(out);
+            break;
+        }
+        CHECK_ERR(err, LSM_ERR_NOMEM);
+        CHECK_EQ(lsm_alloc_live(), live);
+        if (n > 200) {
+            check_fail(__FILE__, __LINE__, "never succeeded");
+            break;
+        }
+    }
+    CHECK_EQ(lsm_alloc_live(), live);
+}
+
+static void test_builder_misuse(void) {
+    lsm_error_t err;
+    POISON(err);
+    CHECK_EQ(lsm_builder_add_source(NULL, "a", 1, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    lsm_builder_t *b = lsm_builder_new(&err);
+    CHECK_OK(err);
+    POISON(err);
+    CHECK_EQ(lsm_builder_add_source(b, "\xff", 1, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_UTF8);
+    POISON(err);
+    CHECK_EQ(lsm_builder_add_token(b, 0, 0, 0, 0, 0, LSM_NO_ID, &err), -1);
+    CHECK_ERR(err, LSM_ERR_OUT_OF_RANGE);
+    POISON(err);
+    CHECK_EQ(lsm_builder_add_token(b, LSM_NO_ID, 0, LSM_NO_ID, 0, 0, 0, &err), -1);
+    CHECK_ERR(err, LSM_ERR_TOO_LARGE);
+    POISON(err);
+    CHECK_EQ(lsm_builder_add_name(b, NULL, 0, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    POISON(err);
+    CHECK_EQ(lsm_builder_to_json(b, NULL, NULL, &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    /* Many distinct and repeated strings: the hash table grows. */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 1000; i++) {
+            char name[16];
+            int n = snprintf(name, sizeof name, "s%d", i);
+            CHECK_EQ(lsm_builder_add_source(b, name, (size_t)n, NULL), i);
+            CHECK_EQ(lsm_builder_add_name(b, name, (size_t)n, NULL), i);
+        }
+    lsm_builder_free(b);
+    lsm_builder_free(NULL);
+}
+
 int main(void) {
+    RUN(test_builder_allocation_failures);
+    RUN(test_builder_misuse);
     RUN(test_fixtures_round_trip);
     RUN(test_misuse);
     RUN(test_allocation_failures);
