@@ -701,6 +701,28 @@ LSM_API int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *o
  * errors of lsm_builder_to_json() or the parser's. */
 LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err);
 
+/* -------------------------------------------------------- composing maps */
+
+/* Composes `outer` (final code -> intermediate code) with inner maps
+ * (intermediate -> original): inner[i] is the map of outer source i, or
+ * NULL to keep that source as it is; `inner_count` must equal the outer
+ * map's source count. The answer is @jridgewell/remapping 2.x's at every
+ * generated position: each outer token is looked up in its source's inner
+ * map on the same line (the first token at the column, else the last
+ * before it); where none is found the token is dropped, where an inner
+ * token maps to nothing it maps to nothing. Names come from the inner
+ * token, else the outer one; contents and the ignore list from where each
+ * source is found; tokens adding nothing to the previous one on their
+ * line are dropped; sources and names are numbered in the order met.
+ * Sources are named by their URLs (sourceRoot applied) as each map has
+ * them; unlike remapping they are not resolved against the intermediate
+ * file's location, which the library does not know. "file" is outer's.
+ * Returns a new view, or NULL: LSM_ERR_INVALID_ARGUMENT (NULL pointers, a
+ * count that is not the source count), LSM_ERR_NOMEM, or the builder's
+ * and parser's errors. Thread-safe as the read functions are. */
+LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
+                                uint32_t inner_count, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,6 +48,7 @@ from .exceptions import (
     UnsupportedVersionError,
 )
 from .highlevel import Index, LookupRule, Token, View, from_json
+from .compose import compose
 
 __version__: str = package_version()
 
@@ -64,6 +65,7 @@ __all__ = [
     "UnsupportedMemDbVersion",
     # ours
     "LookupRule",
+    "compose",
     "capture_err",
     "library_path",
     "library_version",
