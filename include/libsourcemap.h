@@ -561,7 +561,7 @@ LSM_API int lsm_data_url_decode(const char *url, size_t len, uint8_t **out, size
  * Only tokens on the asked original line are ever answered; tokens at one
  * original position keep their generated order. The first reverse lookup
  * on a view builds an index of its tokens by (source, original line,
- * original column, generated position): O(n log n) once, 4 bytes a token,
+ * original column, generated position): O(n log n) once, 12 to 20 bytes a token,
  * kept until the view is freed. Building it is thread-safe (concurrent
  * first calls may each build one; one is kept), so these functions are as
  * thread-safe as the other read functions. `rule` is

@@ -14,10 +14,20 @@
 
 struct lsm_reverse {
     uint32_t source_count;
-    uint32_t mapped;      /* entries in order[] */
-    uint32_t *start;      /* source s owns order[start[s] .. start[s + 1]) */
-    uint32_t *order;      /* token indices */
-    uint32_t data[];      /* start, then order */
+    uint32_t mapped;      /* entries */
+    uint32_t *start;      /* source s owns entries start[s] .. start[s + 1] */
+    uint32_t *order;      /* entry -> token index */
+    uint32_t *lines;      /* entry -> original line */
+    uint32_t *cols;       /* entry -> original column */
+    /* Per source, where its lines start when they are dense enough to
+     * list (a source whose greatest line is at most twice its entry
+     * count): line_dir[dir_at[s] + l] is the first entry of source s on a
+     * line >= l, for l = 0 .. dir_lines[s]; dir_at[s] is UINT32_MAX for a
+     * source without a directory, searched by bisection instead. */
+    uint32_t *dir_at;
+    uint32_t *dir_lines;
+    uint32_t *line_dir;
+    uint32_t data[];
 };
 
 void lsm_reverse_free(struct lsm_reverse *rev) {
@@ -49,30 +59,22 @@ static struct lsm_reverse *build_index(const lsm_view_t *view, lsm_error_t *err)
     uint32_t nsrc = view->sources.count, ntok = view->token_count;
     struct lsm_reverse *rev = NULL;
     entry_t *tmp = NULL;
+    uint32_t *start = NULL;
 
-    /* Count per source first: start[] doubles as the counters. */
-    uint64_t words = (uint64_t)nsrc + 1 + ntok;
-    if (words > (SIZE_MAX - sizeof *rev) / 4) {
-        lsm_set_error(err, LSM_ERR_TOO_LARGE, "reverse index too large");
-        return NULL;
-    }
-    rev = lsm_calloc(1, sizeof *rev + (size_t)words * 4);
-    if (!rev)
+    /* Entries per source, then each source's first entry. */
+    start = lsm_calloc((size_t)nsrc + 1, sizeof *start);
+    if (!start)
         goto nomem;
-    rev->source_count = nsrc;
-    rev->start = rev->data;
-    rev->order = rev->data + (size_t)nsrc + 1;
     uint32_t mapped = 0;
     for (uint32_t i = 0; i < ntok; i++) {
         uint32_t s = token_source(view, i);
         if (s != UINT32_MAX) {
-            rev->start[s + 1]++;
+            start[s + 1]++;
             mapped++;
         }
     }
-    rev->mapped = mapped;
     for (uint32_t s = 0; s < nsrc; s++)
-        rev->start[s + 1] += rev->start[s];
+        start[s + 1] += start[s];
 
     /* Distribute by source in token order, then sort each source's run by
      * (line, column), ties by token index: a stable sort, as trace-mapping's. */
@@ -83,8 +85,7 @@ static struct lsm_reverse *build_index(const lsm_view_t *view, lsm_error_t *err)
         uint32_t *cursor = lsm_malloc((size_t)(nsrc ? nsrc : 1) * 4);
         if (!cursor)
             goto nomem;
-        for (uint32_t s = 0; s < nsrc; s++)
-            cursor[s] = rev->start[s];
+        memcpy(cursor, start, (size_t)nsrc * 4);
         for (uint32_t i = 0; i < ntok; i++) {
             uint32_t s = token_source(view, i);
             if (s == UINT32_MAX)
@@ -96,23 +97,76 @@ static struct lsm_reverse *build_index(const lsm_view_t *view, lsm_error_t *err)
         }
         lsm_free(cursor);
     }
+    uint64_t dir_words = 0;
     for (uint32_t s = 0; s < nsrc; s++) {
-        uint32_t a = rev->start[s], b = rev->start[s + 1];
+        uint32_t a = start[s], b = start[s + 1];
         /* Already sorted is common (one module, emitted in order): skip. */
         bool sorted = true;
         for (uint32_t k = a + 1; k < b && sorted; k++)
             sorted = tmp[k - 1].key <= tmp[k].key;
         if (!sorted)
             qsort(tmp + a, b - a, sizeof *tmp, cmp_entry);
+        if (b > a) {
+            uint64_t max_line = tmp[b - 1].key >> 32;
+            if (max_line + 2 <= 2 * (uint64_t)(b - a) + 2 &&
+                dir_words + max_line + 2 < UINT32_MAX)
+                dir_words += max_line + 2;
+        }
     }
-    for (uint32_t k = 0; k < mapped; k++)
+
+    /* One block: start, order, lines, cols, dir_at, dir_lines, line_dir. */
+    uint64_t words = ((uint64_t)nsrc + 1) + 3 * (uint64_t)mapped + 2 * (uint64_t)nsrc + dir_words;
+    if (words > (SIZE_MAX - sizeof *rev) / 4) {
+        lsm_free(tmp);
+        lsm_free(start);
+        lsm_set_error(err, LSM_ERR_TOO_LARGE, "reverse index too large");
+        return NULL;
+    }
+    rev = lsm_malloc(sizeof *rev + (size_t)words * 4);
+    if (!rev)
+        goto nomem;
+    rev->source_count = nsrc;
+    rev->mapped = mapped;
+    rev->start = rev->data;
+    rev->order = rev->start + (size_t)nsrc + 1;
+    rev->lines = rev->order + mapped;
+    rev->cols = rev->lines + mapped;
+    rev->dir_at = rev->cols + mapped;
+    rev->dir_lines = rev->dir_at + nsrc;
+    rev->line_dir = rev->dir_lines + nsrc;
+    memcpy(rev->start, start, ((size_t)nsrc + 1) * 4);
+    for (uint32_t k = 0; k < mapped; k++) {
         rev->order[k] = tmp[k].index;
+        rev->lines[k] = (uint32_t)(tmp[k].key >> 32);
+        rev->cols[k] = (uint32_t)tmp[k].key;
+    }
+    uint32_t at = 0;
+    for (uint32_t s = 0; s < nsrc; s++) {
+        uint32_t a = start[s], b = start[s + 1];
+        rev->dir_at[s] = UINT32_MAX;
+        rev->dir_lines[s] = 0;
+        if (b == a)
+            continue;
+        uint64_t max_line = rev->lines[b - 1];
+        if (max_line + 2 > 2 * (uint64_t)(b - a) + 2 || (uint64_t)at + max_line + 2 >= UINT32_MAX)
+            continue;
+        rev->dir_at[s] = at;
+        rev->dir_lines[s] = (uint32_t)max_line + 1;
+        uint32_t k = a;
+        for (uint32_t l = 0; l <= max_line + 1; l++) {
+            while (k < b && rev->lines[k] < l)
+                k++;
+            rev->line_dir[at + l] = k;
+        }
+        at += (uint32_t)max_line + 2;
+    }
     lsm_free(tmp);
+    lsm_free(start);
     return rev;
 
 nomem:
     lsm_free(tmp);
-    lsm_free(rev);
+    lsm_free(start);
     lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
     return NULL;
 }
@@ -137,35 +191,12 @@ static const struct lsm_reverse *get_index(const lsm_view_t *view, lsm_error_t *
     return rev;
 }
 
-static uint32_t src_line_of(const lsm_view_t *view, const struct lsm_reverse *rev, uint32_t k) {
-    return lsm_field(view->records, &view->packing, rev->order[k], F_SRC_LINE);
-}
-
-static uint32_t src_col_of(const lsm_view_t *view, const struct lsm_reverse *rev, uint32_t k) {
-    return lsm_field(view->records, &view->packing, rev->order[k], F_SRC_COL);
-}
-
-/* The first entry in [lo, hi) whose line is past `line` (strict) or at
- * least `line` (not strict). */
-static uint32_t line_bound(const lsm_view_t *view, const struct lsm_reverse *rev, uint32_t lo,
-                           uint32_t hi, uint32_t line, bool strict) {
+/* The first entry in [lo, hi) whose value in `v` is past `key` (strict)
+ * or at least `key` (not strict). */
+static uint32_t bound(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t key, bool strict) {
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        uint32_t v = src_line_of(view, rev, mid);
-        if (strict ? v <= line : v < line)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static uint32_t col_bound(const lsm_view_t *view, const struct lsm_reverse *rev, uint32_t lo,
-                          uint32_t hi, uint32_t col, bool strict) {
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint32_t v = src_col_of(view, rev, mid);
-        if (strict ? v <= col : v < col)
+        if (strict ? v[mid] <= key : v[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
@@ -208,8 +239,15 @@ static const struct lsm_reverse *prepare(const lsm_view_t *view, uint32_t src_id
     if (!rev)
         return NULL;
     uint32_t a = rev->start[src_id], b = rev->start[src_id + 1];
-    *lo = line_bound(view, rev, a, b, line, false);
-    *hi = line_bound(view, rev, *lo, b, line, true);
+    if (rev->dir_at[src_id] != UINT32_MAX) {
+        const uint32_t *dir = rev->line_dir + rev->dir_at[src_id];
+        bool listed = line < rev->dir_lines[src_id];
+        *lo = listed ? dir[line] : b;
+        *hi = listed ? dir[line + 1] : b;
+    } else {
+        *lo = bound(rev->lines, a, b, line, false);
+        *hi = bound(rev->lines, *lo, b, line, true);
+    }
     lsm_clear_error(err);
     return rev;
 }
@@ -224,8 +262,8 @@ int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, uint32_t
         no_token(out);
         return -1;
     }
-    uint32_t lt = col_bound(view, rev, lo, hi, col, false);
-    uint32_t le = col_bound(view, rev, lt, hi, col, true);
+    uint32_t lt = bound(rev->cols, lo, hi, col, false);
+    uint32_t le = bound(rev->cols, lt, hi, col, true);
     int64_t k;
     if (rule == LSM_RULE_GREATEST_LOWER_BOUND)
         /* On the column: the first there; else the last before it. */
@@ -252,8 +290,8 @@ int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id,
         return -1;
     uint32_t from = lo, to = hi;
     if (col != LSM_NO_ID) {
-        uint32_t lt = col_bound(view, rev, lo, hi, col, false);
-        uint32_t le = col_bound(view, rev, lt, hi, col, true);
+        uint32_t lt = bound(rev->cols, lo, hi, col, false);
+        uint32_t le = bound(rev->cols, lt, hi, col, true);
         if (lt < le) {
             from = lt;
             to = le;
@@ -262,13 +300,13 @@ int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id,
             if (lt == lo)
                 return 0;
             to = lt;
-            from = col_bound(view, rev, lo, lt, src_col_of(view, rev, lt - 1), false);
+            from = bound(rev->cols, lo, lt, rev->cols[lt - 1], false);
         } else {
             /* Every token at the least column after `col`. */
             if (lt == hi)
                 return 0;
             from = lt;
-            to = col_bound(view, rev, lt, hi, src_col_of(view, rev, lt), true);
+            to = bound(rev->cols, lt, hi, rev->cols[lt], true);
         }
     }
     uint32_t n = to - from;
