@@ -625,7 +625,10 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
  * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
  * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
  * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
- * LSM_ERR_INVALID_UTF8 for a damaged cache file's string. */
+ * for a damaged cache file's string LSM_ERR_INVALID_UTF8 (not UTF-8) or
+ * LSM_ERR_CACHE_CORRUPT (a name that reads as null, an ignore-list entry
+ * past the sources). The JSON written for a damaged cache file may still
+ * fail to load (out-of-order lines, values no map could hold). */
 LSM_API int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out,
                              size_t *out_len, lsm_error_t *err);
 

@@ -79,9 +79,15 @@ void lsm_jw_string(writer_t *w, const char *s, size_t n) {
 /* A string from a view's table, or null. Strings read from a cache file
  * were not validated when it was opened: one that is not UTF-8 fails. */
 static void put_table_string(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
-                             uint32_t index, lsm_error_t *err) {
+                             uint32_t index, bool nullable, lsm_error_t *err) {
     size_t n;
     const char *s = lsm_strtab_get(view, tab, index, &n);
+    if (!s && !nullable) {
+        /* Names are never null in a map: a damaged cache file's entry. */
+        if (!w->code)
+            w->code = lsm_set_error(err, LSM_ERR_CACHE_CORRUPT, "string %u is damaged", index);
+        return;
+    }
     if (!s) {
         lsm_jw_lit(w, "null");
         return;
@@ -102,12 +108,12 @@ void lsm_jw_u32(writer_t *w, uint32_t v) {
 }
 
 static void put_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
-                      lsm_error_t *err) {
+                      bool nullable, lsm_error_t *err) {
     lsm_jw_lit(w, "[");
     for (uint32_t i = 0; i < tab->count && !w->code; i++) {
         if (i)
             lsm_jw_lit(w, ",");
-        put_table_string(w, view, tab, i, err);
+        put_table_string(w, view, tab, i, nullable, err);
     }
     lsm_jw_lit(w, "]");
 }
@@ -178,7 +184,7 @@ static void put_meta(writer_t *w, const lsm_view_t *view, const char *key, int w
     lsm_jw_lit(w, ",\"");
     lsm_jw_lit(w, key);
     lsm_jw_lit(w, "\":");
-    put_table_string(w, view, &view->meta, (uint32_t)which, err);
+    put_table_string(w, view, &view->meta, (uint32_t)which, false, err);
 }
 
 int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size_t *out_len,
@@ -201,13 +207,13 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
     if (!index)
         put_meta(&w, view, "sourceRoot", META_SOURCE_ROOT, err);
     lsm_jw_lit(&w, ",\"sources\":");
-    put_table(&w, view, index ? &view->source_urls : &view->sources, err);
+    put_table(&w, view, index ? &view->source_urls : &view->sources, true, err);
     if (!(flags & LSM_JSON_NO_CONTENTS) && any_contents(view)) {
         lsm_jw_lit(&w, ",\"sourcesContent\":");
-        put_table(&w, view, &view->contents, err);
+        put_table(&w, view, &view->contents, true, err);
     }
     lsm_jw_lit(&w, ",\"names\":");
-    put_table(&w, view, &view->names, err);
+    put_table(&w, view, &view->names, false, err);
     lsm_jw_lit(&w, ",\"mappings\":");
     put_mappings(&w, view);
     if (view->ignore_count) {
@@ -215,6 +221,10 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
         for (uint32_t i = 0; i < view->ignore_count; i++) {
             if (i)
                 lsm_jw_lit(&w, ",");
+            if (view->ignore_ids[i] >= view->sources.count && !w.code)
+                w.code = lsm_set_error(err, LSM_ERR_CACHE_CORRUPT,
+                                       "ignore list entry %u is past the sources",
+                                       view->ignore_ids[i]);
             lsm_jw_u32(&w, view->ignore_ids[i]);
         }
         lsm_jw_lit(&w, "]");

@@ -2,8 +2,9 @@
  * when they start with the cache magic), through the writing side.
  *
  * For every view that loads: lsm_view_to_json() succeeds (a cache file's
- * string that is not UTF-8 may fail with LSM_ERR_INVALID_UTF8) and its
- * output loads again with the same tokens; every token's original
+ * string may fail with LSM_ERR_INVALID_UTF8 or LSM_ERR_CACHE_CORRUPT) and its
+ * output loads again with the same tokens (not required of a damaged
+ * cache file's); every token's original
  * position is found by the reverse lookups (on its line, at its column);
  * the view composed with itself as every source's inner map, and rebuilt
  * token by token with the builder, load. A violated invariant traps.
@@ -65,12 +66,19 @@ static void check_view(const lsm_view_t *view, int from_cache) {
     if (lsm_view_to_json(view, LSM_JSON_DEFAULT, &json, &len, &err) == 0) {
         REQUIRE(json[len] == 0);
         lsm_view_t *again = lsm_view_from_json((const char *)json, len, &err);
-        REQUIRE(again != NULL);
-        same_tokens(view, again);
+        /* A damaged cache file's view (tokens out of order, a line index
+         * that skips tokens, values no map could hold) need not write a
+         * map that loads, only not crash. */
+        if (!from_cache) {
+            REQUIRE(again != NULL);
+            same_tokens(view, again);
+        }
         lsm_view_free(again);
     } else {
         REQUIRE(json == NULL && len == 0);
-        REQUIRE(err.code == LSM_ERR_NOMEM || (from_cache && err.code == LSM_ERR_INVALID_UTF8));
+        REQUIRE(err.code == LSM_ERR_NOMEM ||
+                (from_cache && (err.code == LSM_ERR_INVALID_UTF8 ||
+                                err.code == LSM_ERR_CACHE_CORRUPT)));
     }
     lsm_buffer_free(json);
     check_reverse(view);
