@@ -130,18 +130,24 @@ def inject_file(js: Path, *, with_snippet: bool = False,
                 dry_run: bool = False) -> Dict[str, Any]:
     """Injects one file; returns what was (or would be) done."""
     data = js.read_bytes()
-    text = data.decode("utf-8")
     report: Dict[str, Any] = {"file": str(js), "changed": False}
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        report["skipped"] = "not UTF-8"
+        return report
     map_path = _find_map(js, text)
     if map_path is None:
         report["skipped"] = "no source map (inline data: URLs are not rewritten)"
         return report
     report["map"] = str(map_path)
-    map_text = map_path.read_text(encoding="utf-8")
+    map_bytes = map_path.read_bytes()
+    View.from_json(map_bytes, allow_index=True)  # refuse invalid maps before writing
+    # The map is rewritten without a byte order mark or ")]}'" line.
+    map_text = map_bytes.decode("utf-8").lstrip("\ufeff")
+    if map_text.startswith(")]}'"):
+        map_text = map_text.partition("\n")[2]
     doc = json.loads(map_text)
-    if not isinstance(doc, dict):
-        raise _Usage("%s is not a source map" % map_path)
-    View.from_json(map_text, allow_index=True)  # refuse invalid maps before writing
     existing = debug_id(text)
     new_text = text
     shifted = None

@@ -181,3 +181,18 @@ def test_flatten_compose_and_reverse_lookup(tmp_path: Path) -> None:
     rc, text = run_cli("lookup", str(FIX / "esbuild" / "app.min.js.map"), "--reverse",
                        "nope.js", "1")
     assert rc == 2 and "nope.js" in text
+
+
+def test_xssi_prefixed_map_and_non_utf8_file(tmp_path: Path) -> None:
+    src = FIX / "esbuild" / "app.min.js"
+    shutil.copy(src, tmp_path / "app.min.js")
+    (tmp_path / "app.min.js.map").write_bytes(
+        b"\xef\xbb\xbf)]}'\n" + (FIX / "esbuild" / "app.min.js.map").read_bytes())
+    (tmp_path / "latin1.js").write_bytes(b"var s = '\xe9';\n")
+    (tmp_path / "latin1.js.map").write_bytes((FIX / "esbuild" / "app.min.js.map").read_bytes())
+    rc, text = run_cli("inject", str(tmp_path))
+    assert rc == 0, text
+    assert "latin1.js: skipped, not UTF-8" in text
+    after = View.from_path(tmp_path / "app.min.js.map")
+    assert after.debug_id == debug_id_from_bytes(src.read_bytes())
+    assert list(after) == list(View.from_path(FIX / "esbuild" / "app.min.js.map"))
