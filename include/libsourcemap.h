@@ -115,10 +115,8 @@ LSM_API uint32_t lsm_version_number(void);
 #define LSM_ERR_CACHE_TRUNCATED 72     /* shorter than its header says */
 #define LSM_ERR_CACHE_CORRUPT 73       /* inconsistent offsets, counts or contents */
 
-/* Source code (80-89). LSM_ERR_NO_SOURCE is reserved and never returned:
- * no call needs a source's contents. Codes are pinned forever, so the
- * number stays taken. */
-#define LSM_ERR_NO_SOURCE 80           /* reserved; never returned */
+/* Sources (80-89) */
+#define LSM_ERR_NO_SOURCE 80           /* no source has the name asked for (lsm_view_find_source) */
 
 /* What went wrong, and where. Caller-owned; reading it allocates nothing.
  * `offset`, `line` and `segment` are -1 where they do not apply. */
@@ -775,6 +773,179 @@ typedef struct lsm_stats {
  * zeroed when `out` is not NULL). Reads only: thread-safe like the other
  * read functions. */
 LSM_API int lsm_view_stats(const lsm_view_t *view, lsm_view_stats_t *out, lsm_error_t *err);
+
+/* -------------------------------------------------------- reverse lookups */
+
+/* From an original position to the generated positions mapped to it: the
+ * answers of trace-mapping 0.3's generatedPositionFor() and
+ * allGeneratedPositionsFor(), on regular and (flattened) index maps.
+ * Only tokens on the asked original line are ever answered; tokens at one
+ * original position keep their generated order. The first reverse lookup
+ * on a view builds an index of its tokens by (source, original line,
+ * original column, generated position): O(n log n) once, 12 to 20 bytes a token,
+ * kept until the view is freed. Building it is thread-safe (concurrent
+ * first calls may each build one; one is kept), so these functions are as
+ * thread-safe as the other read functions. `rule` is
+ * LSM_RULE_GREATEST_LOWER_BOUND or LSM_RULE_LEAST_UPPER_BOUND; any other
+ * value is LSM_ERR_INVALID_ARGUMENT. */
+
+/* The index of the source called `name` (`len` bytes): the first whose
+ * name as written in "sources" equals it, else the first whose name
+ * resolved against "sourceRoot" does. Returns the index, or -1 with
+ * LSM_ERR_NO_SOURCE when none does, LSM_ERR_INVALID_ARGUMENT for a NULL
+ * view (or NULL name with len > 0). */
+LSM_API int64_t lsm_view_find_source(const lsm_view_t *view, const char *name, size_t len,
+                                     lsm_error_t *err);
+
+/* The generated position of original (line, col) in source `src_id`,
+ * among the tokens on that original line:
+ *   LSM_RULE_GREATEST_LOWER_BOUND: the first token at `col`, else the last
+ *     token at the greatest column before it;
+ *   LSM_RULE_LEAST_UPPER_BOUND: the last token at `col`, else the first
+ *     token at the least column after it.
+ * (The asymmetry is trace-mapping's.) Returns 1 and fills `out` with the
+ * token (its dst_line and dst_col are the answer); 0 when no token
+ * qualifies (`out` then all LSM_NO_ID, pointers NULL); -1 on error: NULL
+ * view or out, unknown rule, LSM_ERR_OUT_OF_RANGE for a src_id past the
+ * sources, LSM_ERR_NOMEM building the index. */
+LSM_API int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, uint32_t line,
+                                       uint32_t col, int rule, lsm_token_t *out,
+                                       lsm_error_t *err);
+
+/* Every generated position of original (line, col) in source `src_id`:
+ * the tokens at `col` when there are any, else every token at the greatest
+ * column before it (LSM_RULE_GREATEST_LOWER_BOUND) or at the least column
+ * after it (LSM_RULE_LEAST_UPPER_BOUND; trace-mapping's default here); with
+ * `col` LSM_NO_ID, every token on the line. Tokens come sorted by
+ * original column, then generated position. Writes the first min(n, cap)
+ * of the n tokens to out[0..] (`out` may be NULL when `cap` is 0) and
+ * returns n, which may exceed `cap`: call again with a larger buffer.
+ * Returns -1 on the errors of lsm_generated_position_for(). */
+LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id,
+                                                uint32_t line, uint32_t col, int rule,
+                                                lsm_token_t *out, size_t cap,
+                                                lsm_error_t *err);
+
+/* ---------------------------------------------------------- writing maps */
+
+/* Flags for lsm_view_to_json(). */
+#define LSM_JSON_DEFAULT 0
+/* Leave "sourcesContent" out. */
+#define LSM_JSON_NO_CONTENTS 1
+
+/* Writes `view` as an ECMA-426 source map (UTF-8 JSON, no white space):
+ * "version", "file", "sourceRoot", "sources", "sourcesContent" (when any
+ * source has contents), "names", "mappings", "ignoreList" (when not
+ * empty) and "debugId", each only when the view has it. Reading the
+ * output gives a view with the same tokens, sources, source URLs,
+ * contents, names, ignore list, debug ID, file and sourceRoot. An index
+ * map is written flattened: its sources resolved (each section had its
+ * own sourceRoot) and no "sourceRoot". Fields the view does not keep
+ * (unknown and x_* fields other than x_google_ignoreList, which becomes
+ * "ignoreList") are not written. On success returns 0 and sets `*out`
+ * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
+ * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
+ * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
+ * for a damaged cache file's string LSM_ERR_INVALID_UTF8 (not UTF-8) or
+ * LSM_ERR_CACHE_CORRUPT (a name that reads as null, an ignore-list entry
+ * past the sources). The JSON written for a damaged cache file may still
+ * fail to load (out-of-order lines, values no map could hold). */
+LSM_API int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out,
+                             size_t *out_len, lsm_error_t *err);
+
+/* --------------------------------------------------------- building maps */
+
+/* A source map under construction: sources (deduplicated by name; a NULL
+ * name is a null source, never deduplicated), their contents, names
+ * (deduplicated), tokens in any order, and the file, sourceRoot, debug ID
+ * and ignore list. Strings are copied. The result is written as JSON with
+ * lsm_view_to_json()'s layout (tokens sorted by generated position, equal
+ * positions in the order added) and a view is made by parsing that JSON,
+ * so a built map passes exactly the parser's validation. Opaque; not
+ * thread-safe (one thread at a time). Free with lsm_builder_free(). */
+typedef struct lsm_builder lsm_builder_t;
+
+/* A new, empty builder, or NULL with LSM_ERR_NOMEM. */
+LSM_API lsm_builder_t *lsm_builder_new(lsm_error_t *err);
+
+/* Frees a builder. NULL is accepted. */
+LSM_API void lsm_builder_free(lsm_builder_t *b);
+
+/* Adds the source `name` (`len` bytes of UTF-8; NULL for a null source)
+ * and returns its index: an existing source's index when one has that
+ * name. Returns -1 on error: NULL builder (LSM_ERR_INVALID_ARGUMENT),
+ * LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM, LSM_ERR_TOO_LARGE. */
+LSM_API int64_t lsm_builder_add_source(lsm_builder_t *b, const char *name, size_t len,
+                                       lsm_error_t *err);
+
+/* Sets (or with NULL clears) the contents of source `src_id`. Returns 0,
+ * or -1 with LSM_ERR_OUT_OF_RANGE, LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM or
+ * LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_set_source_contents(lsm_builder_t *b, uint32_t src_id, const char *text,
+                                            size_t len, lsm_error_t *err);
+
+/* Adds the name `name` and returns its index (an existing name's when
+ * equal), or -1 as lsm_builder_add_source() (a NULL name is
+ * LSM_ERR_INVALID_ARGUMENT). */
+LSM_API int64_t lsm_builder_add_name(lsm_builder_t *b, const char *name, size_t len,
+                                     lsm_error_t *err);
+
+/* Adds a token: generated (dst_line, dst_col) maps to (src_line, src_col)
+ * of source `src_id`, named `name_id` (LSM_NO_ID: no name). With src_id
+ * LSM_NO_ID it maps to nothing (a 1-field segment) and the other fields
+ * are ignored. Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE (an id not
+ * added yet), LSM_ERR_TOO_LARGE (a position of LSM_NO_ID), LSM_ERR_NOMEM,
+ * LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_add_token(lsm_builder_t *b, uint32_t dst_line, uint32_t dst_col,
+                                  uint32_t src_id, uint32_t src_line, uint32_t src_col,
+                                  uint32_t name_id, lsm_error_t *err);
+
+/* Set (or with NULL clear) "file", "sourceRoot" and "debugId". Return 0, or
+ * -1 with LSM_ERR_INVALID_UTF8, LSM_ERR_NOMEM, LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_set_file(lsm_builder_t *b, const char *file, size_t len,
+                                 lsm_error_t *err);
+LSM_API int lsm_builder_set_source_root(lsm_builder_t *b, const char *root, size_t len,
+                                        lsm_error_t *err);
+LSM_API int lsm_builder_set_debug_id(lsm_builder_t *b, const char *id, size_t len,
+                                     lsm_error_t *err);
+
+/* Puts source `src_id` on the ignore list (again is harmless). Returns 0,
+ * or -1 with LSM_ERR_OUT_OF_RANGE, LSM_ERR_NOMEM, LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_builder_ignore_source(lsm_builder_t *b, uint32_t src_id, lsm_error_t *err);
+
+/* Writes the map as JSON, as lsm_view_to_json() does; the builder is left
+ * unchanged (more can be added). Returns 0 with `*out` (free it with
+ * lsm_buffer_free()) and `*out_len`, or -1 with `*out` NULL:
+ * LSM_ERR_INVALID_ARGUMENT, LSM_ERR_NOMEM, or LSM_ERR_TOO_LARGE when the
+ * generated lines outnumber the tokens 64 to 1 (plus 2^20). */
+LSM_API int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
+                                lsm_error_t *err);
+
+/* A view of the map built so far (its JSON parsed), or NULL with the
+ * errors of lsm_builder_to_json() or the parser's. */
+LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err);
+
+/* -------------------------------------------------------- composing maps */
+
+/* Composes `outer` (final code -> intermediate code) with inner maps
+ * (intermediate -> original): inner[i] is the map of outer source i, or
+ * NULL to keep that source as it is; `inner_count` must equal the outer
+ * map's source count. The answer is @jridgewell/remapping 2.x's at every
+ * generated position: each outer token is looked up in its source's inner
+ * map on the same line (the first token at the column, else the last
+ * before it); where none is found the token is dropped, where an inner
+ * token maps to nothing it maps to nothing. Names come from the inner
+ * token, else the outer one; contents and the ignore list from where each
+ * source is found; tokens adding nothing to the previous one on their
+ * line are dropped; sources and names are numbered in the order met.
+ * Sources are named by their URLs (sourceRoot applied) as each map has
+ * them; unlike remapping they are not resolved against the intermediate
+ * file's location, which the library does not know. "file" is outer's.
+ * Returns a new view, or NULL: LSM_ERR_INVALID_ARGUMENT (NULL pointers, a
+ * count that is not the source count), LSM_ERR_NOMEM, or the builder's
+ * and parser's errors. Thread-safe as the read functions are. */
+LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
+                                uint32_t inner_count, lsm_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -53,7 +53,7 @@ static const struct {
     {LSM_ERR_CACHE_VERSION, "LSM_ERR_CACHE_VERSION", "unsupported cache format version"},
     {LSM_ERR_CACHE_TRUNCATED, "LSM_ERR_CACHE_TRUNCATED", "cache file truncated"},
     {LSM_ERR_CACHE_CORRUPT, "LSM_ERR_CACHE_CORRUPT", "cache file corrupt"},
-    {LSM_ERR_NO_SOURCE, "LSM_ERR_NO_SOURCE", "source or source contents not available"},
+    {LSM_ERR_NO_SOURCE, "LSM_ERR_NO_SOURCE", "no such source"},
     {LSM_ERR_BAD_DATA_URL, "LSM_ERR_BAD_DATA_URL", "malformed data: URL"},
     {LSM_ERR_PROGUARD_SYNTAX, "LSM_ERR_PROGUARD_SYNTAX", "malformed ProGuard mapping line"},
     {LSM_ERR_PROGUARD_NUMBER, "LSM_ERR_PROGUARD_NUMBER", "ProGuard line number beyond 32 bits"},

@@ -124,6 +124,9 @@ struct lsm_view {
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];
+    /* The reverse-lookup index (src/reverse.c), built on first use and
+     * published atomically; NULL until then. */
+    struct lsm_reverse *reverse;
     void *mapping;
     size_t mapping_len;
 

@@ -55,6 +55,7 @@ from .proguard import ProguardView
 # Scale-out and observability (optional extras: dask, otel, progress).
 from .scaleout import symbolicate_many
 from .telemetry import ViewStats, view_stats
+from .compose import compose
 
 __version__: str = package_version()
 
@@ -76,6 +77,7 @@ __all__ = [
     "Symbolicator",
     "Frame",
     "parse_stacktrace",
+    "compose",
     "library_path",
     "library_version",
     "BadDataUrlError",

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import operator
 import os
-from typing import Any, Iterator, List, Optional, Tuple, TypeVar
+from typing import Any, Iterator, List, Optional, Tuple, TypeVar, Union
 
 from . import _native
 from . import telemetry as _telemetry
-from ._convert import PathArg
+from ._convert import PathArg, TokenBuilder
 from ._native import U32_MAX, capture_err, ffi, lib, to_str
 from .errors import OutOfRangeError
 
@@ -27,6 +27,9 @@ class ViewBase:
     __slots__ = ("_own", "__weakref__")
 
     _own: _native.Owned
+    # Made by view.py's constructors (a slot of View): the one builder of
+    # this view's Tokens.
+    _tokens: TokenBuilder
 
     # ---------------------------------------------------------- lifetime
 
@@ -279,3 +282,64 @@ class ViewBase:
                     )
                 )
 
+    def get_original_function_name(
+        self,
+        line: int,
+        col: int,
+        minified_name: str,
+        minified_source: Union[str, bytes],
+    ) -> Optional[str]:
+        """libsourcemap 0.8's lookup of a function's original name, for a
+        frame at generated (`line`, `col`), 0-based, in `minified_source`
+        (the generated file's text). Wherever libsourcemap 0.8.2 found a
+        name this gives the same one: walking back from the position to the
+        nearest ``function <minified_name>``, the map's name for that
+        token. Otherwise it names the enclosing function scope whose name
+        token is `minified_name` (its last dotted component, so
+        ``"t.total"`` and ``"new t"`` work; declarations, expressions,
+        arrows, methods, accessors, constructors) from the original source
+        when the map carries it, else through the map's names.
+        docs/compatibility.md ("Function names") lists where the two
+        differ. None when neither finds a name or a position is negative;
+        there is no fallback to `minified_name`."""
+        if line < 0 or col < 0 or line > U32_MAX or col > U32_MAX:
+            return None
+        src = minified_source.encode("utf-8") if isinstance(minified_source, str) else bytes(minified_source)
+        name = minified_name.encode("utf-8")
+        n = ffi.new("size_t *")
+        buf = ffi.new("char[]", 256)
+        for _ in range(2):
+            with capture_err() as (err, check):
+                rc = check(
+                    lib.lsm_view_get_original_function_name(
+                        self._get_ptr(), line, col, name, len(name), src, len(src), buf,
+                        len(buf), n, err,
+                    )
+                )
+            if rc != 1:
+                return None
+            if n[0] < len(buf):
+                return ffi.unpack(buf, n[0]).decode("utf-8", "replace")  # type: ignore[no-any-return]
+            buf = ffi.new("char[]", n[0] + 1)
+        return None  # pragma: no cover - the second call always fits
+
+    # ---------------------------------------------------------- pickling
+    # A view travels (to another process, a Dask worker) as the file it was
+    # opened from, opened again there, or else as its cache bytes. `_origin`
+    # is set by the constructors of view.py.
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        self._get_ptr()
+        origin = getattr(self, "_origin", None)
+        if origin is None:
+            origin = ("cache", self.dump_cache())
+        return (_restore_view, (type(self),) + tuple(origin))
+
+
+def _restore_view(cls: Any, kind: str, data: Any, allow_index: bool = False) -> Any:
+    """Opens a pickled view again (see ViewBase.__reduce__)."""
+    if kind == "path":
+        return cls.from_path(data, allow_index=allow_index)
+    if kind == "cache_path":
+        return cls.from_cache_path(data)
+    return cls.from_cache(data)

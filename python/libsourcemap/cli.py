@@ -8,6 +8,10 @@ Subcommands::
     validate MAP [GENERATED_JS]                 check a map (and its fit to its file)
     explain FRAME --artifacts DIR...            why one frame does or does not resolve
     cache MAP...                                write <map>.lsmcache cache files
+    lookup MAP --reverse SOURCE LINE[:COL]...   generated positions of original ones
+    inject PATH... [--snippet] [--dry-run]      give bundles and maps a debug ID
+    compose OUTER INNER... [-o OUT]             compose maps (as @jridgewell/remapping)
+    flatten MAP [-o OUT]                        write an index map as a regular map
 
 Lines and columns on the command line and in the output are 1-based, as
 stack traces print them.
@@ -35,35 +39,17 @@ from .symbolication import ERRORS, Artifacts, Symbolicator
 from .symbolication.artifacts import cache_is_fresh, cache_path
 from .view import LookupRule, View
 
+from ._cli_base import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, _load_view, _print_json, _Usage
+from .cli_write import cmd_lookup_reverse, register as register_write_verbs
+
 # Scale-out and progress (see the "many traces" section below).
 from .progress import Progress
 from .scaleout import ERRORS as BATCH_ERRORS, symbolicate_many
 
 __all__ = ["main", "EXAMPLE_DIR"]
 
-EXIT_OK = 0
-EXIT_NEGATIVE = 1
-EXIT_USAGE = 2
-
 #: The bundled example: a small app, its esbuild build and a Node trace.
 EXAMPLE_DIR = Path(__file__).resolve().parent / "data" / "example"
-
-
-class _Usage(Exception):
-    """A usage error: printed, exit status 2."""
-
-
-def _print_json(obj: Any, out: TextIO) -> None:
-    json.dump(obj, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def _load_view(path: str) -> View:
-    """A source map or a cache file, whichever the file holds."""
-    p = Path(path)
-    if not p.is_file():
-        raise _Usage("no such file: %s" % path)
-    return View.open(p)
 
 
 # ------------------------------------------------------------- symbolicate
@@ -273,13 +259,15 @@ def _position(text: str, zero_based: bool) -> Tuple[int, int]:
 
 
 def cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.reverse is not None:
+        return cmd_lookup_reverse(args, out, err)
     positions = [_position(p, args.zero_based) for p in args.positions]
     view = _load_view(args.map)
     base = 0 if args.zero_based else 1
     results = []
     missing = 0
     for (line, col), text in zip(positions, args.positions):
-        tok = view.lookup_token(line, col, rule=args.rule)
+        tok = view.lookup_token(line, col, rule=args.rule or "greatest_lower_bound")
         if tok is None:
             missing += 1
             results.append({"query": text, "found": False})
@@ -559,9 +547,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Looks up generated positions LINE:COL (1-based) in a map.")
     s.add_argument("map", metavar="MAP", help="a source map (or a .lsmcache file)")
     s.add_argument("positions", nargs="+", metavar="LINE:COL")
-    s.add_argument("--rule", default="greatest_lower_bound",
+    s.add_argument("--rule", default=None,
                    choices=[r.name.lower() for r in LookupRule],
-                   help="how a position between tokens resolves (default greatest_lower_bound)")
+                   help="how a position between tokens resolves (default greatest_lower_bound; "
+                   "with --reverse least_upper_bound)")
+    s.add_argument("--reverse", metavar="SOURCE", default=None,
+                   help="look up original positions LINE[:COL] of SOURCE (a name or index) "
+                   "and print every generated position")
     s.add_argument("--zero-based", action="store_true", help="positions are 0-based")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_lookup)
@@ -615,6 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", "-q", action="store_true", help="print failures only")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_cache)
+
+    register_write_verbs(sub)  # inject, compose, flatten
     return p
 
 

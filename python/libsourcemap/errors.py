@@ -250,9 +250,9 @@ class CacheCorruptError(CacheError):
 
 
 class NoSourceError(SourceMapError, LookupError):
-    """Never raised: no call of the library reports LSM_ERR_NO_SOURCE (a
-    missing source or contents is answered with None). Kept only so that
-    code which imports or catches it goes on working."""
+    """A source was asked for by a name no source has: reverse lookups
+    (:meth:`View.generated_position_for` and friends) given a name
+    (LSM_ERR_NO_SOURCE). Also a ``LookupError``."""
 
 
 # -------------------------------------------------------------- JavaScript

@@ -52,6 +52,8 @@ from ._convert import (
     thread_token,
 )
 from ._native import U32_MAX, capture_err, ffi, lib, to_str
+from . import encode as _encode
+from . import reverse as _reverse
 from ._view_base import ViewBase
 from .errors import (
     BadSectionsError,
@@ -106,8 +108,6 @@ class View(ViewBase):
     """
 
     __slots__ = ("_tokens", "_origin")
-
-    _tokens: TokenBuilder
     # How to open the view again when unpickled: ("path", path, allow_index)
     # or ("cache_path", path) for a view opened from a file, else None (it
     # then travels as its cache bytes).
@@ -403,65 +403,41 @@ class View(ViewBase):
             result[i] = None
         return result
 
-    def get_original_function_name(
+    # --------------------------------------------------- reverse lookups
+
+    def generated_position_for(
         self,
+        source: Union[int, str],
         line: int,
         col: int,
-        minified_name: str,
-        minified_source: Union[str, bytes],
-    ) -> Optional[str]:
-        """libsourcemap 0.8's lookup of a function's original name, for a
-        frame at generated (`line`, `col`), 0-based, in `minified_source`
-        (the generated file's text). Wherever libsourcemap 0.8.2 found a
-        name this gives the same one: walking back from the position to the
-        nearest ``function <minified_name>``, the map's name for that
-        token. Otherwise it names the enclosing function scope whose name
-        token is `minified_name` (its last dotted component, so
-        ``"t.total"`` and ``"new t"`` work; declarations, expressions,
-        arrows, methods, accessors, constructors) from the original source
-        when the map carries it, else through the map's names.
-        docs/compatibility.md ("Function names") lists where the two
-        differ. None when neither finds a name or a position is negative;
-        there is no fallback to `minified_name`."""
-        if line < 0 or col < 0 or line > U32_MAX or col > U32_MAX:
-            return None
-        src = minified_source.encode("utf-8") if isinstance(minified_source, str) else bytes(minified_source)
-        name = minified_name.encode("utf-8")
-        n = ffi.new("size_t *")
-        buf = ffi.new("char[]", 256)
-        for _ in range(2):
-            with capture_err() as (err, check):
-                rc = check(
-                    lib.lsm_view_get_original_function_name(
-                        self._get_ptr(), line, col, name, len(name), src, len(src), buf,
-                        len(buf), n, err,
-                    )
-                )
-            if rc != 1:
-                return None
-            if n[0] < len(buf):
-                return ffi.unpack(buf, n[0]).decode("utf-8", "replace")  # type: ignore[no-any-return]
-            buf = ffi.new("char[]", n[0] + 1)
-        return None  # pragma: no cover - the second call always fits
+        *,
+        rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND,
+    ) -> Optional[Token]:
+        """The token giving the generated position of original (`line`,
+        `col`) in `source` (an index, or a name as written or resolved), or
+        None: trace-mapping's ``generatedPositionFor``, 0-based. See
+        :func:`libsourcemap.reverse.generated_position_for`."""
+        return _reverse.generated_position_for(self, source, line, col, rule=rule)
 
-    # ---------------------------------------------------------- pickling
-    # A view travels (to another process, a Dask worker) as the file it was
-    # opened from, opened again there, or else as its cache bytes.
+    def all_generated_positions_for(
+        self,
+        source: Union[int, str],
+        line: int,
+        col: Optional[int] = None,
+        *,
+        rule: RuleArg = LookupRule.LEAST_UPPER_BOUND,
+    ) -> List[Token]:
+        """Every token mapped to original (`line`, `col`) in `source` (the
+        whole line when `col` is None): trace-mapping's
+        ``allGeneratedPositionsFor``, 0-based. See
+        :func:`libsourcemap.reverse.all_generated_positions_for`."""
+        return _reverse.all_generated_positions_for(self, source, line, col, rule=rule)
 
-    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
-        self._get_ptr()
-        origin = self._origin
-        if origin is None:
-            origin = ("cache", self.dump_cache())
-        return (View._restore, origin)
-
-    @classmethod
-    def _restore(cls, kind: str, data: Any, allow_index: bool = False) -> "View":
-        if kind == "path":
-            return cls.from_path(data, allow_index=allow_index)
-        if kind == "cache_path":
-            return cls.from_cache_path(data)
-        return cls.from_cache(data)
+    def to_json(self, *, with_contents: bool = True) -> bytes:
+        """This view as an ECMA-426 source map (UTF-8 JSON) that reads back
+        the same; an index map is written flattened. See
+        :func:`libsourcemap.encode.to_json`."""
+        return _encode.to_json(self, with_contents=with_contents)
 
 
 _Loader = Callable[[], View]

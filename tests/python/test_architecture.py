@@ -25,13 +25,17 @@ LAYERS: List[List[str]] = [
     ["telemetry"],
     ["_convert"],
     ["_view_base"],
+    ["encode", "reverse"],
     ["view", "proguard"],
+    ["builder", "compose"],
     ["js", "stacktrace"],
     ["symbolication.results"],
     ["symbolication.artifacts"],
     ["symbolication.symbolicator"],
     ["symbolication"],
     ["scaleout"],
+    ["_cli_base"],
+    ["cli_write"],
     ["cli"],
     # the public face: the package itself, and the compatibility modules
     # that only re-export (nothing inside the package may import them)

@@ -1,0 +1,155 @@
+"""Reverse lookups: from an original position to the generated ones.
+
+The answers are trace-mapping 0.3's ``generatedPositionFor`` and
+``allGeneratedPositionsFor`` (computed by the C library, which builds a
+per-source index of the view's tokens on the first call), with 0-based
+lines and columns throughout. Only tokens on the asked original line are
+ever answered.
+
+    >>> from libsourcemap.reverse import generated_position_for
+    >>> token = generated_position_for(view, "src/app.js", 41, 8)
+    >>> token.dst_line, token.dst_col
+
+:meth:`View.generated_position_for <libsourcemap.View.generated_position_for>`
+and :meth:`View.all_generated_positions_for
+<libsourcemap.View.all_generated_positions_for>` call these.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import List, Optional, Union
+
+from ._convert import RULE_VALUES, LookupRule, RuleArg, Token, rule_value, thread_token
+from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
+from ._view_base import ViewBase
+from .errors import OutOfRangeError
+
+_generated_position_for = lib.lsm_generated_position_for
+
+__all__ = [
+    "SourceArg",
+    "source_index",
+    "generated_position_for",
+    "all_generated_positions_for",
+]
+
+#: A source: its index in the view's sources, or its name as written in
+#: ``sources`` or as resolved against ``sourceRoot``.
+SourceArg = Union[int, str]
+
+
+def source_index(view: ViewBase, source: SourceArg) -> int:
+    """The index of `source` in `view`'s sources. A name finds the first
+    source written that way, else the first that resolves to it; an unknown
+    name raises :class:`~libsourcemap.NoSourceError`, an index past the
+    sources :class:`~libsourcemap.OutOfRangeError`."""
+    ptr = view._get_ptr()
+    if isinstance(source, str):
+        data = source.encode("utf-8")
+        with capture_err() as (err, check):
+            return int(check(lib.lsm_view_find_source(ptr, data, len(data), err)))
+    if isinstance(source, bool):
+        raise TypeError("a source is an index or a name, not a bool")
+    try:
+        index = operator.index(source)
+    except TypeError:
+        raise TypeError(
+            "a source is an index or a name, not %s" % type(source).__name__
+        ) from None
+    count = int(lib.lsm_view_source_count(ptr))
+    if not 0 <= index < count:
+        raise OutOfRangeError("source %d of %d" % (index, count), lib.LSM_ERR_OUT_OF_RANGE,
+                              error_name="LSM_ERR_OUT_OF_RANGE")
+    return index
+
+
+def _original(line: int, col: Optional[int]) -> "tuple[int, int]":
+    """(line, col) as the C API's uint32_t; None for col is LSM_NO_ID (the
+    whole line). Negative positions are refused as trace-mapping refuses
+    them; positions past 32 bits are clamped, which answers the same since
+    no token lies that far."""
+    line_v = operator.index(line)
+    if line_v < 0:
+        raise ValueError("line must be >= 0, not %d" % line_v)
+    if col is None:
+        col_v = NO_ID
+    else:
+        col_v = operator.index(col)
+        if col_v < 0:
+            raise ValueError("column must be >= 0, not %d" % col_v)
+    return min(line_v, U32_MAX - 1), (col_v if col is None else min(col_v, U32_MAX - 1))
+
+
+def _rule(rule: RuleArg) -> int:
+    try:
+        if rule is True or rule is False:
+            raise TypeError
+        return RULE_VALUES[rule]
+    except (KeyError, TypeError):
+        return rule_value(rule)
+
+
+def generated_position_for(
+    view: ViewBase,
+    source: SourceArg,
+    line: int,
+    col: int,
+    *,
+    rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND,
+) -> Optional[Token]:
+    """The token giving the generated position of original (`line`, `col`)
+    in `source` (0-based), or None. Under ``"greatest_lower_bound"`` (the
+    default) the first token at `col`, else the last at the greatest column
+    before it; under ``"least_upper_bound"`` the last token at `col`, else
+    the first at the least column after it; always on `line`."""
+    # The common call (an index and positions in range) converts nothing
+    # and passes err as NULL; a failure is repeated to learn why.
+    if type(source) is int and 0 <= source < U32_MAX:
+        src_id = source
+    else:
+        src_id = source_index(view, source)
+    if type(line) is int and type(col) is int and 0 <= line < U32_MAX and 0 <= col < U32_MAX:
+        line_v, col_v = line, col
+    else:
+        line_v, col_v = _original(line, col)
+    rule_v = _rule(rule)
+    ptr = view._get_ptr()
+    out = thread_token()
+    rv = _generated_position_for(ptr, src_id, line_v, col_v, rule_v, out, ffi.NULL)
+    if rv == 1:
+        return view._tokens.found(out)
+    if rv < 0:
+        source_index(view, source)  # an index past the sources raises here
+        with capture_err() as (err, check):
+            check(lib.lsm_generated_position_for(ptr, src_id, line_v, col_v, rule_v, out, err))
+    return None
+
+
+def all_generated_positions_for(
+    view: ViewBase,
+    source: SourceArg,
+    line: int,
+    col: Optional[int] = None,
+    *,
+    rule: RuleArg = LookupRule.LEAST_UPPER_BOUND,
+) -> List[Token]:
+    """Every token mapped to original (`line`, `col`) in `source`: those at
+    `col` if any, else those at the nearest column after it (the default
+    ``"least_upper_bound"``) or before it (``"greatest_lower_bound"``), on
+    `line` only; with `col` None, every token on `line`. Sorted by original
+    column, then generated position."""
+    src_id = source_index(view, source)
+    line_v, col_v = _original(line, col)
+    rule_v = _rule(rule)
+    ptr = view._get_ptr()
+    cap = 16
+    while True:
+        out = ffi.new("lsm_token_t[]", cap)
+        with capture_err() as (err, check):
+            n = int(check(lib.lsm_all_generated_positions_for(
+                ptr, src_id, line_v, col_v, rule_v, out, cap, err)))
+        if n <= cap:
+            break
+        cap = n
+    return [t for t in view._tokens.many(out, n) if t is not None]
