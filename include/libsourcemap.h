@@ -255,6 +255,32 @@ LSM_API int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_
 LSM_API int lsm_lookup_ex(const lsm_view_t *view, uint32_t line, uint32_t col, int rule,
                           lsm_token_t *out, lsm_error_t *err);
 
+/* A lookup cursor: a view, a rule and the array its answers go to, fixed
+ * once, so that each lookup passes only the position. For bindings whose
+ * cost is per argument and per field read (cffi in ABI mode). Opaque; it
+ * borrows the view and `out`, which must outlive it. Not thread-safe: one
+ * cursor per thread (any number may read one view). Free with
+ * lsm_cursor_free(). */
+typedef struct lsm_cursor lsm_cursor_t;
+
+/* A cursor over `view` under `rule` (an LSM_RULE_*) writing to `out`,
+ * which has room for 6 uint32s. Returns NULL on failure
+ * (LSM_ERR_INVALID_ARGUMENT: NULL view or out, unknown rule;
+ * LSM_ERR_NOMEM). */
+LSM_API lsm_cursor_t *lsm_cursor_new(const lsm_view_t *view, int rule, uint32_t *out,
+                                     lsm_error_t *err);
+
+/* Frees a cursor. NULL is accepted. */
+LSM_API void lsm_cursor_free(lsm_cursor_t *cursor);
+
+/* Looks up the generated position `line_col` (the line in its high 32
+ * bits, the column in its low 32) as lsm_lookup_ex() under the cursor's
+ * rule. Returns 1 and writes the token found to the cursor's array:
+ * dst_line, dst_col, src_line, src_col, src_id, name_id (LSM_NO_ID when it
+ * has no name); 0 when nothing maps there (the array is left alone); -1
+ * for a NULL cursor. */
+LSM_API int lsm_cursor_lookup(lsm_cursor_t *cursor, uint64_t line_col);
+
 /* Looks up `count` positions (lines[i], cols[i]) in one call, writing
  * out[i] for each: the token found, or, where nothing maps, a token whose
  * fields are all LSM_NO_ID and pointers NULL. Returns the number of

@@ -296,7 +296,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
         }
         int64_t v[F_COUNT];
         int n;
-        if (!fast_segment(s, &pos, v, &n))
+        if (!fast_segment(s, &pos, v, &n) || n == 0)
             return -1;
         if (pos < len && s[pos] != ',' && s[pos] != ';')
             return -1;

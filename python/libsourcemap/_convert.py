@@ -194,7 +194,8 @@ def cache_input(buffer: CacheInput) -> Tuple[Any, int]:
 
 
 
-_UNSET = object()
+#: A cache slot not filled yet (None is a real value: a null source).
+UNSET = _UNSET = object()
 
 
 class TokenBuilder:
@@ -219,6 +220,32 @@ class TokenBuilder:
         self._names = [_UNSET] * lib.lsm_view_name_count(ptr)
         srcs = self._srcs = [_UNSET] * lib.lsm_view_source_count(ptr)
         return srcs
+
+    def caches(self) -> Tuple[List[Any], List[Any]]:
+        """The lists of decoded sources and names by id (UNSET where not
+        decoded yet), filled in place as lookups meet them."""
+        srcs = self._srcs
+        if srcs is None:
+            srcs = self._fill()
+        return srcs, self._names
+
+    def string(self, kind: str, index: int) -> Optional[str]:
+        """Source `index` (as Token.src has it) or name `index`, decoded and
+        cached: the cold path of :meth:`from_ids`."""
+        srcs = self._srcs
+        if srcs is None:
+            srcs = self._fill()
+        table = srcs if kind == "src" else self._names
+        value = table[index]
+        if value is _UNSET:
+            size = ffi.new("size_t *")
+            ptr = self._owner.get()
+            if kind == "src":
+                s = lib.lsm_view_source_joined(ptr, index, size, ffi.NULL)
+            else:
+                s = lib.lsm_view_name(ptr, index, size, ffi.NULL)
+            value = table[index] = to_str(s, size[0])
+        return value  # type: ignore[no-any-return]
 
     def found(self, t: Any) -> Token:
         """The Token of a found ``lsm_token_t`` (one with a source)."""

@@ -16,12 +16,14 @@ made after ``close()`` raise :class:`ClosedViewError`.
 from __future__ import annotations
 
 import array
-import os
 import operator
+import os
+import threading
 from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Dict,
     Iterable,
     Iterator,
     List,
@@ -45,13 +47,14 @@ from ._convert import (
     RuleArg,
     Token,
     TokenBuilder,
+    UNSET as _UNSET,
     cache_input,
     json_input,
     position,
     rule_value as _rule_value,
     thread_token,
 )
-from ._native import U32_MAX, capture_err, ffi, lib, to_str
+from ._native import NO_ID, U32_MAX, capture_err, ffi, lib, to_str
 from . import encode as _encode
 from . import reverse as _reverse
 from ._view_base import ViewBase
@@ -79,6 +82,8 @@ __all__ = [
 _V = TypeVar("_V", bound="View")
 
 _lookup_ex = lib.lsm_lookup_ex
+_cursor_lookup = lib.lsm_cursor_lookup
+_new_tuple = tuple.__new__
 
 #: The message of the IndexedSourceMap raised for an index map where a
 #: regular one was asked for (the library's own, for LSM_LOAD_REJECT_INDEX).
@@ -107,11 +112,12 @@ class View(ViewBase):
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_tokens", "_origin")
+    __slots__ = ("_tokens", "_origin", "_cursors")
     # How to open the view again when unpickled: ("path", path, allow_index)
     # or ("cache_path", path) for a view opened from a file, else None (it
     # then travels as its cache bytes).
     _origin: Optional[Tuple[Any, ...]]
+    _cursors: threading.local
 
     def __init__(self) -> None:
         raise TypeError(
@@ -127,7 +133,41 @@ class View(ViewBase):
         rv._own = _native.own(ptr, "lsm_view_free", what="view", keepalive=keepalive, size=size)
         rv._tokens = TokenBuilder(rv._own)
         rv._origin = None
+        # This thread's lookup cursors by rule as given (lsm_cursor_t:
+        # lookup_token passes one argument per call, see _cursor).
+        rv._cursors = threading.local()
         return rv
+
+    def _cursor(self, rule: RuleArg) -> Tuple[Any, ...]:
+        """(cursor, the array it writes to, the source and name caches) for
+        `rule` on this thread, made on first use. A cursor borrows the view
+        (own() keeps its memory alive) and its array (kept alive by the
+        cursor's owner)."""
+        value = RULE_VALUES.get(rule) if not isinstance(rule, bool) else None
+        if value is None:
+            value = _rule_value(rule)
+        out = array.array(U32_CODE, bytes(24))
+        parent = self._own
+        view_ptr = parent.get()
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_cursor_new(view_ptr, value, ffi.from_buffer("uint32_t[]", out), err))
+        owned = _native.own(ptr, "lsm_cursor_free", what="cursor", parent=parent, keepalive=out)
+        del view_ptr
+        srcs, names = self._tokens.caches()
+        entry = (owned.ptr, out, srcs, names)
+        cursors: Dict[Any, Any] = self._cursors.__dict__
+        cursors[rule] = entry
+        return entry
+
+    def close(self) -> None:
+        """Frees the view's native memory now (or, when other threads are in
+        a call on it, as soon as the last of those returns). Closing twice
+        is harmless; any other use afterwards raises
+        :class:`ClosedViewError`."""
+        super().close()
+        # Forget the cursors, so that the next lookup makes one and finds
+        # the view closed (a cursor holds the view's memory, never stale).
+        self._cursors = threading.local()
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
@@ -323,34 +363,47 @@ class View(ViewBase):
 
         `rule` decides positions between tokens (a :class:`LookupRule`, or
         ``"greatest_lower_bound"``, ``"same_line"``,
-        ``"least_upper_bound"``). Several tokens at one position resolve to
-        the first of them.
+        ``"least_upper_bound"``). Where several tokens share a position,
+        each rule picks among them as libsourcemap 0.8 (the default) and
+        trace-mapping (the others) do; see the header's LSM_RULE_*.
         """
-        # The common call (ints in range, a known rule) avoids every
-        # conversion helper: this is the hot path of symbolication.
+        # The common call (ints in range, a rule used before on this
+        # thread) is one dict lookup, a two-argument call and the array's
+        # six numbers: this is the hot path of symbolication. Anything
+        # else (a first call, other types, positions out of range) raises
+        # on the way and takes the slow path.
         try:
-            rule_value = RULE_VALUES[rule]
-            if rule is True or rule is False:
-                raise TypeError
-        except (KeyError, TypeError):
-            rule_value = _rule_value(rule)
-        if type(line) is not int or type(col) is not int or line >= U32_MAX or col >= U32_MAX:
-            line, col = position(line), position(col)
+            cursor, ids, srcs, names = self._cursors.__dict__[rule]  # type: ignore[index]
+            if col > U32_MAX:
+                raise OverflowError
+            found = _cursor_lookup(cursor, line << 32 | col)
+        except (KeyError, TypeError, OverflowError):
+            return self._lookup_slow(line, col, rule)
+        if found != 1:
+            return None
+        dl, dc, sl, sc, sid, nid = ids
+        src = srcs[sid]
+        if src is _UNSET:
+            src = self._tokens.string("src", sid)
+        name = None if nid == NO_ID else names[nid]
+        if name is _UNSET:
+            name = self._tokens.string("name", nid)
+        return _new_tuple(Token, (dl, dc, src, sl, sc, sid, name))
+
+    def _lookup_slow(self, line: int, col: int, rule: RuleArg) -> Optional[Token]:
+        """lookup_token() for a first call on this thread and rule, or
+        positions that are not plain ints within 32 bits."""
+        line, col = position(line), position(col)  # negative, or clamped to 32 bits
         if line < 0 or col < 0:
             return None
-        ptr = self._own.ptr
-        if ptr is None:
-            raise ClosedViewError("the view is closed")
-        out = thread_token()
-        # err is NULL on the hot path: the call fails only for an unknown
-        # rule, and is then repeated to learn why.
-        rv = _lookup_ex(ptr, line, col, rule_value, out, ffi.NULL)
-        if rv <= 0:
-            if rv < 0:
-                with capture_err() as (err, check):
-                    check(lib.lsm_lookup_ex(ptr, line, col, rule_value, out, err) >= 0)
-            return None
-        return self._tokens.found(out)
+        try:
+            hash(rule)
+        except TypeError:
+            _rule_value(rule)  # raises for an unhashable rule
+        cursors: Dict[Any, Any] = self._cursors.__dict__
+        if rule not in cursors:
+            self._cursor(rule)  # raises when the view is closed or the rule unknown
+        return self.lookup_token(line, col, rule=rule)
 
     def lookup_tokens(
         self,

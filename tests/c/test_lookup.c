@@ -233,7 +233,62 @@ static void test_get_tokens(void) {
     lsm_view_free(view);
 }
 
+/* A cursor answers as lsm_lookup_ex() under its rule, at every probe of
+ * a real map, writing exactly the token's numbers; misuse is reported. */
+static void test_cursor(void) {
+    const char *dir = env_or("LSM_FIXTURES_DIR", "tests/fixtures/bundlers");
+    size_t len;
+    char *json = read_file(path_join(dir, "esbuild/app.min.js.map"), &len);
+    lsm_error_t err;
+    lsm_view_t *view = json ? lsm_view_from_json(json, len, &err) : NULL;
+    free(json);
+    if (!view) {
+        check_fail(__FILE__, __LINE__, "cannot load the esbuild fixture");
+        return;
+    }
+    uint32_t lines = lsm_view_line_count(view);
+    for (int rule = 0; rule < 3; rule++) {
+        uint32_t out[7] = {0, 0, 0, 0, 0, 0, 0xabcdef};
+        POISON(err);
+        lsm_cursor_t *c = lsm_cursor_new(view, rule, out, &err);
+        CHECK_CALL(c != NULL, err);
+        for (uint32_t line = 0; c && line <= lines; line++) {
+            for (uint32_t col = 0; col < 3000; col += 7) {
+                lsm_token_t t;
+                int want = lsm_lookup_ex(view, line, col, rule, &t, NULL);
+                memset(out, 0x5a, 6 * sizeof out[0]);
+                int got = lsm_cursor_lookup(c, (uint64_t)line << 32 | col);
+                if (got != want) {
+                    check_fail(__FILE__, __LINE__, "rule %d %u:%u: %d, want %d", rule, line, col,
+                               got, want);
+                    break;
+                }
+                uint32_t ids[6] = {t.dst_line, t.dst_col, t.src_line, t.src_col, t.src_id, t.name_id};
+                if (got == 1 ? memcmp(out, ids, sizeof ids) != 0 : out[0] != 0x5a5a5a5au) {
+                    check_fail(__FILE__, __LINE__, "rule %d %u:%u: wrong numbers", rule, line, col);
+                    break;
+                }
+            }
+        }
+        CHECK_EQ(out[6], 0xabcdef); /* nothing past the six */
+        lsm_cursor_free(c);
+    }
+    POISON(err);
+    CHECK(lsm_cursor_new(view, 3, (uint32_t[6]){0}, &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    POISON(err);
+    CHECK(lsm_cursor_new(NULL, 0, (uint32_t[6]){0}, &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    POISON(err);
+    CHECK(lsm_cursor_new(view, 0, NULL, &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(lsm_cursor_lookup(NULL, 0), -1);
+    lsm_cursor_free(NULL);
+    lsm_view_free(view);
+}
+
 int main(void) {
+    RUN(test_cursor);
     RUN(test_synthetic_long_lines);
     RUN(test_bundler_fixtures);
     RUN(test_get_tokens);

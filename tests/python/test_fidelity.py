@@ -87,3 +87,30 @@ def test_nesting_past_the_limit_has_its_own_error() -> None:
         View.from_json(json.dumps(_nested(65)).encode(), allow_index=True)
     assert info.value.code == 64
     assert str(info.value.message) == "index maps nested more than 64 levels deep"
+
+
+def test_lookup_token_fast_path_edges() -> None:
+    # lookup_token passes (line << 32 | col) to a per-thread cursor; every
+    # value that does not fit that takes the slow path with the old answers.
+    view = View.from_json(TIES)
+    assert view.lookup_token(0, 2) == view.lookup_token(0, 2, rule=libsourcemap.LookupRule.GREATEST_LOWER_BOUND)
+    assert view.lookup_token(0, 2**32 - 1) == view.lookup_token(0, 2**40)
+    assert view.lookup_token(0, 2**32 - 1).src_line == 1  # type: ignore[union-attr]
+    assert view.lookup_token(2**32, 0).src_line == 1  # type: ignore[union-attr]
+    assert view.lookup_token(-1, 0) is None and view.lookup_token(0, -1) is None
+    with pytest.raises(TypeError):
+        view.lookup_token(0.5, 1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        view.lookup_token(0, 1, rule="nearest")  # type: ignore[arg-type]
+    with pytest.raises(libsourcemap.InvalidArgumentError):
+        view.lookup_token(0, 1, rule=7)
+    with pytest.raises(TypeError):
+        view.lookup_token(0, 1, rule=[])  # type: ignore[arg-type]
+    # Rules given three ways share nothing but answer alike.
+    for rule in ("same_line", libsourcemap.LookupRule.SAME_LINE, 1):
+        assert view.lookup_token(0, 1, rule=rule).src_line == 0  # type: ignore[union-attr, arg-type]
+    view.close()
+    with pytest.raises(libsourcemap.ClosedViewError):
+        view.lookup_token(0, 2)
+    with pytest.raises(libsourcemap.ClosedViewError):
+        view.lookup_token(0, 2, rule="least_upper_bound")
