@@ -290,6 +290,19 @@ LSM_API int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines,
                                 const uint32_t *cols, size_t count, int rule, lsm_token_t *out,
                                 lsm_error_t *err);
 
+/* As lsm_lookup_many(), answering in columns: for each i < count,
+ * dst_line[i], dst_col[i], src_line[i], src_col[i], src_id[i] and
+ * name_id[i] get the token found for (lines[i], cols[i]), all LSM_NO_ID
+ * where nothing maps (a 1-field segment included). The arrays are the
+ * caller's and may be anywhere (an output array may not overlap an
+ * input). Returns the number of positions found, or -1 on error (NULL
+ * pointers with a nonzero count, unknown rule). */
+LSM_API int64_t lsm_lookup_columns(const lsm_view_t *view, const uint32_t *lines,
+                                   const uint32_t *cols, size_t count, int rule,
+                                   uint32_t *dst_line, uint32_t *dst_col, uint32_t *src_line,
+                                   uint32_t *src_col, uint32_t *src_id, uint32_t *name_id,
+                                   lsm_error_t *err);
+
 /* ---------------------------------------------------------------- sources */
 
 /* The number of sources, 0 for NULL. */

@@ -223,3 +223,38 @@ int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines, const uin
     lsm_clear_error(err);
     return found;
 }
+
+int64_t lsm_lookup_columns(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
+                           size_t count, int rule, uint32_t *dst_line, uint32_t *dst_col,
+                           uint32_t *src_line, uint32_t *src_col, uint32_t *src_id,
+                           uint32_t *name_id, lsm_error_t *err) {
+    if (!view || (count && (!lines || !cols || !dst_line || !dst_col || !src_line || !src_col ||
+                            !src_id || !name_id)))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
+    if (!valid_rule(rule))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
+    int64_t found = 0;
+    probe_t probes[BATCH];
+    for (size_t base = 0; base < count; base += BATCH) {
+        size_t n = count - base < BATCH ? count - base : BATCH;
+        for (size_t k = 0; k < n; k++)
+            locate(view, lines[base + k], cols[base + k], rule, &probes[k]);
+        for (size_t k = 0; k < n; k++) {
+            lsm_token_t t;
+            size_t i = base + k;
+            if (finish(view, &probes[k], &t)) {
+                found++;
+            } else {
+                no_token(&t);
+            }
+            dst_line[i] = t.dst_line;
+            dst_col[i] = t.dst_col;
+            src_line[i] = t.src_line;
+            src_col[i] = t.src_col;
+            src_id[i] = t.src_id;
+            name_id[i] = t.name_id;
+        }
+    }
+    lsm_clear_error(err);
+    return found;
+}

@@ -25,7 +25,6 @@ cover it); 2 on a usage error or unreadable input.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path

@@ -15,7 +15,6 @@ made after ``close()`` raise :class:`ClosedViewError`.
 
 from __future__ import annotations
 
-import array
 import operator
 import os
 import threading
@@ -38,8 +37,6 @@ from typing import (
 from . import _native
 from . import telemetry as _telemetry
 from ._convert import (
-    RULE_VALUES,
-    U32_CODE,
     CacheInput,
     JsonInput,
     LookupRule,
@@ -52,11 +49,11 @@ from ._convert import (
     json_input,
     position,
     rule_value as _rule_value,
-    thread_token,
 )
-from ._native import NO_ID, U32_MAX, capture_err, ffi, lib, to_str
+from . import batch as _batch
 from . import encode as _encode
 from . import reverse as _reverse
+from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from ._view_base import ViewBase
 from .errors import (
     BadSectionsError,
@@ -139,22 +136,8 @@ class View(ViewBase):
         return rv
 
     def _cursor(self, rule: RuleArg) -> Tuple[Any, ...]:
-        """(cursor, the array it writes to, the source and name caches) for
-        `rule` on this thread, made on first use. A cursor borrows the view
-        (own() keeps its memory alive) and its array (kept alive by the
-        cursor's owner)."""
-        value = RULE_VALUES.get(rule) if not isinstance(rule, bool) else None
-        if value is None:
-            value = _rule_value(rule)
-        out = array.array(U32_CODE, bytes(24))
-        parent = self._own
-        view_ptr = parent.get()
-        with capture_err() as (err, check):
-            ptr = check(lib.lsm_cursor_new(view_ptr, value, ffi.from_buffer("uint32_t[]", out), err))
-        owned = _native.own(ptr, "lsm_cursor_free", what="cursor", parent=parent, keepalive=out)
-        del view_ptr
-        srcs, names = self._tokens.caches()
-        entry = (owned.ptr, out, srcs, names)
+        """This thread's lookup cursor for `rule` (see batch.make_cursor)."""
+        entry = _batch.make_cursor(self, rule)
         cursors: Dict[Any, Any] = self._cursors.__dict__
         cursors[rule] = entry
         return entry
@@ -414,47 +397,23 @@ class View(ViewBase):
         """Looks up many (line, col) positions in one call into the
         library: the list of what :meth:`lookup_token` would return for
         each, in order."""
-        rule_value = _rule_value(rule)
-        ptr = self._get_ptr()
-        pos_list = positions if isinstance(positions, list) else list(positions)
-        negative: List[int] = []
-        try:
-            # The common input converts in C: array() refuses negatives,
-            # values past 32 bits and non-integers, which take the slow
-            # path below.
-            lines_a = array.array(U32_CODE, [line for line, _ in pos_list])
-            cols_a = array.array(U32_CODE, [col for _, col in pos_list])
-        except (OverflowError, TypeError, IndexError, KeyError, ValueError):
-            lines: List[int] = []
-            cols: List[int] = []
-            for i, pos in enumerate(pos_list):
-                line, col = pos
-                line_v, col_v = position(line), position(col)
-                if line_v < 0 or col_v < 0:
-                    negative.append(i)
-                    line_v = col_v = 0
-                lines.append(line_v)
-                cols.append(col_v)
-            lines_a = array.array(U32_CODE, lines)
-            cols_a = array.array(U32_CODE, cols)
-        count = len(lines_a)
-        out = ffi.new("lsm_token_t[]", max(count, 1))
-        err = ffi.new("lsm_error_t *")
-        rv = lib.lsm_lookup_many(
-            ptr,
-            ffi.from_buffer("uint32_t[]", lines_a) if count else ffi.NULL,
-            ffi.from_buffer("uint32_t[]", cols_a) if count else ffi.NULL,
-            count,
-            rule_value,
-            out,
-            err,
-        )
-        if rv < 0:
-            raise _native.exception_from(err)
-        result = self._tokens.many(out, count)
-        for i in negative:
-            result[i] = None
-        return result
+        return _batch.lookup_tokens(self, positions, rule=rule)
+
+    def lookup_columns(
+        self,
+        lines: "_batch.Positions",
+        cols: "_batch.Positions",
+        *,
+        rule: RuleArg = LookupRule.GREATEST_LOWER_BOUND,
+    ) -> "_batch.LookupColumns":
+        """Looks up the positions (``lines[i]``, ``cols[i]``) in one call
+        into C, which runs without the GIL, answering in six uint32 arrays
+        (``dst_line``, ``dst_col``, ``src_line``, ``src_col``, ``src_id``,
+        ``name_id``; 0xFFFFFFFF where nothing maps) instead of Tokens.
+        `lines` and `cols` are buffers of uint32 (``array.array("I")``,
+        numpy ``uint32``; used in place) or iterables of ints. See
+        :func:`libsourcemap.batch.lookup_columns`."""
+        return _batch.lookup_columns(self, lines, cols, rule=rule)
 
     # --------------------------------------------------- reverse lookups
 

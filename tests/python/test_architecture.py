@@ -25,7 +25,7 @@ LAYERS: List[List[str]] = [
     ["telemetry"],
     ["_convert"],
     ["_view_base"],
-    ["encode", "reverse"],
+    ["batch", "encode", "reverse"],
     ["view", "proguard"],
     ["builder", "compose"],
     ["js", "stacktrace"],
