@@ -93,6 +93,10 @@ CLASSES = {
                       "an index map with two sections at one offset is rejected (they overlap)"),
     "nested-column": ("documented", "nested-index-maps",
                       "a nested section's column offset counts only on the parent section's first line"),
+    "nested-index-08": ("documented", "peer-failures",
+                        "0.8.2 accepts a nested index map but drops the sections that are index maps"),
+    "function-name-extra": ("documented", "function-names",
+                            "get_original_function_name: a name where 0.8.2 finds none"),
     "peer-failure": ("documented", "peer-failures",
                      "the peer fails on a map that we and the other peers accept"),
     "source-map-index": ("documented", "peer-failures",
@@ -163,9 +167,35 @@ def has_equal_offsets(m):
     return False
 
 
+def extent(m):
+    """(line, column) of the last mapping of map `m`, relative to where it
+    starts (a nested index map's sections composed with ECMA-426's rule: a
+    section's column counts only on its first line), or None."""
+    if not isinstance(m, dict):
+        return None
+    if isinstance(m.get("sections"), list):
+        end = None
+        for s in m["sections"]:
+            try:
+                off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+            except (KeyError, TypeError, ValueError):
+                return end
+            e = extent(s.get("map"))
+            if e is not None:
+                e = (off[0] + e[0], e[1] + (off[1] if e[0] == 0 else 0))
+                end = max(end or e, e)
+        return end
+    lines = gen.decode(m["mappings"]) if isinstance(m.get("mappings"), str) else None
+    if not lines:
+        return None
+    last = max((i for i, segs in enumerate(lines) if segs), default=None)
+    return None if last is None else (last, max(seg[0] for seg in lines[last]))
+
+
 def has_overlapping_sections(m):
     """True when a section starts before the last mapping of the section
-    before it (ECMA-426: the represented sections shall not overlap)."""
+    before it (ECMA-426: the represented sections shall not overlap), at
+    any depth."""
     for sub, _ in walk_maps(m):
         secs = sub.get("sections")
         if not isinstance(secs, list):
@@ -178,15 +208,38 @@ def has_overlapping_sections(m):
                 break
             if end is not None and off < end:
                 return True
-            inner = s.get("map") if isinstance(s, dict) else None
-            lines = gen.decode(inner["mappings"]) if isinstance(inner, dict) and \
-                isinstance(inner.get("mappings"), str) else None
-            if lines:
-                last = max((i for i, segs in enumerate(lines) if segs), default=None)
-                if last is not None:
-                    col = max(seg[0] for seg in lines[last]) + (off[1] if last == 0 else 0)
-                    end = max(end or (0, 0), (off[0] + last, col))
+            e = extent(s.get("map"))
+            if e is not None:
+                e = (off[0] + e[0], e[1] + (off[1] if e[0] == 0 else 0))
+                end = max(end or e, e)
     return False
+
+
+def nested_column_lines(m):
+    """Generated lines where a nested index map's section is placed
+    differently by ECMA-426's one-level column rule (ours) and by the
+    peers: from the first line of a section that has a column offset and
+    is itself an index map, to the start of the next section."""
+    lines = set()
+    for sub, _ in walk_maps(m):
+        secs = sub.get("sections")
+        if not isinstance(secs, list):
+            continue
+        for i, s in enumerate(secs):
+            try:
+                off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+            except (KeyError, TypeError, ValueError):
+                break
+            inner = s.get("map")
+            if off[1] and isinstance(inner, dict) and isinstance(inner.get("sections"), list):
+                e = extent(inner)
+                stop = off[0] + (e[0] if e else 0)
+                try:
+                    stop = max(stop, int(secs[i + 1]["offset"]["line"]))
+                except (IndexError, KeyError, TypeError, ValueError):
+                    pass
+                lines.update(range(off[0], stop + 1))
+    return lines
 
 
 def dedupe(names):
@@ -577,12 +630,17 @@ class Tally:
         self.total = collections.Counter()    # (peer, aspect) -> n
         self.classes = collections.Counter()  # (peer, aspect, class) -> n
         self.examples = collections.defaultdict(list)
+        # While set, a class without documentation becomes this one (a
+        # map-wide explanation, such as 0.8.2 dropping nested sections).
+        self.fallback = None
 
     def compared(self, peer, aspect, n=1, agree=None):
         self.total[(peer, aspect)] += n
         self.agree[(peer, aspect)] += n if agree is None else agree
 
     def differ(self, peer, aspect, cls, mi, detail):
+        if self.fallback and CLASSES.get(cls, ("other",))[0] != "documented":
+            cls = self.fallback
         self.classes[(peer, aspect, cls)] += 1
         ex = self.examples[(peer, aspect, cls)]
         entry = {"map": mi.id, "size": len(mi.data), "detail": detail}
@@ -646,6 +704,9 @@ def lookup_class(mi, peer, rule, pos, mine, theirs, groups, sorted_tokens, keys)
         if g is None:
             return None
         run = groups[(g[0], g[1])]
+        if theirs is not None and len(theirs) == 6 and theirs[2] is None and is_one_field(g) \
+                and (theirs[0], theirs[1]) == (g[0], g[1]):
+            return "one-field-lookup"  # the same 1-field segment, carried-over fields and all
         if all(is_one_field(t) for t in run):
             return "one-field-lookup"
         if any(is_one_field(t) for t in run):
@@ -725,6 +786,7 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
         ca, cb = collections.Counter(a), collections.Counter(nb)
         only_a, only_b = ca - cb, cb - ca
         ga, gb = by_position(only_a.elements()), by_position(only_b.elements())
+        nested_lines = nested_column_lines(mi.json)
         for p in set(ga) | set(gb):
             xa, xb = sorted(ga.get(p, []), key=repr), sorted(gb.get(p, []), key=repr)
             cls = None
@@ -737,6 +799,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
                         kinds.add(None)
                 if len(kinds) == 1:
                     cls = kinds.pop()
+            if not cls and p[0] in nested_lines and peer != "libsourcemap 0.8.2":
+                cls = "nested-column"
             if not cls and peer.startswith("source-map") and source_map_index_quirk(mi, xa, xb):
                 cls = "source-map-index"
             if not cls and consensus is not None and all(key(t) in consensus for t in xa) \
@@ -804,12 +868,17 @@ def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, cons
     keys = [(t[0], t[1]) for t in sorted_tokens]
     aspect = "lookup %s" % rule
     agree = 0
+    nested_lines = nested_column_lines(mi.json)
     for i, (pos, a, b) in enumerate(zip(positions, mine, theirs)):
         a_cmp = a[2:] if a is not None and peer in URL_PEERS else a
         if a_cmp == b:
             agree += 1
             continue
         cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
+        if (not cls or CLASSES.get(cls, ("other",))[0] != "documented") and nested_lines \
+                and peer != "libsourcemap 0.8.2" and (pos[0] in nested_lines or (
+                    a is not None and a[0] in nested_lines)):
+            cls = "nested-column"
         if not cls and a is not None and b is not None and len(b) == 6 and consensus is not None \
                 and key(a) in consensus and (key(b) not in consensus or key(a) not in peer_tokens):
             cls = "peer-wrong"  # 0.8.2 lacks a token the other peers have, or has one they lack
@@ -924,6 +993,8 @@ def compare_map(tally, mi, peers, args, stats):
         naming = PEER_NAMES[peer]
         consensus, tm, tm_tokens = reference(naming)
         mp = spelled(mine, mine["names"][naming])
+        tally.fallback = "nested-index-08" if peer == "libsourcemap 0.8.2" \
+            and drops_nested(mi.json, mp["tokens"], ans["tokens"]) else None
         compare_sources(tally, mi, peer, mp["sources"], ans["sources"], mine["used_sources"])
         tr = source_translation(mi.json, mp["sources"], ans["sources"], peer)
         if tr:
@@ -947,6 +1018,17 @@ def compare_map(tally, mi, peers, args, stats):
             compare_lookups(tally, mi, peer, "least_upper_bound", positions,
                             mp["lookups"]["least_upper_bound"], ans["lub"], mp["tokens"],
                             tm=ref.get("lub"))
+        tally.fallback = None
+
+
+def drops_nested(m, mine, theirs):
+    """True when `m` has a section that is an index map and the peer's
+    tokens are ours with some left out (0.8.2 flattens only one level)."""
+    if not has_nested_index(m):
+        return False
+    extra = collections.Counter(key(norm_peer_token(t)) for t in theirs) - \
+        collections.Counter(key(t) for t in mine)
+    return not extra and len(theirs) < len(mine)
 
 
 def spelled(mine, names):
