@@ -974,11 +974,13 @@ def compare_map(tally, mi, peers, args, stats):
         if naming not in refs:
             consensus, tm, tm_tokens = None, {}, None
             if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
-                tm = respelled(answers["trace-mapping"], mine["names"][naming])
+                tm = respelled(answers["trace-mapping"], mine["names"][PEER_NAMES["trace-mapping"]],
+                               mine["names"][naming])
                 consensus = tm_tokens = {key(norm_peer_token(t)) for t in tm["tokens"]}
                 crate = answers.get("sourcemap crate", {})
                 if crate.get("ok"):
-                    crate = respelled(crate, mine["names"][naming])
+                    crate = respelled(crate, mine["names"][PEER_NAMES["sourcemap crate"]],
+                                      mine["names"][naming])
                     consensus = consensus & {key(norm_peer_token(t)) for t in crate["tokens"]}
             refs[naming] = consensus, tm, tm_tokens
         return refs[naming]
@@ -1047,14 +1049,26 @@ def spelled(mine, names):
     return out
 
 
-def respelled(ans, our_sources):
-    """A copy of a peer's answer with its source names replaced by ours,
-    matched by index (names the peer gives to several sources are kept)."""
+def respelled(ans, own, target):
+    """A copy of a peer's answer with its source names replaced by ours in
+    the spelling `target`. `own` is our list in the spelling compared with
+    that peer (PEER_NAMES): a peer's name y becomes target[i] when every
+    source i that `own` spells y has that one target name. Peers that merge
+    equal names (trace-mapping and the crate on index maps) are covered.
+    With the same number of sources, names are also matched by index
+    (a name the peer gives to several sources when all of them are one
+    name of ours)."""
+    targets = collections.defaultdict(set)
+    for x, t in zip(own, target):
+        targets[x].add(t)
+    tr = {y: next(iter(ts)) for y, ts in targets.items() if len(ts) == 1 and y is not None}
     theirs = ans["sources"]
-    if len(theirs) != len(our_sources):
-        return ans
-    counts = collections.Counter(theirs)
-    tr = {y: x for x, y in zip(our_sources, theirs) if counts[y] == 1}
+    if len(theirs) == len(target):
+        # Same numbering: by index too, for names spelled otherwise.
+        by_index = collections.defaultdict(set)
+        for y, t in zip(theirs, target):
+            by_index[y].add(t)
+        tr.update({y: next(iter(ts)) for y, ts in by_index.items() if len(ts) == 1 and y not in tr})
     out = dict(ans)
     translate(out, tr)
     return out
