@@ -215,30 +215,33 @@ def has_overlapping_sections(m):
     return False
 
 
-def nested_column_lines(m):
+def nested_column_lines(m, base=0):
     """Generated lines where a nested index map's section is placed
     differently by ECMA-426's one-level column rule (ours) and by the
     peers: from the first line of a section that has a column offset and
-    is itself an index map, to the start of the next section."""
+    is itself an index map, to the start of the next section (lines of
+    the whole map, at any depth; `base` is where `m` starts)."""
     lines = set()
-    for sub, _ in walk_maps(m):
-        secs = sub.get("sections")
-        if not isinstance(secs, list):
+    secs = m.get("sections") if isinstance(m, dict) else None
+    if not isinstance(secs, list):
+        return lines
+    for i, s in enumerate(secs):
+        try:
+            off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+        except (KeyError, TypeError, ValueError):
+            break
+        inner = s.get("map")
+        if not (isinstance(inner, dict) and isinstance(inner.get("sections"), list)):
             continue
-        for i, s in enumerate(secs):
+        lines |= nested_column_lines(inner, base + off[0])
+        if off[1]:
+            e = extent(inner)
+            stop = off[0] + (e[0] if e else 0)
             try:
-                off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
-            except (KeyError, TypeError, ValueError):
-                break
-            inner = s.get("map")
-            if off[1] and isinstance(inner, dict) and isinstance(inner.get("sections"), list):
-                e = extent(inner)
-                stop = off[0] + (e[0] if e else 0)
-                try:
-                    stop = max(stop, int(secs[i + 1]["offset"]["line"]))
-                except (IndexError, KeyError, TypeError, ValueError):
-                    pass
-                lines.update(range(off[0], stop + 1))
+                stop = max(stop, int(secs[i + 1]["offset"]["line"]))
+            except (IndexError, KeyError, TypeError, ValueError):
+                pass
+            lines.update(range(base + off[0], base + stop + 1))
     return lines
 
 
@@ -769,6 +772,10 @@ def source_map_index_quirk(mi, xa, xb):
     return True
 
 
+def pairing(t):
+    return (t[0], t[1], -1 if t[3] is None else t[3], -1 if t[4] is None else t[4], str(t[5]), str(t[2]))
+
+
 def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
     a = [tuple(t) for t in mine]
     b = [tuple(t) for t in theirs]
@@ -788,7 +795,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
         ga, gb = by_position(only_a.elements()), by_position(only_b.elements())
         nested_lines = nested_column_lines(mi.json)
         for p in set(ga) | set(gb):
-            xa, xb = sorted(ga.get(p, []), key=repr), sorted(gb.get(p, []), key=repr)
+            # Paired by everything but the source, whose spelling may differ.
+            xa, xb = sorted(ga.get(p, []), key=pairing), sorted(gb.get(p, []), key=pairing)
             cls = None
             if len(xa) == len(xb):
                 kinds = set()
