@@ -128,10 +128,6 @@ def compat_anchors():
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
-def is_absolute(source):
-    return isinstance(source, str) and (source.startswith("/") or bool(SCHEME.match(source)))
-
-
 def walk_maps(m, depth=0):
     """(map, depth) for `m` and every section map inside it."""
     yield m, depth
