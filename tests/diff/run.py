@@ -59,7 +59,6 @@ def log(msg):
 #
 # kind "documented": a deliberate difference, described in the section of
 # docs/compatibility.md whose anchor is given; the run passes with it.
-# kind "known": a bug of ours being fixed; the run fails while it is seen.
 # Anything unclassified is "other" and fails the run.
 
 CLASSES = {
@@ -70,19 +69,34 @@ CLASSES = {
     "number-in-sources": ("documented", "non-string-sources",
                           "a map whose sources hold a number is rejected"),
     "source-url-resolution": ("documented", "source-names",
-                              "source names joined to sourceRoot as 0.8 did, not resolved as URLs"),
+                              "source-map resolves the ECMA-426 concatenation as a URL (dot segments, "
+                              "repeated slashes, a path-absolute source replacing the root's path)"),
     "tie-source-map": ("documented", "ties",
                        "source-map (Mozilla) orders segments at one generated position by original position"),
-    "root-trailing-slashes": ("documented", "source-names",
-                              "0.8.2 strips every trailing '/' of sourceRoot (webpack:/// becomes webpack:/)"),
+    "crate-root-slash": ("documented", "source-names",
+                         "the crate strips one trailing '/' of sourceRoot where 0.8.2 strips every one"),
+    "root-slash-added": ("documented", "source-names",
+                         "trace-mapping puts a '/' after sourceRoot even when it ends in one"),
+    "null-source": ("documented", "source-names",
+                    "a JSON null source: the peer resolves it as \"\", ours has no URL for it"),
     "root-slash-as-host": ("documented", "source-names",
-                           "a URL-resolving peer reads sourceRoot \"/\" plus a source as a host (//a.js/)"),
+                           "source-map reads sourceRoot \"/\" plus a source as a host (//a.js/)"),
     "token-order": ("documented", "token-order",
                     "the same tokens in generated-position order, where the peer keeps another order"),
     "index-map-sources": ("documented", "index-map-sources",
                           "a flattened index map keeps every section's sources, duplicates included"),
     "overlapping-sections": ("documented", "overlapping-sections",
                              "an index map whose section starts before the previous one's last mapping is rejected"),
+    "missing-sources": ("documented", "missing-sources",
+                        "a map without sources is rejected, as ECMA-426 requires"),
+    "equal-offsets": ("documented", "sections-at-equal-offsets",
+                      "an index map with two sections at one offset is rejected (they overlap)"),
+    "nested-column": ("documented", "nested-index-maps",
+                      "a nested section's column offset counts only on the parent section's first line"),
+    "nested-index-08": ("documented", "peer-failures",
+                        "0.8.2 accepts a nested index map but drops the sections that are index maps"),
+    "function-name-extra": ("documented", "function-names",
+                            "get_original_function_name: a name where 0.8.2 finds none"),
     "peer-failure": ("documented", "peer-failures",
                      "the peer fails on a map that we and the other peers accept"),
     "source-map-index": ("documented", "peer-failures",
@@ -90,14 +104,6 @@ CLASSES = {
     "peer-wrong": ("documented", "peer-failures",
                    "the peer's answer differs from ours where trace-mapping (and, against 0.8.2, the crate) "
                    "answers as we do"),
-    "tie": ("known", None, "several segments at one generated position: another one is chosen"),
-    "abs-source-root": ("known", None, "an absolute or URL source is prefixed with sourceRoot"),
-    "nested-index": ("known", None, "an index map with a nested index map is rejected"),
-    "no-sources": ("known", None, "a map without sources is accepted"),
-    "equal-offsets": ("known", None, "an index map with two sections at one offset is accepted"),
-    "function-name-lost": ("known", None, "get_original_function_name: None where 0.8.2 names the function"),
-    "function-name-extra": ("known", None, "get_original_function_name: a name where 0.8.2 gives None"),
-    "function-name-other": ("known", None, "get_original_function_name: another name than 0.8.2's"),
 }
 
 
@@ -120,10 +126,6 @@ def compat_anchors():
 # Facts about a map's JSON, used to put a disagreement in its class.
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-
-
-def is_absolute(source):
-    return isinstance(source, str) and (source.startswith("/") or bool(SCHEME.match(source)))
 
 
 def walk_maps(m, depth=0):
@@ -161,9 +163,35 @@ def has_equal_offsets(m):
     return False
 
 
+def extent(m):
+    """(line, column) of the last mapping of map `m`, relative to where it
+    starts (a nested index map's sections composed with ECMA-426's rule: a
+    section's column counts only on its first line), or None."""
+    if not isinstance(m, dict):
+        return None
+    if isinstance(m.get("sections"), list):
+        end = None
+        for s in m["sections"]:
+            try:
+                off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+            except (KeyError, TypeError, ValueError):
+                return end
+            e = extent(s.get("map"))
+            if e is not None:
+                e = (off[0] + e[0], e[1] + (off[1] if e[0] == 0 else 0))
+                end = max(end or e, e)
+        return end
+    lines = gen.decode(m["mappings"]) if isinstance(m.get("mappings"), str) else None
+    if not lines:
+        return None
+    last = max((i for i, segs in enumerate(lines) if segs), default=None)
+    return None if last is None else (last, max(seg[0] for seg in lines[last]))
+
+
 def has_overlapping_sections(m):
     """True when a section starts before the last mapping of the section
-    before it (ECMA-426: the represented sections shall not overlap)."""
+    before it (ECMA-426: the represented sections shall not overlap), at
+    any depth."""
     for sub, _ in walk_maps(m):
         secs = sub.get("sections")
         if not isinstance(secs, list):
@@ -176,15 +204,41 @@ def has_overlapping_sections(m):
                 break
             if end is not None and off < end:
                 return True
-            inner = s.get("map") if isinstance(s, dict) else None
-            lines = gen.decode(inner["mappings"]) if isinstance(inner, dict) and \
-                isinstance(inner.get("mappings"), str) else None
-            if lines:
-                last = max((i for i, segs in enumerate(lines) if segs), default=None)
-                if last is not None:
-                    col = max(seg[0] for seg in lines[last]) + (off[1] if last == 0 else 0)
-                    end = max(end or (0, 0), (off[0] + last, col))
+            e = extent(s.get("map"))
+            if e is not None:
+                e = (off[0] + e[0], e[1] + (off[1] if e[0] == 0 else 0))
+                end = max(end or e, e)
     return False
+
+
+def nested_column_lines(m, base=0):
+    """Generated lines where a nested index map's section is placed
+    differently by ECMA-426's one-level column rule (ours) and by the
+    peers: from the first line of a section that has a column offset and
+    is itself an index map, to the start of the next section (lines of
+    the whole map, at any depth; `base` is where `m` starts)."""
+    lines = set()
+    secs = m.get("sections") if isinstance(m, dict) else None
+    if not isinstance(secs, list):
+        return lines
+    for i, s in enumerate(secs):
+        try:
+            off = (int(s["offset"]["line"]), int(s["offset"]["column"]))
+        except (KeyError, TypeError, ValueError):
+            break
+        inner = s.get("map")
+        if not (isinstance(inner, dict) and isinstance(inner.get("sections"), list)):
+            continue
+        lines |= nested_column_lines(inner, base + off[0])
+        if off[1]:
+            e = extent(inner)
+            stop = off[0] + (e[0] if e else 0)
+            try:
+                stop = max(stop, int(secs[i + 1]["offset"]["line"]))
+            except (IndexError, KeyError, TypeError, ValueError):
+                pass
+            lines.update(range(base + off[0], base + stop + 1))
+    return lines
 
 
 def dedupe(names):
@@ -208,12 +262,47 @@ def raw_sources(m):
     return out
 
 
-def join08(root, source):
-    """A source name as 0.8.2 made it: sourceRoot, a '/' when needed, the
-    source, absolute ones left alone."""
-    if not root or source is None or is_absolute(source):
+def join08(root, source, strip_all=True):
+    """A source name as 0.8.2 made it (and, with strip_all False, the crate
+    9.3.2): a null source counts as "", a non-empty root loses every
+    trailing '/' (the crate: one), then one '/' and the source, except that
+    sources starting with '/', 'http:' or 'https:' are kept."""
+    source = source if isinstance(source, str) else ""
+    if not root or source.startswith(("/", "http:", "https:")):
+        return source
+    return (root.rstrip("/") if strip_all else root[:-1] if root.endswith("/") else root) + "/" + source
+
+
+def ecma_concat(root, source):
+    """ECMA-426's sourceRoot + source: a '/' added when the root lacks one,
+    absolute sources included; a null source has none."""
+    if not isinstance(source, str):
+        return None
+    if not root:
         return source
     return root + source if root.endswith("/") else root + "/" + source
+
+
+_resolved_cache = {}
+
+
+def resolved(root, source):
+    """Our resolve_source of `source` under `root` with an empty map URL
+    (ECMA-426's concatenation, then resolve-uri's normalisation; that the
+    normalisation is trace-mapping's is tested by
+    tests/python/test_resolve_source.py). Used to model trace-mapping's
+    own concatenation, which always puts a '/' after the root."""
+    k = (root, source)
+    if k not in _resolved_cache:
+        m = {"version": 3, "sources": [source], "names": [], "mappings": ""}
+        if root is not None:
+            m["sourceRoot"] = root
+        view = View.from_json(json.dumps(m).encode("utf-8"))
+        try:
+            _resolved_cache[k] = view.resolve_source(0, "")
+        finally:
+            view.close()
+    return _resolved_cache[k]
 
 
 def remove_dots(path):
@@ -256,32 +345,30 @@ def collapse(name):
 
 
 def source_class(m, ours, theirs, peer):
-    """The class of a difference between our name for a source and a peer's,
-    or None when no documented or known reason explains it."""
-    if ours is None:
-        return None
+    """The class of a difference between our name for a source (in the
+    spelling compared with `peer`, see PEER_NAMES) and the peer's, or None
+    when no documented reason explains it."""
     for raw, root in raw_sources(m):
-        # Ours put sourceRoot before an absolute or URL source.
-        if is_absolute(raw) and root and ours != raw and ours.endswith(raw) \
-                and ours[:-len(raw)].rstrip("/") == root.rstrip("/"):
-            return "abs-source-root"
-    if theirs is None:
-        return None
-    if peer == "libsourcemap 0.8.2":
-        for raw, root in raw_sources(m):
-            # 0.8.2 strips every trailing '/' of sourceRoot before adding one.
-            if isinstance(raw, str) and root and root.endswith("//") and join08(root, raw) == ours \
-                    and theirs == root.rstrip("/") + "/" + raw:
-                return "root-trailing-slashes"
-    if peer in URL_PEERS:
-        for raw, root in raw_sources(m):
+        if peer == "sourcemap crate":
+            if ours == join08(root, raw) and theirs == join08(root, raw, strip_all=False):
+                return "crate-root-slash"
+        elif peer == "trace-mapping":
+            if raw is None and ours is None and theirs is not None \
+                    and theirs == resolved(root + "/" if root else None, ""):
+                return "null-source"
+            if isinstance(raw, str) and root and root.endswith("/") and ours == resolved(root, raw) \
+                    and theirs == resolved(root + "/", raw):
+                return "root-slash-added"
+        elif peer in URL_PEERS:
+            if raw is None and ours is None and isinstance(theirs, str):
+                return "null-source"
+            if not (isinstance(raw, str) and isinstance(ours, str) and isinstance(theirs, str)) \
+                    or ours != ecma_concat(root, raw):
+                continue
             # sourceRoot "/" becomes "//", which URL resolution reads as a host.
-            if isinstance(raw, str) and root == "/" and join08(root, raw) == ours \
-                    and theirs.startswith("//") and not ours.startswith("//"):
+            if root == "/" and theirs.startswith("//") and not ours.startswith("//"):
                 return "root-slash-as-host"
-            # Ours is 0.8's join; the peer resolved the same name as a URL.
-            if isinstance(raw, str) and join08(root, raw) == ours and (
-                    theirs == resolve_like_url(root, raw) or collapse(theirs) == collapse(ours)):
+            if theirs == resolve_like_url(root, raw) or collapse(theirs) == collapse(ours):
                 return "source-url-resolution"
     return None
 
@@ -302,6 +389,13 @@ def source_translation(m, ours, theirs, peer):
 
 
 URL_PEERS = ("trace-mapping", "source-map 0.6.1", "source-map 0.7.4")
+# Which of our accessors each peer's source names are compared with:
+# 0.8.2 and the crate join sourceRoot as Token.src / get_source_name do;
+# trace-mapping resolves as resolve_source(i) does (it is given no map URL,
+# so ours gets an empty one: normalisation only); source-map's resolution
+# is modelled here (resolve_like_url) from the ECMA-426 concatenation.
+PEER_NAMES = {"libsourcemap 0.8.2": "joined", "sourcemap crate": "joined",
+              "trace-mapping": "resolved", "source-map 0.6.1": "url", "source-map 0.7.4": "url"}
 
 
 # ------------------------------------------------------------------ inputs
@@ -436,9 +530,11 @@ def peer_paths():
     }
 
 
-def start_peers():
+def start_peers(without_crate=False):
     paths = peer_paths()
     peers, missing = {}, []
+    if without_crate:
+        del paths["rust"]
     if os.path.exists(paths["sentry"][0]):
         peers["sentry"] = Worker("sentry", paths["sentry"])
     else:
@@ -449,7 +545,9 @@ def start_peers():
         peers["js"] = Worker("js", paths["js"], env)
     else:
         missing.append("trace-mapping and source-map (no %s)" % os.path.relpath(node_modules, ROOT))
-    if os.path.exists(paths["rust"][0]):
+    if "rust" not in paths:
+        log("!!! the sourcemap crate peer is SKIPPED (--without-crate) !!!")
+    elif os.path.exists(paths["rust"][0]):
         peers["rust"] = Worker("rust", paths["rust"])
     else:
         missing.append("the sourcemap crate (no %s)" % os.path.relpath(paths["rust"][0], ROOT))
@@ -476,11 +574,20 @@ def ours(mi, positions, functions, js_text):
         view = View.from_json(mi.data, allow_index=True)
     except SourceMapError as e:
         return {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
-    out = {"ok": True, "tokens": [tok(t) for t in view]}
+    toks = list(view)
+    out = {"ok": True, "tokens": [tok(t) for t in toks], "token_ids": [t.src_id for t in toks]}
     out["sources_raw"] = view.sources
-    out["used_sources"] = {t.src_id for t in view if t.src_id is not None}
-    out["sources"] = [view.get_source_name(i) for i in range(view.get_source_count())]
-    out["lookups"] = {r: [tok(view.lookup_token(l, c, rule=r)) for l, c in positions] for r in RULES}
+    out["used_sources"] = {t.src_id for t in toks if t.src_id is not None}
+    n = view.get_source_count()
+    out["sources"] = [view.get_source_name(i) for i in range(n)]
+    out["names"] = {"joined": out["sources"],
+                    "url": [view.get_source_url(i) for i in range(n)],
+                    "resolved": [view.resolve_source(i, "") for i in range(n)]}
+    out["lookups"], out["lookup_ids"] = {}, {}
+    for r in RULES:
+        found = [view.lookup_token(l, c, rule=r) for l, c in positions]
+        out["lookups"][r] = [tok(t) for t in found]
+        out["lookup_ids"][r] = [None if t is None else t.src_id for t in found]
     out["functions"] = [view.get_original_function_name(l, c, n, js_text) for l, c, n in functions]
     view.close()
     return out
@@ -522,12 +629,17 @@ class Tally:
         self.total = collections.Counter()    # (peer, aspect) -> n
         self.classes = collections.Counter()  # (peer, aspect, class) -> n
         self.examples = collections.defaultdict(list)
+        # While set, a class without documentation becomes this one (a
+        # map-wide explanation, such as 0.8.2 dropping nested sections).
+        self.fallback = None
 
     def compared(self, peer, aspect, n=1, agree=None):
         self.total[(peer, aspect)] += n
         self.agree[(peer, aspect)] += n if agree is None else agree
 
     def differ(self, peer, aspect, cls, mi, detail):
+        if self.fallback and CLASSES.get(cls, ("other",))[0] != "documented":
+            cls = self.fallback
         self.classes[(peer, aspect, cls)] += 1
         ex = self.examples[(peer, aspect, cls)]
         entry = {"map": mi.id, "size": len(mi.data), "detail": detail}
@@ -591,6 +703,9 @@ def lookup_class(mi, peer, rule, pos, mine, theirs, groups, sorted_tokens, keys)
         if g is None:
             return None
         run = groups[(g[0], g[1])]
+        if theirs is not None and len(theirs) == 6 and theirs[2] is None and is_one_field(g) \
+                and (theirs[0], theirs[1]) == (g[0], g[1]):
+            return "one-field-lookup"  # the same 1-field segment, carried-over fields and all
         if all(is_one_field(t) for t in run):
             return "one-field-lookup"
         if any(is_one_field(t) for t in run):
@@ -653,6 +768,10 @@ def source_map_index_quirk(mi, xa, xb):
     return True
 
 
+def pairing(t):
+    return (t[0], t[1], -1 if t[3] is None else t[3], -1 if t[4] is None else t[4], str(t[5]), str(t[2]))
+
+
 def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
     a = [tuple(t) for t in mine]
     b = [tuple(t) for t in theirs]
@@ -670,8 +789,10 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
         ca, cb = collections.Counter(a), collections.Counter(nb)
         only_a, only_b = ca - cb, cb - ca
         ga, gb = by_position(only_a.elements()), by_position(only_b.elements())
+        nested_lines = nested_column_lines(mi.json)
         for p in set(ga) | set(gb):
-            xa, xb = sorted(ga.get(p, []), key=repr), sorted(gb.get(p, []), key=repr)
+            # Paired by everything but the source, whose spelling may differ.
+            xa, xb = sorted(ga.get(p, []), key=pairing), sorted(gb.get(p, []), key=pairing)
             cls = None
             if len(xa) == len(xb):
                 kinds = set()
@@ -682,8 +803,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
                         kinds.add(None)
                 if len(kinds) == 1:
                     cls = kinds.pop()
-            if not cls and any(t[2] and source_class(mi.json, t[2], None, peer) for t in xa):
-                cls = "abs-source-root"  # no peer can agree with that name
+            if not cls and p[0] in nested_lines and peer != "libsourcemap 0.8.2":
+                cls = "nested-column"
             if not cls and peer.startswith("source-map") and source_map_index_quirk(mi, xa, xb):
                 cls = "source-map-index"
             if not cls and consensus is not None and all(key(t) in consensus for t in xa) \
@@ -704,8 +825,8 @@ def compare_tokens(tally, mi, peer, mine, theirs, consensus=None):
 def index_sources_class(mi, peer, mine, theirs, used):
     """For an index map: "index-map-sources" when the peer's list is ours
     with duplicates merged (and, for 0.8.2, sources no mapping uses
-    dropped); a known class instead when one of the names matched only
-    through it. None when that does not explain the difference."""
+    dropped), names compared up to their classified spellings. None when
+    that does not explain the difference."""
     if not isinstance(mi.json.get("sections"), list):
         return None
     classes = set()
@@ -723,8 +844,7 @@ def index_sources_class(mi, peer, mine, theirs, used):
     for i, x in enumerate(mine):
         if not any(match(x, y) for y in theirs) and not (peer == "libsourcemap 0.8.2" and i not in used):
             return None
-    known = sorted(c for c in classes if CLASSES.get(c, ("other",))[0] == "known")
-    return known[0] if known else "index-map-sources"
+    return "index-map-sources"
 
 
 def compare_sources(tally, mi, peer, mine, theirs, used=frozenset()):
@@ -752,24 +872,23 @@ def compare_lookups(tally, mi, peer, rule, positions, mine, theirs, tokens, cons
     keys = [(t[0], t[1]) for t in sorted_tokens]
     aspect = "lookup %s" % rule
     agree = 0
+    nested_lines = nested_column_lines(mi.json)
     for i, (pos, a, b) in enumerate(zip(positions, mine, theirs)):
         a_cmp = a[2:] if a is not None and peer in URL_PEERS else a
         if a_cmp == b:
             agree += 1
             continue
         cls = lookup_class(mi, peer, rule, pos, a, b, groups, sorted_tokens, keys)
+        if (not cls or CLASSES.get(cls, ("other",))[0] != "documented") and nested_lines \
+                and peer != "libsourcemap 0.8.2" and (pos[0] in nested_lines or (
+                    a is not None and a[0] in nested_lines)):
+            cls = "nested-column"
         if not cls and a is not None and b is not None and len(b) == 6 and consensus is not None \
                 and key(a) in consensus and (key(b) not in consensus or key(a) not in peer_tokens):
             cls = "peer-wrong"  # 0.8.2 lacks a token the other peers have, or has one they lack
         if not cls and tm is not None and a is not None and key(tm[i]) == key(a_cmp) \
                 and key(b) != key(a_cmp):
             cls = "peer-wrong"  # trace-mapping answers as we do
-        if not cls and tm is not None and key(tm[i]) != key(a_cmp):
-            # trace-mapping differs from us too: if for a known bug of ours,
-            # this is the same bug seen again.
-            tm_cls = lookup_class(mi, "trace-mapping", rule, pos, a, tm[i], groups, sorted_tokens, keys)
-            if CLASSES.get(tm_cls, ("other",))[0] == "known":
-                cls = tm_cls
         cls = cls or "lookup-other"
         tally.differ(peer, aspect, cls, mi, "at %s: ours %s, %s %s" % (pos, a, peer, b))
     tally.compared(peer, aspect, len(positions), agree)
@@ -784,18 +903,16 @@ def compare_accept(tally, mi, peer, ours_ok, ours_err, peer_ok, peer_err, others
         return
     tally.compared(peer, "accept", 1, 0)
     m = mi.json
-    if not ours_ok and has_nested_index(m):
-        cls = "nested-index"
+    if not ours_ok and lacks_sources(m):
+        cls = "missing-sources"
+    elif not ours_ok and has_equal_offsets(m):
+        cls = "equal-offsets"
     elif not ours_ok and has_number_in_sources(m):
         cls = "number-in-sources"
     elif not ours_ok and has_overlapping_sections(m):
         cls = "overlapping-sections"
     elif ours_ok and PEER_FAILURE.search(peer_err or "") and others and all(others.values()):
         cls = "peer-failure"
-    elif ours_ok and lacks_sources(m):
-        cls = "no-sources"
-    elif ours_ok and has_equal_offsets(m):
-        cls = "equal-offsets"
     else:
         cls = "accept-other"
     who = "ours rejects (%s), %s accepts" % (ours_err, peer) if not ours_ok else \
@@ -843,23 +960,35 @@ def compare_map(tally, mi, peers, args, stats):
         r, crash = peers["rust"].ask(mi.path)
         answers["sourcemap crate"] = r or {"ok": False, "error": crash}
 
-    # What ECMA-426 says a consumer must reject, whatever the peers do.
-    spec_bugs = [cls for cls, pred in (("no-sources", lacks_sources), ("equal-offsets", has_equal_offsets))
+    # What ECMA-426 says a consumer must reject, whatever the peers do; we
+    # reject both, so any class here is unexplained.
+    spec_bugs = [cls for cls, pred in (("spec-no-sources", lacks_sources),
+                                       ("spec-equal-offsets", has_equal_offsets))
                  if mine["ok"] and pred(mi.json)]
     tally.compared("ECMA-426", "accept", 1, 0 if spec_bugs else 1)
     for cls in spec_bugs:
         tally.differ("ECMA-426", "accept", cls, mi, "ours accepts; ECMA-426 requires an error")
-    # What trace-mapping (and the crate, when it accepts the map) answer, in
-    # our spelling of source names (matched by index): where another peer
-    # differs from us and they agree with us, that peer is the odd one out.
-    consensus, tm, tm_tokens = None, {}, None
-    if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
-        tm = respelled(answers["trace-mapping"], mine["sources"])
-        consensus = tm_tokens = {key(norm_peer_token(t)) for t in tm["tokens"]}
-        crate = answers.get("sourcemap crate", {})
-        if crate.get("ok"):
-            crate = respelled(crate, mine["sources"])
-            consensus &= {key(norm_peer_token(t)) for t in crate["tokens"]}
+    # What trace-mapping (and the crate, when it accepts the map) answer,
+    # with their source names replaced by ours (matched by index): where
+    # another peer differs from us and they agree with us, that peer is the
+    # odd one out. Built per spelling of our names (PEER_NAMES).
+    refs = {}
+
+    def reference(naming):
+        if naming not in refs:
+            consensus, tm, tm_tokens = None, {}, None
+            if answers.get("trace-mapping", {}).get("ok") and mine["ok"]:
+                tm = respelled(answers["trace-mapping"], mine["names"][PEER_NAMES["trace-mapping"]],
+                               mine["names"][naming])
+                consensus = tm_tokens = {key(norm_peer_token(t)) for t in tm["tokens"]}
+                crate = answers.get("sourcemap crate", {})
+                if crate.get("ok"):
+                    crate = respelled(crate, mine["names"][PEER_NAMES["sourcemap crate"]],
+                                      mine["names"][naming])
+                    consensus = consensus & {key(norm_peer_token(t)) for t in crate["tokens"]}
+            refs[naming] = consensus, tm, tm_tokens
+        return refs[naming]
+
     for peer, ans in answers.items():
         others = {p: bool(a.get("ok")) for p, a in answers.items()
                   if p != peer and p in ("trace-mapping", "sourcemap crate")}
@@ -867,17 +996,23 @@ def compare_map(tally, mi, peers, args, stats):
                        others)
         if not (mine["ok"] and ans.get("ok")) or spec_bugs:
             continue  # (what a map we must reject maps to is moot)
-        compare_sources(tally, mi, peer, mine["sources"], ans["sources"], mine["used_sources"])
-        tr = source_translation(mi.json, mine["sources"], ans["sources"], peer)
+        naming = PEER_NAMES[peer]
+        consensus, tm, tm_tokens = reference(naming)
+        mp = spelled(mine, mine["names"][naming])
+        tally.fallback = "nested-index-08" if peer == "libsourcemap 0.8.2" \
+            and drops_nested(mi.json, mp["tokens"], ans["tokens"]) else None
+        compare_sources(tally, mi, peer, mp["sources"], ans["sources"], mine["used_sources"])
+        tr = source_translation(mi.json, mp["sources"], ans["sources"], peer)
         if tr:
+            ans = dict(ans)
             translate(ans, tr)
         # source-map is judged by the other JavaScript consumer alone.
-        compare_tokens(tally, mi, peer, mine["tokens"], ans["tokens"],
+        compare_tokens(tally, mi, peer, mp["tokens"], ans["tokens"],
                        tm_tokens if peer.startswith("source-map") else
                        consensus if peer == "libsourcemap 0.8.2" else None)
         if peer == "libsourcemap 0.8.2":
             compare_lookups(tally, mi, peer, "greatest_lower_bound", positions,
-                            mine["lookups"]["greatest_lower_bound"], ans["lookups"], mine["tokens"],
+                            mp["lookups"]["greatest_lower_bound"], ans["lookups"], mp["tokens"],
                             consensus=consensus,
                             peer_tokens={key(norm_peer_token(t)) for t in ans["tokens"]})
             if functions:
@@ -885,20 +1020,59 @@ def compare_map(tally, mi, peers, args, stats):
         elif peer in URL_PEERS:
             ref = tm if peer != "trace-mapping" and tm.get("ok") else {}
             compare_lookups(tally, mi, peer, "same_line", positions,
-                            mine["lookups"]["same_line"], ans["glb"], mine["tokens"], tm=ref.get("glb"))
+                            mp["lookups"]["same_line"], ans["glb"], mp["tokens"], tm=ref.get("glb"))
             compare_lookups(tally, mi, peer, "least_upper_bound", positions,
-                            mine["lookups"]["least_upper_bound"], ans["lub"], mine["tokens"],
+                            mp["lookups"]["least_upper_bound"], ans["lub"], mp["tokens"],
                             tm=ref.get("lub"))
+        tally.fallback = None
 
 
-def respelled(ans, our_sources):
-    """A copy of a peer's answer with its source names replaced by ours,
-    matched by index (names the peer gives to several sources are kept)."""
+def drops_nested(m, mine, theirs):
+    """True when `m` has a section that is an index map and the peer's
+    tokens are ours with some left out (0.8.2 flattens only one level)."""
+    if not has_nested_index(m):
+        return False
+    extra = collections.Counter(key(norm_peer_token(t)) for t in theirs) - \
+        collections.Counter(key(t) for t in mine)
+    return not extra and len(theirs) < len(mine)
+
+
+def spelled(mine, names):
+    """Our answers with each token's source named by `names` (one of our
+    accessors' lists, indexed by source id)."""
+    def name(i):
+        return None if i is None or i >= len(names) else names[i]
+
+    out = dict(mine)
+    out["sources"] = list(names)
+    out["tokens"] = [t if i is None else t[:2] + [name(i)] + t[3:]
+                     for t, i in zip(mine["tokens"], mine["token_ids"])]
+    out["lookups"] = {r: [t if t is None or i is None else t[:2] + [name(i)] + t[3:]
+                          for t, i in zip(mine["lookups"][r], mine["lookup_ids"][r])]
+                      for r in mine["lookups"]}
+    return out
+
+
+def respelled(ans, own, target):
+    """A copy of a peer's answer with its source names replaced by ours in
+    the spelling `target`. `own` is our list in the spelling compared with
+    that peer (PEER_NAMES): a peer's name y becomes target[i] when every
+    source i that `own` spells y has that one target name. Peers that merge
+    equal names (trace-mapping and the crate on index maps) are covered.
+    With the same number of sources, names are also matched by index
+    (a name the peer gives to several sources when all of them are one
+    name of ours)."""
+    targets = collections.defaultdict(set)
+    for x, t in zip(own, target):
+        targets[x].add(t)
+    tr = {y: next(iter(ts)) for y, ts in targets.items() if len(ts) == 1 and y is not None}
     theirs = ans["sources"]
-    if len(theirs) != len(our_sources):
-        return ans
-    counts = collections.Counter(theirs)
-    tr = {y: x for x, y in zip(our_sources, theirs) if counts[y] == 1}
+    if len(theirs) == len(target):
+        # Same numbering: by index too, for names spelled otherwise.
+        by_index = collections.defaultdict(set)
+        for y, t in zip(theirs, target):
+            by_index[y].add(t)
+        tr.update({y: next(iter(ts)) for y, ts in by_index.items() if len(ts) == 1 and y not in tr})
     out = dict(ans)
     translate(out, tr)
     return out
@@ -945,11 +1119,13 @@ def main():
                          ".map, when present, is its generated file)")
     ap.add_argument("--allow-missing-peers", action="store_true",
                     help="compare with the peers that are installed instead of failing")
+    ap.add_argument("--without-crate", action="store_true",
+                    help="skip the sourcemap crate peer (no cargo); said in the output and summary")
     args = ap.parse_args()
     started = time.time()
 
     anchors = compat_anchors()
-    peers, missing = start_peers()
+    peers, missing = start_peers(args.without_crate)
     for m in missing:
         log("peer missing: %s" % m)
     if missing and not args.allow_missing_peers:
@@ -978,7 +1154,7 @@ def main():
     for w in peers.values():
         w.close()
 
-    # Classify: documented (with its section present), known bug, other.
+    # Classify: documented (with its section present) or other.
     failing = 0
     rows = []
     for (peer, aspect, cls), n in sorted(tally.classes.items()):
@@ -996,7 +1172,8 @@ def main():
     summary = {
         "maps": stats["maps"], "positions": stats["positions"], "function_queries": stats["functions"],
         "generated": {"seed": args.seed, "count": args.count}, "npm": args.npm, "big": args.big,
-        "peers_missing": missing, "agreements": agreements, "disagreements": rows,
+        "peers_missing": missing, "peers_skipped": ["sourcemap crate"] if args.without_crate else [],
+        "agreements": agreements, "disagreements": rows,
         "undocumented": failing, "seconds": round(time.time() - started, 1),
         "seconds_by_implementation": dict(
             {"ours (in process)": round(stats["ours_seconds"], 1)},
@@ -1022,6 +1199,8 @@ def main():
         print("             e.g. %s: %s" % (ex["map"], ex["detail"][:300]))
     print("\ntime: %.0f s (%s)" % (summary["seconds"], ", ".join(
         "%s %.0f s" % kv for kv in summary["seconds_by_implementation"].items())))
+    if args.without_crate:
+        print("!!! the sourcemap crate peer was SKIPPED (--without-crate) !!!")
     print("summary written to %s" % os.path.relpath(args.json, ROOT))
     print("diff: %d undocumented disagreements (%s)" % (
         failing, "FAIL" if failing else "ok"))
