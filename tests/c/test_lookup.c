@@ -284,6 +284,49 @@ static void test_cursor(void) {
     CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
     CHECK_EQ(lsm_cursor_lookup(NULL, 0), -1);
     lsm_cursor_free(NULL);
+
+    /* lsm_lookup_columns: the same answers, a column per field. */
+    enum { N = 4000 };
+    static uint32_t qlines[N], qcols[N], col[6][N];
+    for (uint32_t i = 0; i < N; i++) {
+        qlines[i] = (i * 7u) % (lines + 2);
+        qcols[i] = (i * 131u) % 5000;
+    }
+    for (int rule = 0; rule < 3; rule++) {
+        POISON(err);
+        int64_t found = lsm_lookup_columns(view, qlines, qcols, N, rule, col[0], col[1], col[2],
+                                           col[3], col[4], col[5], &err);
+        CHECK_OK(err);
+        int64_t want_found = 0;
+        for (uint32_t i = 0; i < N; i++) {
+            lsm_token_t t;
+            int rc = lsm_lookup_ex(view, qlines[i], qcols[i], rule, &t, NULL);
+            uint32_t want[6] = {t.dst_line, t.dst_col, t.src_line, t.src_col, t.src_id, t.name_id};
+            for (int f = 0; f < 6; f++) {
+                uint32_t w = rc == 1 ? want[f] : LSM_NO_ID;
+                if (col[f][i] != w) {
+                    check_fail(__FILE__, __LINE__, "rule %d position %u field %d: %u, want %u",
+                               rule, i, f, col[f][i], w);
+                    i = N;
+                    break;
+                }
+            }
+            want_found += rc == 1;
+        }
+        CHECK_EQ(found, want_found);
+    }
+    POISON(err);
+    CHECK_EQ(lsm_lookup_columns(view, qlines, qcols, N, 9, col[0], col[1], col[2], col[3], col[4],
+                                col[5], &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    POISON(err);
+    CHECK_EQ(lsm_lookup_columns(view, qlines, qcols, N, 0, col[0], col[1], col[2], col[3], NULL,
+                                col[5], &err), -1);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    POISON(err);
+    CHECK_EQ(lsm_lookup_columns(view, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, &err),
+             0);
+    CHECK_OK(err);
     lsm_view_free(view);
 }
 
