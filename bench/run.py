@@ -55,6 +55,7 @@ FIGURES = [
     ("mem", "peak memory increase", "x map", 1),
     ("lookup", "single lookup", "ns", 1),
     ("batch", "batch lookup", "ns/pos", 1),
+    ("columns", "columnar batch lookup (lookup_columns)", "ns/pos", 1),
     ("iter", "iterate all tokens", "ns/token", 1),
 ]
 CACHE_FIGURES = [
@@ -520,6 +521,8 @@ def summarize(runs, map_bytes, positions, tokens):
     s["lookup"] = med([x / positions * 1e9 for x in lk if x is not None])
     bt = [per_process(r, "batch_s") for r in ok if r.get("batch_s")]
     s["batch"] = med([x / positions * 1e9 for x in bt]) if bt else None
+    co = [per_process(r, "columns_s") for r in ok if r.get("columns_s")]
+    s["columns"] = med([x / positions * 1e9 for x in co]) if co else None
     it = [(per_process(r, "iter_s"), r.get("tokens")) for r in ok]
     s["iter"] = med([x / n * 1e9 for x, n in it if x is not None and n])
     s["tokens"] = ok[0].get("tokens")
@@ -656,6 +659,21 @@ def goals(results):
     add("lookup_token from Python <= 1 us/call on the largest maps", "<= 1000 ns",
         None if worst is None else "worst %.0f ns" % worst, None if worst is None else worst <= 1000,
         "; ".join(det) or "Python package not available")
+    # Against Sentry's 0.8.2, same positions, same run: lookup_token at
+    # least 3x faster, lookup_columns at least 25x faster per position
+    # than 0.8.2's lookup_token.
+    for key, need, label in (("lookup", 3, "lookup_token"), ("columns", 25, "lookup_columns")):
+        det, worst = [], None
+        for m in maps:
+            ours, theirs = fig(m, "py-ours", key), fig(m, "py-sentry", "lookup")
+            if ours is None or theirs is None or not ours:
+                continue
+            r = theirs / ours
+            det.append("%s %.1fx" % (m["id"], r))
+            worst = r if worst is None else min(worst, r)
+        add("%s >= %dx faster than 0.8.2's lookup_token (per position)" % (label, need),
+            ">= %dx" % need, None if worst is None else "worst %.1fx" % worst,
+            None if worst is None else worst >= need, "; ".join(det) or "0.8.2 or ours not measured")
     for impl in OURS:
         det, worst = [], None
         for m in maps:

@@ -317,6 +317,19 @@ def run(impl, a, res):
             res.pop("batch_s", None)
             res["batch_error"] = describe(e)
 
+    columns = getattr(view, "lookup_columns", None)
+    if columns is not None:
+        import array
+
+        lines = array.array("I", [line for line, _ in pos])
+        cols = array.array("I", [col for _, col in pos])
+        res["columns_s"] = []
+        for _ in range(a.passes):
+            t0 = now()
+            out = columns(lines, cols)
+            res["columns_s"].append(now() - t0)
+        res["columns_found"] = out.found
+
     try:
         res["iter_s"] = []
         for _ in range(a.passes):
