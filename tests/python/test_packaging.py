@@ -113,9 +113,15 @@ def test_wheel_contents(wheel: pathlib.Path) -> None:
     # The core needs cffi alone; Dask, OpenTelemetry and tqdm are extras.
     requires = [l for l in metadata.splitlines() if l.startswith("Requires-Dist:")]
     assert [l for l in requires if "extra ==" not in l] == ["Requires-Dist: cffi>=1.15"]
-    for extra in ("dask", "otel", "progress"):
-        assert "Provides-Extra: %s\n" % extra in metadata
-    assert 'Requires-Dist: opentelemetry-api>=1.20; extra == "otel"' in metadata
+    extras = [l for l in metadata.splitlines() if l.startswith("Provides-Extra:")]
+    assert extras == ["Provides-Extra: dask", "Provides-Extra: otel", "Provides-Extra: progress"]
+    assert [l for l in requires if "extra ==" in l] == [
+        'Requires-Dist: dask[distributed]>=2023.1; extra == "dask"',
+        'Requires-Dist: opentelemetry-api>=1.20; extra == "otel"',
+        'Requires-Dist: tqdm>=4.60; extra == "progress"',
+    ]
+    assert "Classifier: License :: OSI Approved :: MIT License\n" in metadata
+    assert "Keywords: sourcemap,source map,javascript,symbolication\n" in metadata
 
 
 def test_wheel_record(wheel: pathlib.Path) -> None:
