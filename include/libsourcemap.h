@@ -568,7 +568,7 @@ LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t 
 /* One-shot lsm_js_namer_name_at(): builds a namer over `view` and
  * `minified_src`, asks it once and frees it. Prefer a namer for several
  * positions in one file. Same returns. */
-LSM_API int lsm_view_original_function_name(const lsm_view_t *view, const char *minified_src,
+LSM_API int lsm_js_namer_name_once(const lsm_view_t *view, const char *minified_src,
                                             size_t len, uint32_t line, uint32_t col, char *buf,
                                             size_t size, size_t *name_len, lsm_error_t *err);
 

@@ -536,7 +536,7 @@ cleanup:
     return found;
 }
 
-int lsm_view_original_function_name(const lsm_view_t *view, const char *minified_src,
+int lsm_js_namer_name_once(const lsm_view_t *view, const char *minified_src,
                                     size_t len, uint32_t line, uint32_t col, char *buf,
                                     size_t size, size_t *name_len, lsm_error_t *err) {
     if (name_len)

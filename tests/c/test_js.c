@@ -689,7 +689,7 @@ static void test_namer_original_side(void) {
     uint32_t line, col;
     position_of(INLINE_GEN, "throw", &line, &col);
     POISON(err);
-    CHECK_EQ(lsm_view_original_function_name(view, INLINE_GEN, strlen(INLINE_GEN), line, col,
+    CHECK_EQ(lsm_js_namer_name_once(view, INLINE_GEN, strlen(INLINE_GEN), line, col,
                                              buf, sizeof buf, &len, &err),
              1);
     CHECK_OK(err);
