@@ -569,8 +569,8 @@ LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t 
  * `minified_src`, asks it once and frees it. Prefer a namer for several
  * positions in one file. Same returns. */
 LSM_API int lsm_js_namer_name_once(const lsm_view_t *view, const char *minified_src,
-                                            size_t len, uint32_t line, uint32_t col, char *buf,
-                                            size_t size, size_t *name_len, lsm_error_t *err);
+                                   size_t len, uint32_t line, uint32_t col, char *buf,
+                                   size_t size, size_t *name_len, lsm_error_t *err);
 
 /* libsourcemap 0.8's get_original_function_name(), with 0.8.2's answer
  * wherever it had one: walking back from the token at or before generated

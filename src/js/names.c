@@ -537,8 +537,8 @@ cleanup:
 }
 
 int lsm_js_namer_name_once(const lsm_view_t *view, const char *minified_src,
-                                    size_t len, uint32_t line, uint32_t col, char *buf,
-                                    size_t size, size_t *name_len, lsm_error_t *err) {
+                           size_t len, uint32_t line, uint32_t col, char *buf,
+                           size_t size, size_t *name_len, lsm_error_t *err) {
     if (name_len)
         *name_len = 0;
     lsm_js_namer_t *N = lsm_js_namer_new(view, minified_src, len, LSM_NAMES_DEFAULT, err);
