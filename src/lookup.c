@@ -201,36 +201,29 @@ int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_token_t 
 /* Positions located before any of them is finished. */
 #define BATCH 8
 
-int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
-                        size_t count, int rule, lsm_token_t *out, lsm_error_t *err) {
-    if (!view || (count && (!lines || !cols || !out)))
-        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
-    if (!valid_rule(rule))
-        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
-    int64_t found = 0;
-    probe_t probes[BATCH];
-    for (size_t base = 0; base < count; base += BATCH) {
-        size_t n = count - base < BATCH ? count - base : BATCH;
-        for (size_t k = 0; k < n; k++)
-            locate(view, lines[base + k], cols[base + k], rule, &probes[k]);
-        for (size_t k = 0; k < n; k++) {
-            if (finish(view, &probes[k], &out[base + k]))
-                found++;
-            else
-                no_token(&out[base + k]);
-        }
+/* Where a batch's answers go: whole tokens, or six columns. */
+typedef struct answers {
+    lsm_token_t *tokens;   /* lsm_lookup_many, or NULL */
+    uint32_t *col[6];      /* lsm_lookup_columns */
+} answers_t;
+
+static void put(const answers_t *a, size_t i, const lsm_token_t *t) {
+    if (a->tokens) {
+        a->tokens[i] = *t;
+        return;
     }
-    lsm_clear_error(err);
-    return found;
+    a->col[0][i] = t->dst_line;
+    a->col[1][i] = t->dst_col;
+    a->col[2][i] = t->src_line;
+    a->col[3][i] = t->src_col;
+    a->col[4][i] = t->src_id;
+    a->col[5][i] = t->name_id;
 }
 
-int64_t lsm_lookup_columns(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
-                           size_t count, int rule, uint32_t *dst_line, uint32_t *dst_col,
-                           uint32_t *src_line, uint32_t *src_col, uint32_t *src_id,
-                           uint32_t *name_id, lsm_error_t *err) {
-    if (!view || (count && (!lines || !cols || !dst_line || !dst_col || !src_line || !src_col ||
-                            !src_id || !name_id)))
-        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
+/* The batch both entry points run: BATCH positions located (their cache
+ * misses overlap), then finished. */
+static int64_t lookup_batch(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
+                            size_t count, int rule, const answers_t *a, lsm_error_t *err) {
     if (!valid_rule(rule))
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown lookup rule %d", rule), -1;
     int64_t found = 0;
@@ -241,20 +234,32 @@ int64_t lsm_lookup_columns(const lsm_view_t *view, const uint32_t *lines, const 
             locate(view, lines[base + k], cols[base + k], rule, &probes[k]);
         for (size_t k = 0; k < n; k++) {
             lsm_token_t t;
-            size_t i = base + k;
-            if (finish(view, &probes[k], &t)) {
+            if (finish(view, &probes[k], &t))
                 found++;
-            } else {
+            else
                 no_token(&t);
-            }
-            dst_line[i] = t.dst_line;
-            dst_col[i] = t.dst_col;
-            src_line[i] = t.src_line;
-            src_col[i] = t.src_col;
-            src_id[i] = t.src_id;
-            name_id[i] = t.name_id;
+            put(a, base + k, &t);
         }
     }
     lsm_clear_error(err);
     return found;
+}
+
+int64_t lsm_lookup_many(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
+                        size_t count, int rule, lsm_token_t *out, lsm_error_t *err) {
+    if (!view || (count && (!lines || !cols || !out)))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
+    answers_t a = {out, {NULL, NULL, NULL, NULL, NULL, NULL}};
+    return lookup_batch(view, lines, cols, count, rule, &a, err);
+}
+
+int64_t lsm_lookup_columns(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
+                           size_t count, int rule, uint32_t *dst_line, uint32_t *dst_col,
+                           uint32_t *src_line, uint32_t *src_col, uint32_t *src_id,
+                           uint32_t *name_id, lsm_error_t *err) {
+    if (!view || (count && (!lines || !cols || !dst_line || !dst_col || !src_line || !src_col ||
+                            !src_id || !name_id)))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or an array is NULL"), -1;
+    answers_t a = {NULL, {dst_line, dst_col, src_line, src_col, src_id, name_id}};
+    return lookup_batch(view, lines, cols, count, rule, &a, err);
 }
