@@ -394,6 +394,40 @@ def own(
     return Owned(ffi.gc(ptr, free, size), parent, what)
 
 
+_H = TypeVar("_H", bound="Handle")
+
+
+class Handle:
+    """The lifetime every Python object over a C handle shares (views,
+    ProGuard views): `_own` is its :func:`own` handle. Not instantiated
+    on its own."""
+
+    __slots__ = ("_own", "__weakref__")
+
+    _own: Owned
+
+    def _get_ptr(self) -> Any:
+        return self._own.get()
+
+    def close(self) -> None:
+        """Frees the native memory now (or, when other threads are in a call
+        on it, as soon as the last of those returns). Closing twice is
+        harmless; any other use afterwards raises :class:`ClosedViewError`."""
+        self._own.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._own.closed
+
+    def __enter__(self: _H) -> _H:
+        self._get_ptr()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 # ---------------------------------------------------------------- helpers
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import operator
 import os
-from typing import Any, Iterator, List, Optional, Tuple, TypeVar, Union
+from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from . import _native
 from . import telemetry as _telemetry
@@ -17,43 +17,17 @@ from .errors import OutOfRangeError
 
 __all__ = ["ViewBase"]
 
-_B = TypeVar("_B", bound="ViewBase")
 
 
-class ViewBase:
+class ViewBase(_native.Handle):
     """A view's native handle and the getters that only read it. Not
     instantiated on its own."""
 
-    __slots__ = ("_own", "__weakref__")
+    __slots__ = ()
 
-    _own: _native.Owned
     # Made by view.py's constructors (a slot of View): the one builder of
     # this view's Tokens.
     _tokens: TokenBuilder
-
-    # ---------------------------------------------------------- lifetime
-
-    def _get_ptr(self) -> Any:
-        return self._own.get()
-
-    def close(self) -> None:
-        """Frees the view's native memory now (or, when other threads are in
-        a call on it, as soon as the last of those returns). Closing twice
-        is harmless; any other use afterwards raises
-        :class:`ClosedViewError`."""
-        self._own.close()
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` was called."""
-        return self._own.ptr is None
-
-    def __enter__(self: _B) -> _B:
-        self._get_ptr()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         ptr = self._own.ptr

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Type, TypeVar, Union
 
-from ._native import Owned, capture_err, ffi, fs_path, lib, own
+from ._native import Handle, capture_err, ffi, fs_path, lib, own
 
 __all__ = ["ProguardView"]
 
@@ -46,7 +46,7 @@ def _line_arg(lineno: Optional[int]) -> int:
     return line
 
 
-class ProguardView:
+class ProguardView(Handle):
     """A parsed ProGuard or R8 mapping file.
 
     Make one with :meth:`from_bytes` or :meth:`from_path`. A view holds
@@ -60,9 +60,7 @@ class ProguardView:
     :class:`~libsourcemap.exceptions.ProguardSyntaxError` for them instead.
     """
 
-    __slots__ = ("_own", "__weakref__")
-
-    _own: Owned
+    __slots__ = ()
 
     def __init__(self) -> None:
         raise TypeError(
@@ -105,8 +103,6 @@ class ProguardView:
             ptr = check(lib.lsm_proguard_from_path(path, cls._flags(strict), err))
         return cls._wrap(ptr)
 
-    def _get_ptr(self) -> Any:
-        return self._own.get()
 
     @property
     def has_line_info(self) -> bool:
@@ -140,24 +136,6 @@ class ProguardView:
             return cls  # type: ignore[no-any-return]
         meth = ffi.unpack(out.method, out.method_len).decode("utf-8", "replace")
         return "%s:%s" % (cls, meth)
-
-    def close(self) -> None:
-        """Frees the view's native memory now (once no other thread is in a
-        call on it). Closing twice is harmless; any other use afterwards
-        raises :class:`ClosedViewError`."""
-        self._own.close()
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` was called."""
-        return self._own.closed
-
-    def __enter__(self: _P) -> _P:
-        self._get_ptr()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         ptr = self._own.ptr
