@@ -35,7 +35,7 @@ LAYERS: List[List[str]] = [
     ["symbolication"],
     ["scaleout"],
     ["_cli_base"],
-    ["cli_write"],
+    ["cli_write", "cli_decode"],
     ["cli"],
     # the public face: the package itself, and the compatibility modules
     # that only re-export (nothing inside the package may import them)
