@@ -1,0 +1,157 @@
+"""ECMA-426 scopes: maps written from the proposal's text (both layouts,
+tests/fixtures/scopes/gen.py) decode to the records written by hand from
+the same text; malformed variants give the documented result, dropped
+with a warning by default and the specific error under strict_scopes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from libsourcemap import View
+from libsourcemap.cli import main
+from libsourcemap.cli_decode import decoded_record
+from libsourcemap.errors import BadScopesError
+from libsourcemap.scopes import OriginalPosition, ScopeFrame
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scopes"
+EXPECTED = json.loads((FIXTURES / "proposal.expected.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["proposal_single.map", "proposal_split.map"])
+def test_proposal_example_decodes_to_the_record(name: str) -> None:
+    with View.from_path(FIXTURES / name) as view:
+        assert view.scopes_warning is None
+        assert decoded_record(view) == EXPECTED
+
+
+def test_decode_verb_prints_the_record() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["decode", str(FIXTURES / "proposal_single.map")], out=out, err=err) == 0
+    assert json.loads(out.getvalue()) == EXPECTED
+    assert err.getvalue() == ""
+
+
+def test_split_layout_restarts_per_source_and_skips_vendor_items() -> None:
+    with View.from_path(FIXTURES / "split_multi.map") as view:
+        per_source = view.original_scopes
+        assert [len(t) for t in per_source] == [1, 2, 0]
+        a, b = per_source[1]
+        assert (a.name, a.start, a.end, a.is_stack_frame) == ("x", (2, 4), (3, 0), True)
+        assert (b.name, b.start, b.end, b.is_stack_frame) == ("z", (4, 2), (4, 5), False)
+        assert (a.index, b.index) == (2, 3)
+        # The ranges still name source 0's scopes by pre-order index.
+        definition = view.generated_ranges[0].children[0].definition
+        assert definition is not None
+        assert (definition.index, definition.name) == (1, "z")
+
+
+def test_inlined_frame_and_its_caller() -> None:
+    with View.from_path(FIXTURES / "proposal_single.map") as view:
+        assert view.scope_frames(5, 3) == [
+            ScopeFrame("z", 1, 2, None, False),
+            ScopeFrame(None, None, 0, OriginalPosition(0, 5, 0), False),
+        ]
+        assert view.scope_frames(2, 2) == [ScopeFrame("z", 1, 1, None, False)]
+        assert view.scope_frames(6, 0) == []
+
+
+def test_hidden_helper_frame_is_marked() -> None:
+    with View.from_path(FIXTURES / "hidden.map") as view:
+        assert view.scope_frames(5, 3) == [ScopeFrame(None, None, 2, None, True)]
+        assert view.generated_ranges[0].children[1].stack_frame_type == "hidden"
+
+
+# ------------------------------------------------------------- malformed
+
+def _map(scopes: Any, ranges: Optional[str] = None, sources: int = 1) -> bytes:
+    m: Dict[str, Any] = {"version": 3, "sources": ["a.js"] * sources, "names": ["f", "v"],
+                         "mappings": "AAAA", "scopes": scopes}
+    if ranges is not None:
+        m["ranges"] = ranges
+    return json.dumps(m).encode()
+
+
+# (description, scopes, ranges, error name, original scopes kept, ranges kept)
+MALFORMED: List[Any] = [
+    ("bad base64 digit", "BAAA!", None, "LSM_ERR_SCOPES_VLQ", 0, 0),
+    ("unterminated VLQ", "BAAg", None, "LSM_ERR_SCOPES_VLQ", 0, 0),
+    ("VLQ beyond 32 bits", "BA///////B", None, "LSM_ERR_SCOPES_VLQ", 0, 0),
+    ("end without start", "CAA", None, "LSM_ERR_SCOPES_UNBALANCED", 0, 0),
+    ("scope never ended", "BAAA", None, "LSM_ERR_SCOPES_UNBALANCED", 0, 0),
+    ("range never ended", "BAAA,CAA,EAA", None, "LSM_ERR_SCOPES_UNBALANCED", 1, 0),
+    ("scope end with 3 fields", "BAAA,CAAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("scope start lacks name", "BBAA,CAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("reserved tag A", "A", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("two trees, one source", "BAAA,CAA,BAAA,CAA", None, "LSM_ERR_SCOPES_SOURCE", 0, 0),
+    ("name past names", "BBAAE,CAA", None, "LSM_ERR_SCOPES_NAME", 0, 0),
+    ("negative name", "BBAAD,CAA", None, "LSM_ERR_SCOPES_NAME", 0, 0),
+    ("variable past names", "BAAA,DG,CAA", None, "LSM_ERR_SCOPES_NAME", 0, 0),
+    ("definition past scopes", "BAAA,CAA,ECAC,FA", None, "LSM_ERR_SCOPES_DEFINITION", 1, 0),
+    ("bindings count", "BAAA,DC,CAA,ECAA,GBB,FA", None, "LSM_ERR_SCOPES_DEFINITION", 1, 0),
+    ("bindings, no definition", "EAA,GB,FA", None, "LSM_ERR_SCOPES_DEFINITION", 0, 0),
+    ("binding past names", "BAAA,DA,CAA,ECAA,GD,FA", None, "LSM_ERR_SCOPES_NAME", 1, 0),
+    ("call site past sources", "EAA,IBAA,FA", None, "LSM_ERR_SCOPES_SOURCE", 0, 0),
+    ("scope item among ranges", "EAA,FA,BAAA,CAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("wrong type", 5, None, "LSM_ERR_BAD_SCOPES", 0, 0),
+    ("array: entry past sources", ["BAAA,CAA", "BAAA,CAA"], None, "LSM_ERR_SCOPES_SOURCE", 0, 0),
+    ("array: range item in scopes", ["EAA,FA"], None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("array: bad ranges kept scopes", ["BAAA,CAA"], "EAA", "LSM_ERR_SCOPES_UNBALANCED", 1, 0),
+    ("array: entry not a string", [7], None, "LSM_ERR_BAD_SCOPES", 0, 0),
+]
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=[c[0] for c in MALFORMED])
+def test_malformed_lenient_and_strict(case: Any) -> None:
+    _, scopes, ranges, error, kept_scopes, kept_ranges = case
+    data = _map(scopes, ranges)
+    with View.from_json(data) as view:
+        warning = view.scopes_warning
+        assert warning is not None and warning.error_name == error
+        assert sum(len(t) for t in view.original_scopes) == kept_scopes
+        assert len(view.generated_ranges) == kept_ranges
+    with pytest.raises(BadScopesError) as info:
+        View.from_json(data, strict_scopes=True)
+    assert info.value.error_name == error
+
+
+@pytest.mark.parametrize("scopes", [
+    "", ",", "BAAA,CAA,ZZZ", "BAAA,UAgB,CAA", "BAAA,CAA,EAA,FA,Q",
+    None, [None], [""], ["BAAA,CAA"],
+])
+def test_well_formed_variants_load_strictly(scopes: Any) -> None:
+    with View.from_json(_map(scopes), strict_scopes=True) as view:
+        assert view.scopes_warning is None
+
+
+def test_unknown_items_are_skipped() -> None:
+    with View.from_json(_map("BAAA,UAgB,CAA,EAA,QCD,FB"), strict_scopes=True) as view:
+        [[scope]] = view.original_scopes
+        assert (scope.start, scope.end) == ((0, 0), (0, 0))
+        [rng] = view.generated_ranges
+        assert (rng.start, rng.end) == ((0, 0), (0, 1))
+
+
+def test_subrange_bindings() -> None:
+    # Scope with variable v (names[1]); range 0:0-2:0 binding f (1-based 1),
+    # from 1:4 on unavailable (0), from 1:9 on v (2).
+    scopes = "BAAA,DC,CAA,ECAA,GB,HAABECAF,FCA"
+    with View.from_json(_map(scopes), strict_scopes=True) as view:
+        [rng] = view.generated_ranges
+        assert rng.end == (2, 0)
+        [binding] = rng.bindings
+        assert isinstance(binding, list)
+        assert [(b.start, b.end, b.value) for b in binding] == [
+            ((0, 0), (1, 4), "f"), ((1, 4), (1, 9), None), ((1, 9), (2, 0), "v")]
+
+
+def test_maps_without_scopes_have_none() -> None:
+    with View.from_json(b'{"version":3,"sources":["a"],"names":[],"mappings":"AAAA"}') as view:
+        assert view.original_scopes == [[]]
+        assert view.generated_ranges == []
+        assert view.scopes_warning is None
+        assert view.scope_frames(0, 0) == []
