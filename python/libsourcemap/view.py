@@ -57,6 +57,7 @@ from . import scopes as _scopes
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from ._view_base import ViewBase
 from .errors import (
+    BadScopesError,
     BadSectionsError,
     CannotFlatten,
     ClosedViewError,
@@ -176,8 +177,8 @@ class View(ViewBase):
             view = load(lib.LSM_LOAD_DEFAULT)
         except CannotFlatten as exc:
             raise _index_map_error(Index._make(None, exc)) from None
-        except MalformedJsonError:
-            raise  # the JSON itself: refusing index maps changes nothing
+        except (MalformedJsonError, BadScopesError):
+            raise  # the JSON itself, or scopes (only regular maps have them)
         except SourceMapError:
             load(lib.LSM_LOAD_REJECT_INDEX).close()  # raises that error
             raise  # pragma: no cover - the second parse fails as the first
