@@ -34,6 +34,7 @@ __all__ = [
     "generated_ranges",
     "range_at",
     "scope_frames",
+    "has_ranges",
     "scopes_warning",
 ]
 
@@ -269,6 +270,12 @@ def scope_frames(view: ViewBase, line: int, column: int) -> List[ScopeFrame]:
         call = None if f.src_id == NO_ID else OriginalPosition(f.src_id, f.line, f.col)
         frames.append(ScopeFrame(name, _opt(f.scope), int(f.range), call, bool(f.hidden)))
     return frames
+
+
+def has_ranges(view: ViewBase) -> bool:
+    """Whether the map has generated ranges (then stack frames are named
+    from the scopes, never by scanning the JavaScript)."""
+    return int(lib.lsm_view_generated_range_count(view._get_ptr())) > 0
 
 
 def scopes_warning(view: ViewBase) -> Optional[ScopesWarning]:

@@ -166,6 +166,7 @@ def test_the_walk_sees_the_imports_we_know() -> None:
         "_text",
         "errors",
         "js",
+        "scopes",
         "stacktrace",
         "symbolication.artifacts",
         "symbolication.results",
