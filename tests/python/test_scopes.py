@@ -155,3 +155,54 @@ def test_maps_without_scopes_have_none() -> None:
         assert view.generated_ranges == []
         assert view.scopes_warning is None
         assert view.scope_frames(0, 0) == []
+
+
+def test_decode_index_map_keeps_only_the_top_level_debug_id() -> None:
+    section = {"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA",
+               "debugId": "inner"}
+    for top, want in (("outer", "outer"), (None, None)):
+        m: Dict[str, Any] = {"version": 3, "sections": [
+            {"offset": {"line": 0, "column": 0}, "map": section}]}
+        if top:
+            m["debugId"] = top
+        with View.from_json(json.dumps(m), allow_index=True) as view:
+            record = decoded_record(view)
+        assert record["debugId"] == want
+        assert record["sources"] == [
+            {"url": "a.js", "content": None, "ignored": False, "scope": None}]
+        assert record["ranges"] == []
+
+
+def test_decode_verb_lenient_warns_and_strict_fails(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.map"
+    bad.write_bytes(_map("BAAA"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["decode", str(bad)], out=out, err=err) == 0
+    assert json.loads(out.getvalue())["sources"][0]["scope"] is None
+    assert err.getvalue() == (
+        "warning: scopes dropped: LSM_ERR_SCOPES_UNBALANCED: scopes item 0: a scope never ended\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["decode", "--strict-scopes", str(bad)], out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert "a scope never ended" in err.getvalue()
+
+
+def test_decode_lists_several_top_level_scopes() -> None:
+    with View.from_path(FIXTURES / "split_multi.map") as view:
+        sources = decoded_record(view)["sources"]
+    assert [type(s["scope"]).__name__ for s in sources] == ["dict", "list", "NoneType"]
+    assert [s["name"] for s in sources[1]["scope"]] == ["x", "z"]
+
+
+def test_range_at_walks_to_the_innermost_range() -> None:
+    from libsourcemap.scopes import range_at
+
+    with View.from_path(FIXTURES / "proposal_single.map") as view:
+        inner = range_at(view, 5, 27)
+        assert inner is not None and inner.index == 2 and inner.call_site is not None
+        assert inner.parent is not None and inner.parent.index == 0
+        outer = range_at(view, 1, 15)
+        assert outer is not None and outer.index == 0
+        assert range_at(view, 1, 16) is not None and range_at(view, 1, 16).index == 1  # type: ignore[union-attr]
+        assert range_at(view, 4, 1) is not None and range_at(view, 4, 1).index == 0  # type: ignore[union-attr]
+        assert range_at(view, 5, 28) is None
