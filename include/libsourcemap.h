@@ -1016,8 +1016,8 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
 
 #define LSM_ERR_BAD_SCOPES 110          /* "scopes" or "ranges" has the wrong JSON type */
 #define LSM_ERR_SCOPES_VLQ 111          /* a bad VLQ, or a value or sum beyond 32 bits */
-#define LSM_ERR_SCOPES_ITEM 112         /* an item with the wrong number of fields, a
-                                         * reserved tag, a repeated or misplaced item */
+#define LSM_ERR_SCOPES_ITEM 112         /* an item with the wrong number of fields, or a
+                                         * repeated or misplaced item */
 #define LSM_ERR_SCOPES_UNBALANCED 113   /* an end without a start, or a start never ended */
 #define LSM_ERR_SCOPES_SOURCE 114       /* more scope trees than sources, or a call site's
                                          * source past them */

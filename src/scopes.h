@@ -27,7 +27,6 @@ typedef struct lsm_grange_rec {
     uint32_t subtree_end;
     uint32_t frame_type;          /* LSM_RANGE_FRAME_* */
     uint32_t seen;                /* decoder state: items met inside */
-    uint32_t last_sub_var;        /* decoder state: relative variable index */
 } lsm_grange_rec_t;
 
 /* The bindings of one variable in one range: the value from the range

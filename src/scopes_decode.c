@@ -7,7 +7,7 @@
 #include "scopes.h"
 
 enum {
-    TAG_RESERVED = 0,
+    TAG_EMPTY = 0,
     TAG_SCOPE_START = 1,
     TAG_SCOPE_END = 2,
     TAG_SCOPE_VARIABLES = 3,
@@ -316,7 +316,6 @@ static int range_start(dec_t *d) {
     r.parent = d->open_range;
     r.next_sibling = LSM_NO_ID;
     r.end_line = r.end_col = LSM_NO_ID;
-    r.last_sub_var = LSM_NO_ID;
     for (uint32_t i = 0; i < r.bind_count; i++) {
         if ((code = grow(d, (void **)&d->binds, &d->cbinds, d->nbinds, sizeof *d->binds)))
             return code;
@@ -395,28 +394,28 @@ static int range_subrange(dec_t *d) {
         return d->err ? d->err->code : LSM_ERR_SCOPES_ITEM;
     if (d->nvals < 5 || (d->nvals - 2) % 3 != 0)
         return fail(d, LSM_ERR_SCOPES_ITEM,
-                    "a sub-range binding needs a variable and (binding, line, column) triples");
-    uint32_t dv = 0;
-    int code = uval(d, 1, &dv);
+                    "a sub-range binding needs a variable and (line, column, binding) triples");
+    /* The variable index is absolute and each triple is (line, column,
+     * binding), as Chrome DevTools' codec writes and reads them (the
+     * proposal's text once had the binding first and relative indices). */
+    uint32_t var = 0;
+    int code = uval(d, 1, &var);
     if (code)
         return code;
-    uint64_t var = r->last_sub_var == LSM_NO_ID ? dv : (uint64_t)r->last_sub_var + dv;
     if (var >= r->bind_count)
-        return fail(d, LSM_ERR_SCOPES_DEFINITION, "variable %llu past the definition's %u",
-                    (unsigned long long)var, r->bind_count);
-    lsm_binding_rec_t *b = &d->binds[r->bind_start + (uint32_t)var];
+        return fail(d, LSM_ERR_SCOPES_DEFINITION, "variable %u past the definition's %u", var,
+                    r->bind_count);
+    lsm_binding_rec_t *b = &d->binds[r->bind_start + var];
     if (b->sub_count)
-        return fail(d, LSM_ERR_SCOPES_ITEM, "two sub-range items for variable %llu",
-                    (unsigned long long)var);
-    r->last_sub_var = (uint32_t)var;
+        return fail(d, LSM_ERR_SCOPES_ITEM, "two sub-range items for variable %u", var);
     r->seen |= SEEN_SUBRANGE;
     uint32_t line = r->start_line, col = r->start_col;
     uint32_t first = d->nsubs;
     for (uint32_t i = 2; i + 2 < d->nvals; i += 3) {
         lsm_subrange_rec_t s = {0, 0, 0};
         uint32_t dl = 0, dc = 0;
-        if ((code = binding(d, i, &s.name)) || (code = uval(d, i + 1, &dl)) ||
-            (code = uval(d, i + 2, &dc)) || (code = add(d, line, dl, &s.line)) ||
+        if ((code = uval(d, i, &dl)) || (code = uval(d, i + 1, &dc)) ||
+            (code = binding(d, i + 2, &s.name)) || (code = add(d, line, dl, &s.line)) ||
             (code = add(d, dl == 0 ? col : 0, dc, &s.col)))
             return code;
         line = s.line;
@@ -464,16 +463,20 @@ static int item(dec_t *d, enum mode mode, const char *s, size_t n) {
         }
         if (mode == MODE_SCOPES && d->open_scope == LSM_NO_ID)
             return 0;
-        return fail(d, LSM_ERR_SCOPES_ITEM, "an empty item");
+        return fail(d, LSM_ERR_SCOPES_ITEM, "an empty item where no source's scopes start");
     }
     int code = read_item(d, s, n);
     if (code)
         return code;
     uint64_t tag = d->vals[0];
+    if (tag == TAG_EMPTY) {
+        /* "A": a source without scopes, as an empty item. */
+        if (d->nvals != 1)
+            return fail(d, LSM_ERR_SCOPES_ITEM, "an empty item with fields");
+        return item(d, mode, s, 0);
+    }
     bool scope_tag = tag >= TAG_SCOPE_START && tag <= TAG_SCOPE_VARIABLES;
     bool range_tag = tag >= TAG_RANGE_START && tag <= TAG_RANGE_CALL_SITE;
-    if (tag == TAG_RESERVED)
-        return fail(d, LSM_ERR_SCOPES_ITEM, "the reserved tag 0");
     if (!scope_tag && !range_tag)
         return 0; /* a vendor or future item: skipped */
     if (scope_tag && (mode == MODE_RANGES || d->in_ranges))

@@ -409,7 +409,7 @@ int main(void) {
     inputs[n++] = make_str("scopes, one string",
                            "{\"version\":3,\"sources\":[\"a\"],\"names\":[\"f\",\"v\",\"e\"],"
                            "\"mappings\":\"AAAA\",\"scopes\":\"BFAAA,DC,BBBCC,CCA,CAE,"
-                           "EHAAA,GC,HAABECAF,ECCC,IAAA,FB,FCA\"}",
+                           "EHAAA,GC,HABEAAFC,ECCC,IAAA,FB,FCA\"}",
                            LSM_OK);
     inputs[n++] = make_str("scopes, array layout, dropped",
                            "{\"version\":3,\"sources\":[\"a\",\"b\"],\"names\":[\"f\"],"

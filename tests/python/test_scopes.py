@@ -86,7 +86,11 @@ MALFORMED: List[Any] = [
     ("range never ended", "BAAA,CAA,EAA", None, "LSM_ERR_SCOPES_UNBALANCED", 1, 0),
     ("scope end with 3 fields", "BAAA,CAAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
     ("scope start lacks name", "BBAA,CAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
-    ("reserved tag A", "A", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("empty tag A inside a scope", "BAAA,A,CAA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("empty tag A with fields", "AA", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("empty tag A among ranges", "EAA,FA,A", None, "LSM_ERR_SCOPES_ITEM", 0, 0),
+    ("sub-range variable past", "BAAA,DC,CAA,ECAA,HBBAA,FB", None, "LSM_ERR_SCOPES_DEFINITION", 1, 0),
+    ("sub-range twice", "BAAA,DC,CAA,ECAA,HABAA,HACAA,FCA", None, "LSM_ERR_SCOPES_ITEM", 1, 0),
     ("two trees, one source", "BAAA,CAA,BAAA,CAA", None, "LSM_ERR_SCOPES_SOURCE", 0, 0),
     ("name past names", "BBAAE,CAA", None, "LSM_ERR_SCOPES_NAME", 0, 0),
     ("negative name", "BBAAD,CAA", None, "LSM_ERR_SCOPES_NAME", 0, 0),
@@ -120,12 +124,19 @@ def test_malformed_lenient_and_strict(case: Any) -> None:
 
 
 @pytest.mark.parametrize("scopes", [
-    "", ",", "BAAA,CAA,ZZZ", "BAAA,UAgB,CAA", "BAAA,CAA,EAA,FA,Q",
+    "", ",", "A", "BAAA,CAA,ZZZ", "BAAA,UAgB,CAA", "BAAA,CAA,EAA,FA,Q",
     None, [None], [""], ["BAAA,CAA"],
 ])
 def test_well_formed_variants_load_strictly(scopes: Any) -> None:
     with View.from_json(_map(scopes), strict_scopes=True) as view:
         assert view.scopes_warning is None
+
+
+def test_empty_items_skip_a_source() -> None:
+    # "A" (tag 0) and an empty item both stand for a source without scopes.
+    for scopes in ("A,BAAA,CAA", ",BAAA,CAA"):
+        with View.from_json(_map(scopes, sources=2), strict_scopes=True) as view:
+            assert [len(t) for t in view.original_scopes] == [0, 1]
 
 
 def test_unknown_items_are_skipped() -> None:
@@ -138,8 +149,10 @@ def test_unknown_items_are_skipped() -> None:
 
 def test_subrange_bindings() -> None:
     # Scope with variable v (names[1]); range 0:0-2:0 binding f (1-based 1),
-    # from 1:4 on unavailable (0), from 1:9 on v (2).
-    scopes = "BAAA,DC,CAA,ECAA,GB,HAABECAF,FCA"
+    # from 1:4 on unavailable (0), from 1:9 on v (2). Sub-range triples are
+    # (line, column, binding), the variable index absolute, as Chrome
+    # DevTools' codec has them.
+    scopes = "BAAA,DC,CAA,ECAA,GB,HABEAAFC,FCA"
     with View.from_json(_map(scopes), strict_scopes=True) as view:
         [rng] = view.generated_ranges
         assert rng.end == (2, 0)
