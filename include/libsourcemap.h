@@ -986,6 +986,170 @@ LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err
 LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                                 uint32_t inner_count, lsm_error_t *err);
 
+/* ------------------------------------------------ scopes (ECMA-426 proposal) */
+
+/* Original scopes and generated ranges from the map's "scopes" (and, in the
+ * newer layout, "ranges") fields, as the ECMA-426 scopes proposal defines
+ * them (docs/scopes.md). Two layouts are read:
+ *   - one "scopes" string holding the original scope trees (one per source,
+ *     an empty item for a source without) followed by the generated ranges;
+ *   - "scopes" an array with one string or null per source (several
+ *     top-level scopes per source, relative state restarting per source)
+ *     and the generated ranges in the "ranges" string.
+ * Scopes are decoded when the view is loaded; only regular maps read from
+ * JSON carry them (index maps and cache files have none). Bad scope data
+ * is dropped (all of it when the original scopes are bad, the generated
+ * ranges alone when only they are) and reported by
+ * lsm_view_scopes_warning(); with LSM_LOAD_STRICT_SCOPES the load fails
+ * with the specific code instead. Unknown and vendor tags are skipped.
+ *
+ * Scopes and ranges are numbered in pre-order: original scopes source by
+ * source, each scope before its children (a generated range's definition
+ * is such an index); generated ranges in the order they are written. The
+ * view is the handle: records and strings are borrowed from it and live
+ * until lsm_view_free(). Every function here only reads the view and is
+ * thread-safe. */
+
+/* Flag for lsm_view_from_json_ex(): fail on bad scope data with its code
+ * instead of dropping it. */
+#define LSM_LOAD_STRICT_SCOPES 2
+
+#define LSM_ERR_BAD_SCOPES 110          /* "scopes" or "ranges" has the wrong JSON type */
+#define LSM_ERR_SCOPES_VLQ 111          /* a bad VLQ, or a value or sum beyond 32 bits */
+#define LSM_ERR_SCOPES_ITEM 112         /* an item with the wrong number of fields, or a
+                                         * repeated or misplaced item */
+#define LSM_ERR_SCOPES_UNBALANCED 113   /* an end without a start, or a start never ended */
+#define LSM_ERR_SCOPES_SOURCE 114       /* more scope trees than sources, or a call site's
+                                         * source past them */
+#define LSM_ERR_SCOPES_NAME 115         /* a name, kind, variable or binding past "names" */
+#define LSM_ERR_SCOPES_DEFINITION 116   /* a definition past the original scopes, or bindings
+                                         * that do not match its variables */
+
+/* One original scope. Strings are borrowed from the view, NUL-terminated
+ * (NULL when absent). Tree links are pre-order indices, LSM_NO_ID when
+ * there is none. */
+typedef struct lsm_original_scope {
+    uint32_t source;          /* index into the sources */
+    uint32_t start_line;      /* 0-based original positions */
+    uint32_t start_col;
+    uint32_t end_line;
+    uint32_t end_col;
+    uint32_t name_id;         /* index into the names, or LSM_NO_ID */
+    uint32_t kind_id;         /* index into the names, or LSM_NO_ID */
+    const char *name;
+    const char *kind;
+    int is_stack_frame;       /* 1 or 0 */
+    uint32_t variable_count;  /* see lsm_view_original_scope_variable() */
+    uint32_t parent;
+    uint32_t first_child;
+    uint32_t next_sibling;
+} lsm_original_scope_t;
+
+/* Stack frame types of a generated range. */
+#define LSM_RANGE_FRAME_NONE 0
+#define LSM_RANGE_FRAME_ORIGINAL 1 /* a function: a frame in Error.stack */
+#define LSM_RANGE_FRAME_HIDDEN 2   /* a frame to leave out of stack traces */
+
+/* One generated range. Tree links as lsm_original_scope_t's. */
+typedef struct lsm_generated_range {
+    uint32_t start_line;      /* 0-based generated positions; end is exclusive */
+    uint32_t start_col;
+    uint32_t end_line;
+    uint32_t end_col;
+    uint32_t definition;      /* an original scope index, or LSM_NO_ID */
+    int stack_frame_type;     /* LSM_RANGE_FRAME_* */
+    /* The original call site of an inlined body, all LSM_NO_ID if none. */
+    uint32_t call_source;
+    uint32_t call_line;
+    uint32_t call_col;
+    uint32_t binding_count;   /* 0, or the definition's variable count */
+    uint32_t parent;
+    uint32_t first_child;
+    uint32_t next_sibling;
+} lsm_generated_range_t;
+
+/* The number of original scopes / generated ranges (0 for NULL). */
+LSM_API uint32_t lsm_view_original_scope_count(const lsm_view_t *view);
+LSM_API uint32_t lsm_view_generated_range_count(const lsm_view_t *view);
+
+/* The first top-level original scope of source `src_id`, or LSM_NO_ID when
+ * it has none (or for NULL, or a source past the end); the others follow
+ * through next_sibling. */
+LSM_API uint32_t lsm_view_source_scope(const lsm_view_t *view, uint32_t src_id);
+
+/* Write scope / range `index` to `out`. Return 0, or -1 with
+ * LSM_ERR_OUT_OF_RANGE past the end or LSM_ERR_INVALID_ARGUMENT (NULL). */
+LSM_API int lsm_view_original_scope(const lsm_view_t *view, uint32_t index,
+                                    lsm_original_scope_t *out, lsm_error_t *err);
+LSM_API int lsm_view_generated_range(const lsm_view_t *view, uint32_t index,
+                                     lsm_generated_range_t *out, lsm_error_t *err);
+
+/* The names index of variable `var` of scope `scope`, or LSM_NO_ID when
+ * either is past the end (or for NULL). */
+LSM_API uint32_t lsm_view_original_scope_variable(const lsm_view_t *view, uint32_t scope,
+                                                  uint32_t var);
+
+/* A binding of a generated range: for variable `var` of its definition,
+ * sub-range `sub` (0 is the value from the range start; the others each
+ * start at (line, col) and last until the next one or the range end). */
+typedef struct lsm_range_binding {
+    uint32_t from_line;       /* where this expression starts to apply */
+    uint32_t from_col;
+    uint32_t name_id;         /* the expression, an index into the names, or
+                               * LSM_NO_ID: the value is unavailable */
+    const char *expr;         /* borrowed, NULL when name_id is LSM_NO_ID */
+} lsm_range_binding_t;
+
+/* The number of sub-ranges variable `var` of range `range` has (1 when no
+ * sub-range binding was written), 0 when the range has no bindings or
+ * either index is past the end. */
+LSM_API uint32_t lsm_view_range_binding_count(const lsm_view_t *view, uint32_t range,
+                                              uint32_t var);
+
+/* Writes sub-range `sub` of variable `var` of range `range` to `out`.
+ * Returns 0, or -1 with LSM_ERR_OUT_OF_RANGE or LSM_ERR_INVALID_ARGUMENT. */
+LSM_API int lsm_view_range_binding(const lsm_view_t *view, uint32_t range, uint32_t var,
+                                   uint32_t sub, lsm_range_binding_t *out, lsm_error_t *err);
+
+/* The innermost generated range containing generated (line, col) (start
+ * inclusive, end exclusive), or LSM_NO_ID when none does (or for NULL).
+ * Its parent links give the chain outward. */
+LSM_API uint32_t lsm_view_range_at(const lsm_view_t *view, uint32_t line, uint32_t col);
+
+/* 1 when scope data was dropped at load (LSM_LOAD_STRICT_SCOPES not
+ * given) and, if `out` is not NULL, writes what was wrong to it (code
+ * LSM_ERR_BAD_SCOPES .. LSM_ERR_SCOPES_DEFINITION or LSM_ERR_NOMEM); 0
+ * otherwise (`out` cleared), also for NULL. */
+LSM_API int lsm_view_scopes_warning(const lsm_view_t *view, lsm_error_t *out);
+
+/* One original stack frame recovered from the scopes. */
+typedef struct lsm_scope_frame {
+    uint32_t range;           /* the generated range that gave this frame */
+    uint32_t scope;           /* the stack-frame scope named, or LSM_NO_ID */
+    uint32_t name_id;         /* its name, or LSM_NO_ID */
+    const char *name;         /* borrowed, NULL when unknown */
+    /* The frame's original position: LSM_NO_ID for the innermost frame
+     * (the position's own mapping gives it), else the call site of the
+     * inlined body the previous frame ran in. */
+    uint32_t src_id;
+    uint32_t line;
+    uint32_t col;
+    int hidden;               /* 1: this frame is to be left out of stack traces */
+} lsm_scope_frame_t;
+
+/* The original frames one generated stack frame at (line, col) stands for,
+ * innermost first: the innermost range at the position and the chain
+ * outward, split after each range with a call site (an inlined body: one
+ * more frame, positioned at the call site), up to and including the first
+ * range that is a stack frame. Each frame is named by the nearest
+ * stack-frame scope at or above the innermost definition in its part of
+ * the chain. A hidden stack-frame range gives a frame marked hidden.
+ * Writes the first min(n, cap) of n frames to out[0..] (`out` may be NULL
+ * when `cap` is 0) and returns n: 0 when no range contains the position,
+ * -1 with LSM_ERR_INVALID_ARGUMENT for a NULL view. */
+LSM_API int64_t lsm_view_scope_frames(const lsm_view_t *view, uint32_t line, uint32_t col,
+                                      lsm_scope_frame_t *out, size_t cap, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,14 @@ static const struct {
     {LSM_ERR_PROGUARD_UTF8, "LSM_ERR_PROGUARD_UTF8", "invalid UTF-8 in a ProGuard mapping"},
     {LSM_ERR_PROGUARD_NO_CLASSES, "LSM_ERR_PROGUARD_NO_CLASSES",
      "no class in a ProGuard mapping"},
+    {LSM_ERR_BAD_SCOPES, "LSM_ERR_BAD_SCOPES", "\"scopes\" or \"ranges\" of the wrong type"},
+    {LSM_ERR_SCOPES_VLQ, "LSM_ERR_SCOPES_VLQ", "malformed VLQ in the scopes"},
+    {LSM_ERR_SCOPES_ITEM, "LSM_ERR_SCOPES_ITEM", "malformed or misplaced scopes item"},
+    {LSM_ERR_SCOPES_UNBALANCED, "LSM_ERR_SCOPES_UNBALANCED", "unbalanced scope or range"},
+    {LSM_ERR_SCOPES_SOURCE, "LSM_ERR_SCOPES_SOURCE", "scopes source index out of range"},
+    {LSM_ERR_SCOPES_NAME, "LSM_ERR_SCOPES_NAME", "scopes name index out of range"},
+    {LSM_ERR_SCOPES_DEFINITION, "LSM_ERR_SCOPES_DEFINITION",
+     "bad generated range definition or bindings"},
 };
 
 const char *lsm_error_name(int code) {

@@ -24,6 +24,7 @@ enum frame_kind {
     FR_SECTIONS,
     FR_SECTION,
     FR_OFFSET,
+    FR_SCOPES,
 };
 
 enum key {
@@ -45,6 +46,8 @@ enum key {
     K_URL,
     K_LINE,
     K_COLUMN,
+    K_SCOPES,
+    K_RANGES,
 };
 
 typedef struct frame {

@@ -62,6 +62,8 @@ enum key lsm_json_match_key(const unsigned char *s, size_t n) {
         {"url", K_URL},
         {"line", K_LINE},
         {"column", K_COLUMN},
+        {"scopes", K_SCOPES},
+        {"ranges", K_RANGES},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
@@ -169,6 +171,7 @@ static void release_record(lsm_map_record_t *m) {
     lsm_free(m->names.entries.data);
     lsm_free(m->ignore.items);
     lsm_free(m->x_google_ignore.items);
+    lsm_free(m->scopes_list.entries.data);
 }
 
 void lsm_parse_release(lsm_parse_t *p) {
@@ -224,6 +227,37 @@ static int optional_string(reader_t *r, enum value_kind kind, const unsigned cha
     if (kind != V_STRING)
         return lsm_json_fail(r, code, "\"%s\" must be a string, not %s", field, KIND_NAMES[kind]);
     return store_string(r, s, n, span);
+}
+
+/* "scopes" and "ranges" are kept as written; a wrong type only marks the
+ * record (the load decides, by LSM_LOAD_STRICT_SCOPES, what it means). */
+static int scopes_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
+                        size_t n) {
+    lsm_map_record_t *m = f->map;
+    bool ranges = f->key == K_RANGES;
+    if (ranges)
+        m->has_ranges = false;
+    else {
+        m->has_scopes_string = false;
+        list_reset(&m->scopes_list);
+        m->scopes_list.present = false;
+    }
+    if (kind == V_STRING) {
+        if (ranges)
+            m->has_ranges = true;
+        else
+            m->has_scopes_string = true;
+        return store_string(r, s, n, ranges ? &m->ranges : &m->scopes_string);
+    }
+    if (kind == V_ARRAY && !ranges) {
+        m->scopes_list.present = true;
+        return push(r, FR_SCOPES, m, 0);
+    }
+    if (kind != V_NULL)
+        m->scopes_type_error = LSM_ERR_BAD_SCOPES;
+    if (kind == V_OBJECT || kind == V_ARRAY)
+        r->skip = 1;
+    return 1;
 }
 
 static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
@@ -298,6 +332,9 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
         }
         return push(r, google ? FR_X_IGNORE : FR_IGNORE, m, 0);
     }
+    case K_SCOPES:
+    case K_RANGES:
+        return scopes_value(r, f, kind, s, n);
     case K_SECTIONS:
         if (kind != V_ARRAY)
             return lsm_json_fail(r, LSM_ERR_BAD_SECTIONS, "\"sections\" must be an array, not %s",
@@ -419,6 +456,14 @@ static int array_value(reader_t *r, frame_t *f, enum value_kind kind, const unsi
                         vec->count);
         return vec_add(r, vec, (uint32_t)v);
     }
+    case FR_SCOPES:
+        if (kind != V_STRING && kind != V_NULL) {
+            m->scopes_type_error = LSM_ERR_BAD_SCOPES;
+            if (kind == V_OBJECT || kind == V_ARRAY)
+                r->skip = 1;
+            return 1;
+        }
+        return list_add(r, &m->scopes_list, s, n, kind == V_NULL);
     case FR_SECTIONS: {
         if (kind != V_OBJECT)
             return lsm_json_fail(r, LSM_ERR_BAD_SECTIONS, "section %u is %s, not an object",

@@ -1,6 +1,7 @@
 /* The public entry points that make a view from JSON: read it, build the
  * view, release the parse. */
 #include "parse.h"
+#include "scopes.h"
 
 lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
                                   lsm_error_t *err) {
@@ -9,7 +10,7 @@ lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "bytes is NULL");
         return NULL;
     }
-    if (flags & ~(uint32_t)LSM_LOAD_REJECT_INDEX) {
+    if (flags & ~(uint32_t)(LSM_LOAD_REJECT_INDEX | LSM_LOAD_STRICT_SCOPES)) {
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown load flags 0x%x", flags);
         return NULL;
     }
@@ -19,6 +20,13 @@ lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
     uint64_t started = lsm_now_ns();
     if (lsm_read_json(bytes ? bytes : "", len, &parse, err) == 0)
         view = lsm_build_view(&parse, flags, err);
+    /* Scopes of a regular map (src/scopes_decode.c); nothing to do, and no
+     * cost, for a map without them. */
+    if (view && !(view->flags & LSM_VIEW_INDEX) &&
+        lsm_scopes_decode(view, &parse.root, (flags & LSM_LOAD_STRICT_SCOPES) != 0, err)) {
+        lsm_view_free(view);
+        view = NULL;
+    }
     lsm_parse_release(&parse);
     if (view) {
         view->bytes_read = len;

@@ -56,6 +56,16 @@ typedef struct lsm_map_record {
     /* Errors in "x_google_ignoreList" count only when "ignoreList" is
      * absent, which is known at the end. */
     int x_google_error;
+    /* "scopes" and "ranges" (ECMA-426 scopes proposal), kept raw for
+     * src/scopes_decode.c: "scopes" as one string (has_scopes_string) or
+     * as an array of strings and nulls (scopes_list.present). A value of
+     * the wrong type is not an error here: scopes_type_error says so. */
+    bool has_scopes_string;
+    bool has_ranges;
+    lsm_span_t scopes_string;
+    lsm_list_t scopes_list;
+    lsm_span_t ranges;
+    int scopes_type_error;
     /* An index map's sections (has_sections), each owning its map. */
     lsm_section_t *sections;
     uint32_t section_count;

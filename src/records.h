@@ -127,6 +127,9 @@ struct lsm_view {
     /* The reverse-lookup index (src/reverse.c), built on first use and
      * published atomically; NULL until then. */
     struct lsm_reverse *reverse;
+    /* Decoded scopes and generated ranges (src/scopes.h), one block;
+     * NULL when the map had none. */
+    struct lsm_scopes *scopes;
     void *mapping;
     size_t mapping_len;
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from ._native import library_path, library_version, package_version
 from .errors import (
     BadDataUrlError,
+    BadScopesError,
     BadFieldError,
     BadIndexError,
     BadJson,
@@ -81,6 +82,7 @@ __all__ = [
     "library_path",
     "library_version",
     "BadDataUrlError",
+    "BadScopesError",
     "BadFieldError",
     "BadIndexError",
     "BadMappingsError",

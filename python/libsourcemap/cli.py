@@ -39,6 +39,7 @@ from .symbolication.artifacts import cache_is_fresh, cache_path
 from .view import LookupRule, View
 
 from ._cli_base import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, _load_view, _print_json, _Usage
+from .cli_decode import register as register_decode_verb
 from .cli_write import cmd_lookup_reverse, register as register_write_verbs
 
 # Scale-out and progress (see the "many traces" section below).
@@ -608,6 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_cache)
 
     register_write_verbs(sub)  # inject, compose, flatten
+    register_decode_verb(sub)  # decode
     return p
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "BadDataUrlError",
     "ProguardError",
     "ProguardSyntaxError",
+    "BadScopesError",
     "ClosedViewError",
     "ERROR_CLASSES",
     "error_class",
@@ -278,6 +279,16 @@ class ProguardSyntaxError(ProguardError):
     comment nor blank (LSM_ERR_PROGUARD_SYNTAX)."""
 
 
+# ------------------------------------------------------------------ scopes
+
+
+class BadScopesError(SourceMapError):
+    """With ``strict_scopes=True``: the map's ECMA-426 ``"scopes"`` or
+    ``"ranges"`` cannot be decoded (LSM_ERR_BAD_SCOPES and
+    LSM_ERR_SCOPES_*; ``error_name`` says which). Without it such data is
+    dropped and :attr:`View.scopes_warning` tells why."""
+
+
 # ------------------------------------------------------------------ misuse
 
 
@@ -336,6 +347,13 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_PROGUARD_NUMBER": ProguardError,
     "LSM_ERR_PROGUARD_UTF8": ProguardError,
     "LSM_ERR_PROGUARD_NO_CLASSES": ProguardError,
+    "LSM_ERR_BAD_SCOPES": BadScopesError,
+    "LSM_ERR_SCOPES_VLQ": BadScopesError,
+    "LSM_ERR_SCOPES_ITEM": BadScopesError,
+    "LSM_ERR_SCOPES_UNBALANCED": BadScopesError,
+    "LSM_ERR_SCOPES_SOURCE": BadScopesError,
+    "LSM_ERR_SCOPES_NAME": BadScopesError,
+    "LSM_ERR_SCOPES_DEFINITION": BadScopesError,
 }
 
 

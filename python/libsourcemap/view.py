@@ -53,9 +53,11 @@ from ._convert import (
 from . import batch as _batch
 from . import encode as _encode
 from . import reverse as _reverse
+from . import scopes as _scopes
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from ._view_base import ViewBase
 from .errors import (
+    BadScopesError,
     BadSectionsError,
     CannotFlatten,
     ClosedViewError,
@@ -175,8 +177,8 @@ class View(ViewBase):
             view = load(lib.LSM_LOAD_DEFAULT)
         except CannotFlatten as exc:
             raise _index_map_error(Index._make(None, exc)) from None
-        except MalformedJsonError:
-            raise  # the JSON itself: refusing index maps changes nothing
+        except (MalformedJsonError, BadScopesError):
+            raise  # the JSON itself, or scopes (only regular maps have them)
         except SourceMapError:
             load(lib.LSM_LOAD_REJECT_INDEX).close()  # raises that error
             raise  # pragma: no cover - the second parse fails as the first
@@ -185,7 +187,9 @@ class View(ViewBase):
         return view
 
     @classmethod
-    def from_json(cls: Type[_V], buffer: JsonInput, *, allow_index: bool = False) -> _V:
+    def from_json(
+        cls: Type[_V], buffer: JsonInput, *, allow_index: bool = False, strict_scopes: bool = False
+    ) -> _V:
         """Parses a source map from JSON (``str``, ``bytes`` or any
         bytes-like object). A leading byte order mark and a ``)]}'`` line
         are skipped.
@@ -194,9 +198,13 @@ class View(ViewBase):
         the parsed :class:`Index`), as in libsourcemap 0.8; with
         ``allow_index=True`` it is flattened into one view instead.
         :func:`from_json` decides by its own options.
+
+        Bad ECMA-426 scope data is dropped (see :attr:`scopes_warning`);
+        with ``strict_scopes=True`` it raises :class:`BadScopesError`.
         """
         data, length = json_input(buffer)
-        return cls._load(lambda flags: cls._parse(data, length, flags), allow_index)
+        extra = lib.LSM_LOAD_STRICT_SCOPES if strict_scopes else 0
+        return cls._load(lambda flags: cls._parse(data, length, flags | extra), allow_index)
 
     @classmethod
     def from_path(cls: Type[_V], path: PathArg, *, allow_index: bool = False) -> _V:
@@ -444,6 +452,31 @@ class View(ViewBase):
         ``allGeneratedPositionsFor``, 0-based. See
         :func:`libsourcemap.reverse.all_generated_positions_for`."""
         return _reverse.all_generated_positions_for(self, source, line, col, rule=rule)
+
+    # ---------------------------------------------------- ECMA-426 scopes
+
+    @property
+    def original_scopes(self) -> List[List[_scopes.OriginalScope]]:
+        """The top-level original scopes of each source (scope trees). See
+        :mod:`libsourcemap.scopes`."""
+        return _scopes.original_scopes(self)
+
+    @property
+    def generated_ranges(self) -> List[_scopes.GeneratedRange]:
+        """The top-level generated ranges (range trees). See
+        :mod:`libsourcemap.scopes`."""
+        return _scopes.generated_ranges(self)
+
+    @property
+    def scopes_warning(self) -> Optional[_scopes.ScopesWarning]:
+        """Why scope data was dropped at load, or None."""
+        return _scopes.scopes_warning(self)
+
+    def scope_frames(self, line: int, col: int) -> List[_scopes.ScopeFrame]:
+        """The original frames generated (`line`, `col`) stands for,
+        innermost first, from the scopes. See
+        :func:`libsourcemap.scopes.scope_frames`."""
+        return _scopes.scope_frames(self, line, col)
 
     def to_json(self, *, with_contents: bool = True) -> bytes:
         """This view as an ECMA-426 source map (UTF-8 JSON) that reads back

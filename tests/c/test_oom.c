@@ -404,6 +404,24 @@ int main(void) {
     input_t reject = make("index map rejected", json, len, LSM_ERR_INDEX_MAP);
     reject.flags = LSM_LOAD_REJECT_INDEX;
     inputs[n++] = reject;
+    /* ECMA-426 scopes: decoded at load, in both layouts; bad scope data
+     * dropped (still LSM_OK) or, strictly, refused. */
+    inputs[n++] = make_str("scopes, one string",
+                           "{\"version\":3,\"sources\":[\"a\"],\"names\":[\"f\",\"v\",\"e\"],"
+                           "\"mappings\":\"AAAA\",\"scopes\":\"BFAAA,DC,BBBCC,CCA,CAE,"
+                           "EHAAA,GC,HABEAAFC,ECCC,IAAA,FB,FCA\"}",
+                           LSM_OK);
+    inputs[n++] = make_str("scopes, array layout, dropped",
+                           "{\"version\":3,\"sources\":[\"a\",\"b\"],\"names\":[\"f\"],"
+                           "\"mappings\":\"AAAA\",\"scopes\":[\"BBAAA,CAA\",null],"
+                           "\"ranges\":\"ECAA,FA,EAA\"}",
+                           LSM_OK);
+    input_t strict = make_str("scopes, strict",
+                              "{\"version\":3,\"sources\":[\"a\"],\"names\":[],"
+                              "\"mappings\":\"AAAA\",\"scopes\":\"BAAA,CAA,EAA\"}",
+                              LSM_ERR_SCOPES_UNBALANCED);
+    strict.flags = LSM_LOAD_STRICT_SCOPES;
+    inputs[n++] = strict;
 
     /* from_path */
     char dir[256];

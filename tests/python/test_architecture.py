@@ -25,7 +25,7 @@ LAYERS: List[List[str]] = [
     ["telemetry"],
     ["_convert"],
     ["_view_base"],
-    ["batch", "encode", "reverse"],
+    ["batch", "encode", "reverse", "scopes"],
     ["view", "proguard"],
     ["builder", "compose"],
     ["js", "stacktrace"],
@@ -35,7 +35,7 @@ LAYERS: List[List[str]] = [
     ["symbolication"],
     ["scaleout"],
     ["_cli_base"],
-    ["cli_write"],
+    ["cli_write", "cli_decode"],
     ["cli"],
     # the public face: the package itself, and the compatibility modules
     # that only re-export (nothing inside the package may import them)
@@ -166,6 +166,7 @@ def test_the_walk_sees_the_imports_we_know() -> None:
         "_text",
         "errors",
         "js",
+        "scopes",
         "stacktrace",
         "symbolication.artifacts",
         "symbolication.results",

@@ -60,8 +60,15 @@ class SymbolicatedFrame:
     resolved: bool = False
     abs_path: Optional[str] = None
     in_app: Optional[bool] = None
-    function_source: Optional[str] = None  # "original", "generated", "none"
+    # Where the function name came from: "scopes" (the map's ECMA-426
+    # scopes), "original" or "generated" (the JavaScript scanner), "none".
+    function_source: Optional[str] = None
     generated: Dict[str, Any] = field(default_factory=dict)
+    # From the map's scopes: the frames of the functions inlined into this
+    # one's caller chain, outward (each at its call site), and whether this
+    # generated frame is a hidden helper to leave out of the trace.
+    inlined_callers: List["SymbolicatedFrame"] = field(default_factory=list)
+    hidden: bool = False
 
     def to_dict(self) -> Dict[str, Any]:
         return {

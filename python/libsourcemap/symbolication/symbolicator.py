@@ -13,6 +13,7 @@ from .._text import split_lines
 from ..errors import SourceMapError
 from ..js import Namer
 from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_stacktrace
+from .. import scopes as _scopes
 from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
@@ -65,7 +66,8 @@ class Symbolicator:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
         with _telemetry.span("libsourcemap.symbolicate") as span:
             result = SymbolicatedTrace(
-                message=st.message, frames=[self.symbolicate_frame(f) for f in st.frames]
+                message=st.message,
+                frames=[g for f in st.frames for g in self._with_scopes(self.symbolicate_frame(f))],
             )
             span.trace_result(result.frames)
         return result
@@ -108,6 +110,54 @@ class Symbolicator:
         return self._resolve(frame, steps), steps
 
     # ---------------------------------------------------------- internals
+
+    @staticmethod
+    def _with_scopes(out: SymbolicatedFrame) -> List[SymbolicatedFrame]:
+        """A frame as the trace shows it: dropped when the map's scopes
+        call it a hidden helper, followed by the callers its inlined
+        functions stand for (innermost first, as stack traces list)."""
+        if out.hidden:
+            return []
+        return [out] + out.inlined_callers
+
+    def _name_from_scopes(
+        self, out: SymbolicatedFrame, ref: MapRef, line0: int, col0: int
+    ) -> Tuple[Optional[str], str]:
+        """The name the map's scopes give the frame at generated (line0,
+        col0), and the inlined callers and hidden flag on `out`."""
+        assert ref.view is not None
+        view = ref.view
+        frames = _scopes.scope_frames(view, line0, col0)
+        if frames and frames[-1].hidden:
+            frames.pop()
+            if not frames:
+                out.hidden = True
+        if not frames:
+            return None, "none"
+        for f in frames[1:]:
+            call = f.call_site
+            assert call is not None
+            caller = SymbolicatedFrame(
+                filename=view.get_source_url(call.source_index),
+                lineno=call.line + 1,
+                colno=call.column + 1,
+                function=f.name,
+                raw=out.raw,
+                resolved=True,
+                in_app=not view.is_ignored(call.source_index),
+                function_source="scopes" if f.name is not None else "none",
+                generated=dict(out.generated),
+            )
+            site = Token(line0, col0, None, call.line, call.column, call.source_index, None)
+            lines, path, _ = self._source_text(ref, site)
+            caller.abs_path = os.path.normpath(str(path)) if path is not None else None
+            if lines is not None and call.line < len(lines):
+                caller.context_line = lines[call.line]
+                caller.pre_context = lines[max(0, call.line - self.context) : call.line]
+                caller.post_context = lines[call.line + 1 : call.line + 1 + self.context]
+            out.inlined_callers.append(caller)
+        name = frames[0].name
+        return name, "scopes" if name is not None else "none"
 
     @staticmethod
     def _unresolved(frame: Frame) -> SymbolicatedFrame:
@@ -285,7 +335,10 @@ class Symbolicator:
             data = self.artifacts.read(path)
             if data is not None:
                 namer.give_source(token.src_id, data)
-        name, how = namer.name_at(line0, col0)
+        if _scopes.has_ranges(view):
+            name, how = self._name_from_scopes(out, ref, line0, col0)
+        else:
+            name, how = namer.name_at(line0, col0)
         out.function_source = how
         if how != "none":
             out.function = name
@@ -295,6 +348,7 @@ class Symbolicator:
                     "function name",
                     how != "none",
                     {
+                        "scopes": "from the map's scopes (ECMA-426): %r",
                         "original": "from the original source's enclosing function: %r",
                         "generated": "from the generated code's enclosing function, "
                         "mapped: %r",
