@@ -176,7 +176,8 @@ typedef struct lsm_view lsm_view_t;
 /* Parses a source map (a regular one, or an index map, which is flattened
  * into one view) from `len` bytes of JSON. A leading UTF-8 byte order mark
  * and a leading ")]}'" line are skipped. `bytes` is only read during the
- * call; the view copies what it keeps.
+ * call; the view copies what it keeps (its "sourcesContent" as written,
+ * unescaped on first access; see LSM_LOAD_BORROW for no copy at all).
  * Returns a new view, or NULL on failure (err says why). */
 LSM_API lsm_view_t *lsm_view_from_json(const char *bytes, size_t len, lsm_error_t *err);
 
@@ -186,8 +187,11 @@ LSM_API lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_
                                           lsm_error_t *err);
 
 /* Reads and parses the source map in the file at `path` (a NUL-terminated
- * path in the file system's encoding). The file is mapped or read during
- * the call only. Returns a new view, or NULL on failure (LSM_ERR_IO with
+ * path in the file system's encoding). The file is mapped read-only; when
+ * the map has "sourcesContent" the view keeps the mapping until it is
+ * freed and reads the contents there (as with LSM_LOAD_BORROW), so the
+ * file must not be truncated or rewritten in place meanwhile (replace it
+ * by renaming). Returns a new view, or NULL on failure (LSM_ERR_IO with
  * the system's reason, or any parse error). */
 LSM_API lsm_view_t *lsm_view_from_path(const char *path, uint32_t flags, lsm_error_t *err);
 
@@ -325,7 +329,11 @@ LSM_API const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, 
 
 /* The contents of source `index` from "sourcesContent". Returns a borrowed
  * string, or NULL with err cleared when the map has none for it; NULL with
- * err set on a bad index or NULL view. */
+ * err set on a bad index or NULL view, or LSM_ERR_NOMEM when contents with
+ * escapes could not be unescaped (done once, on first access; any number
+ * of threads may ask at once). Unlike other borrowed strings, contents
+ * read in place from the input of lsm_view_from_path() or of
+ * LSM_LOAD_BORROW are not NUL-terminated: always use `*len`. */
 LSM_API const char *lsm_view_source_contents(const lsm_view_t *view, uint32_t index,
                                              size_t *len, lsm_error_t *err);
 
@@ -985,6 +993,16 @@ LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err
  * and parser's errors. Thread-safe as the read functions are. */
 LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                                 uint32_t inner_count, lsm_error_t *err);
+
+/* ------------------------------------------------ borrowed JSON input */
+
+/* A flag of lsm_view_from_json_ex() and lsm_view_from_path(): the caller
+ * promises that `bytes` stays valid and unchanged until the view is freed.
+ * The view then copies nothing of "sourcesContent": each entry is read in
+ * place (not NUL-terminated), and one with escapes is unescaped once, on
+ * first access. Without the flag the view copies the raw entries once.
+ * lsm_view_from_path() keeps its own mapping and needs no flag. */
+#define LSM_LOAD_BORROW 2
 
 #ifdef __cplusplus
 }

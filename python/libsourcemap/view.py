@@ -154,10 +154,15 @@ class View(ViewBase):
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
+        # bytes cannot change and the view keeps them alive: the library
+        # reads "sourcesContent" in place rather than copying it.
+        borrow = type(data) is bytes
+        if borrow:
+            flags |= lib.LSM_LOAD_BORROW
         with _telemetry.span("libsourcemap.parse") as span:
             with capture_err() as (err, check):
                 ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
-            rv = cls._wrap(ptr, size=length)
+            rv = cls._wrap(ptr, keepalive=data if borrow else None, size=length)
             span.view(ptr)
         return rv
 
