@@ -6,7 +6,9 @@
 
 #define KNOWN_FLAGS ((uint32_t)LSM_LOAD_REJECT_INDEX | (uint32_t)LSM_LOAD_BORROW)
 
-static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, lsm_error_t *err) {
+/* `mapped`: `bytes` is a whole mapping of lsm_map_file(). */
+static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, bool mapped,
+                        lsm_error_t *err) {
     lsm_clear_error(err);
     if (!bytes && len) {
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "bytes is NULL");
@@ -20,8 +22,17 @@ static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, lsm_error
     memset(&parse, 0, sizeof parse);
     lsm_view_t *view = NULL;
     uint64_t started = lsm_now_ns();
-    if (lsm_read_json(bytes ? bytes : "", len, &parse, err) == 0)
+    if (lsm_read_json(bytes ? bytes : "", len, &parse, err) == 0) {
+        /* The file was read once through; the builder reads "mappings"
+         * again, a view its contents on demand: let the kernel take the
+         * pages back, so that a mapped file does not count twice with the
+         * records built from it. */
+        if (mapped)
+            lsm_file_drop_resident((void *)bytes, len);
         view = lsm_build_view(&parse, flags, err);
+        if (mapped)
+            lsm_file_drop_resident((void *)bytes, len);
+    }
     lsm_parse_release(&parse);
     if (view) {
         view->bytes_read = len;
@@ -33,11 +44,11 @@ static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, lsm_error
 
 lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
                                   lsm_error_t *err) {
-    return load(bytes, len, flags, err);
+    return load(bytes, len, flags, false, err);
 }
 
 lsm_view_t *lsm_view_from_json(const char *bytes, size_t len, lsm_error_t *err) {
-    return load(bytes, len, LSM_LOAD_DEFAULT, err);
+    return load(bytes, len, LSM_LOAD_DEFAULT, false, err);
 }
 
 lsm_view_t *lsm_view_from_path(const char *path, uint32_t flags, lsm_error_t *err) {
@@ -52,7 +63,7 @@ lsm_view_t *lsm_view_from_path(const char *path, uint32_t flags, lsm_error_t *er
         return NULL;
     /* The mapping outlives the view's reads of it: the view keeps it when
      * its contents are slices of it, and it is unmapped otherwise. */
-    lsm_view_t *view = load(addr, len, flags | LSM_LOAD_BORROW, err);
+    lsm_view_t *view = load(addr, len, flags | LSM_LOAD_BORROW, true, err);
     if (view && view->contents_ref && view->contents_ref->base == (const char *)addr && addr) {
         view->mapping = addr;
         view->mapping_len = len;
