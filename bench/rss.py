@@ -96,7 +96,8 @@ def build_c(cache, lib_dir):
 
 
 def build_rust(cache):
-    target = os.path.join(cache, "rss", "rust-target")
+    # bench/run.py's target directory: the crate is compiled there already.
+    target = os.path.join(cache, "rust-target")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "rss_load", "--target-dir", target],
                    cwd=os.path.join(BENCH, "rust"), check=True, timeout=1200)
     return os.path.join(target, "release", "rss_load")
