@@ -13,6 +13,8 @@
  *   borrowed from the view and stays valid until the view is freed.
  * - Borrowed strings are NUL-terminated for convenience, but may contain
  *   NUL bytes (JSON allows "\u0000"): always use the returned length.
+ *   Source contents read in place from a view's input are the exception
+ *   (see lsm_view_source_contents() and LSM_LOAD_BORROW).
  * - A view is immutable once built. Any number of threads may call the
  *   read functions on one view at the same time; freeing it must not race
  *   with them. Loading and freeing different views is thread-safe: the
@@ -808,9 +810,12 @@ typedef struct lsm_stats {
                             * plus mapped_bytes (not the allocator's
                             * overhead, nor bytes borrowed from the caller by
                             * lsm_view_from_cache()) */
-    uint64_t mapped_bytes; /* of memory_bytes, a cache file mapped read-only
+    uint64_t mapped_bytes; /* of memory_bytes, a file mapped read-only
                             * (shared with other processes through the page
-                            * cache); 0 unless opened by lsm_view_from_cache_path() */
+                            * cache): a cache file opened by
+                            * lsm_view_from_cache_path(), or the map file of
+                            * lsm_view_from_path() when the view reads its
+                            * "sourcesContent" there; else 0 */
     uint32_t from_cache;   /* 1 when opened from a cache, else 0 */
     uint32_t is_index;     /* lsm_view_is_index() */
 } lsm_view_stats_t;

@@ -193,7 +193,8 @@ class View(ViewBase):
     def from_json(cls: Type[_V], buffer: JsonInput, *, allow_index: bool = False) -> _V:
         """Parses a source map from JSON (``str``, ``bytes`` or any
         bytes-like object). A leading byte order mark and a ``)]}'`` line
-        are skipped.
+        are skipped. ``bytes`` are read in place and kept alive by the view
+        (``sourcesContent`` is not copied); other inputs are copied from.
 
         An index map raises :class:`IndexedSourceMap` (whose ``index`` holds
         the parsed :class:`Index`), as in libsourcemap 0.8; with
