@@ -496,7 +496,8 @@ def peak_rss_run(setup, maps, node_dir, args, reps):
 
     venvs = {"sourcemap": os.path.join(setup.cache, "venv", "sourcemap", "bin", "python")}
     try:
-        drvs, missing = rss.drivers(setup.cache, setup.lib_dir, node_dir, venvs, args.impls)
+        drvs, missing = rss.drivers(setup.cache, setup.lib_dir, node_dir, venvs, args.impls,
+                                    install=setup.install)
     except Exception as e:  # recorded in the report
         setup.status["peak_rss"] = "drivers failed: %s" % e
         return None
@@ -1154,6 +1155,10 @@ def smoke_checks(results, impls):
     checks.append(("C token count", None if c.get("tokens") == m["tokens"] else
                    "%s != trace-mapping's %s" % (c.get("tokens"), m["tokens"])))
     checks.append(("C batch", None if c.get("batch") is not None or c.get("batch_error") else "missing"))
+    pr = results.get("peak_rss") or {}
+    pr_maps = pr.get("maps") or [{}]
+    checks.append(("C peak RSS", None if "c" in (pr_maps[0].get("peak") or {}) else
+                   "missing: %s" % (pr.get("errors") or pr_maps[0].get("errors") or "no peak_rss")))
     checks.append(("C threads", None if "threads_speedup" in c else "missing"))
     checks.append(("C cache", None if c.get("cache") else "missing (neither figures nor an error)"))
     checks.append(("report", None if os.path.exists(os.path.join(results["out_dir"], "RESULTS.md")) else
