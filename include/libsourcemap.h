@@ -809,7 +809,7 @@ typedef struct lsm_stats {
     uint64_t memory_bytes; /* bytes the view keeps alive: its own heap blocks
                             * plus mapped_bytes (not the allocator's
                             * overhead, nor bytes borrowed from the caller by
-                            * lsm_view_from_cache()) */
+                            * lsm_view_from_cache() or LSM_LOAD_BORROW) */
     uint64_t mapped_bytes; /* of memory_bytes, a file mapped read-only
                             * (shared with other processes through the page
                             * cache): a cache file opened by
