@@ -485,6 +485,31 @@ def measure(impl, m, pos, opts, cache_dir, timeout):
     return r
 
 
+# ------------------------------------------------------------- peak RSS
+
+def peak_rss_run(setup, maps, node_dir, args, reps):
+    """Peak RSS of a fresh process loading each map from a path, every
+    implementation the same way (bench/rss.py); None when --no-rss."""
+    if getattr(args, "no_rss", False):
+        return None
+    import rss  # bench/rss.py, beside this file
+
+    venvs = {"sourcemap": os.path.join(setup.cache, "venv", "sourcemap", "bin", "python")}
+    try:
+        drvs, missing = rss.drivers(setup.cache, setup.lib_dir, node_dir, venvs, args.impls,
+                                    install=setup.install)
+    except Exception as e:  # recorded in the report
+        setup.status["peak_rss"] = "drivers failed: %s" % e
+        return None
+    setup.status["peak_rss"] = "ok"
+    res = rss.measure_all(maps, drvs, reps, log=log)
+    res["labels"] = {d.key: d.label for d in drvs}
+    res["ours"] = [d.key for d in drvs if d.ours]
+    res["unavailable"] = missing
+    res["table"] = rss.table(res, drvs)
+    return res
+
+
 # --------------------------------------------------------------- aggregation
 
 def med(xs):
@@ -611,6 +636,21 @@ def goals(results):
         v = s.get(key)
         return v if isinstance(v, (int, float)) else None
 
+    pr = results.get("peak_rss") or {}
+    for impl in pr.get("ours", []):
+        det, worst = [], None
+        for row in pr.get("maps", []):
+            v = row["ratio"].get(impl)
+            if v is None or row["bytes"] < 1_000_000:
+                continue
+            det.append("%s %.2fx" % (row["id"], v))
+            worst = v if worst is None else max(worst, v)
+        base = pr.get("baseline", {}).get(impl)
+        if base is not None:
+            det.append("empty process %.1f MB" % (base / 1e6))
+        add("peak RSS of a fresh process loading from a path <= 1.5x file size, maps >= 1 MB "
+            "(%s, nothing subtracted)" % impl, "<= 1.5x", None if worst is None else "worst %.2fx" % worst,
+            None if worst is None else worst <= 1.5, "; ".join(det))
     big = [m for m in maps if m["bytes"] >= 10_000_000]
     for impl in OURS:
         det, worst = [], None
@@ -904,6 +944,19 @@ def write_report(results, out_dir):
             L.append("Lookup results differing from the C API's (found count / checksum of src line+col "
                      "over 100k positions; differences in lookup rules, not errors): %s\n"
                      % "; ".join(m["disagreements"]))
+    pr = results.get("peak_rss")
+    if pr:
+        L.append("## Peak RSS loading from a path\n")
+        L.append("Each cell: the peak resident set of a fresh process that reads or maps the file, parses "
+                 "it and looks up one position (`ru_maxrss`, nothing subtracted), divided by the file size; "
+                 "bench/rss.py, median of %d process(es). The last row is the same driver started without a "
+                 "map: the empty process, shown so that the ratios can be read with it in mind.\n"
+                 % results["reps"])
+        L.append(pr["table"])
+        L.append("")
+        for k, why in sorted((pr.get("unavailable") or {}).items()):
+            L.append("- %s: not measured (%s)" % (k, why))
+        L.append("")
     L.append("## Setup\n")
     for k, v in sorted(results["setup"].items()):
         L.append("- %s: %s" % (k, v.replace("\n", " ")[:600]))
@@ -933,6 +986,7 @@ def main():
     ap.add_argument("--maps", help="regex: only maps whose id matches")
     ap.add_argument("--impls", help="regex: only implementations whose key matches")
     ap.add_argument("--no-rust", action="store_true", help="skip the Rust peer")
+    ap.add_argument("--no-rss", action="store_true", help="skip the peak RSS processes (bench/rss.py)")
     ap.add_argument("--cache", default=os.environ.get("LSM_BENCH_CACHE", os.path.join(BENCH, ".corpus")),
                     help="cache directory (default bench/.corpus or $LSM_BENCH_CACHE)")
     ap.add_argument("--out", help="results directory (default bench/results; smoke: CACHE/smoke-results)")
@@ -1037,6 +1091,9 @@ def main():
                                 "sha256": sha256_file(m["path"]), "order": keys, "summary": summary,
                                 "ratios": rt, "cache_ratios": cr, "disagreements": dis, "raw": raw})
 
+    log("peak RSS: a fresh process per (map, implementation), loading from the path")
+    results["peak_rss"] = peak_rss_run(setup, [m for m in maps if os.path.exists(m["path"])], node_dir,
+                                       args, reps)
     results["goals"] = goals(results)
     results["setup"] = dict(setup.status)
     results["elapsed_s"] = round(time.time() - started, 1)
@@ -1098,6 +1155,10 @@ def smoke_checks(results, impls):
     checks.append(("C token count", None if c.get("tokens") == m["tokens"] else
                    "%s != trace-mapping's %s" % (c.get("tokens"), m["tokens"])))
     checks.append(("C batch", None if c.get("batch") is not None or c.get("batch_error") else "missing"))
+    pr = results.get("peak_rss") or {}
+    pr_maps = pr.get("maps") or [{}]
+    checks.append(("C peak RSS", None if "c" in (pr_maps[0].get("peak") or {}) else
+                   "missing: %s" % (pr.get("errors") or pr_maps[0].get("errors") or "no peak_rss")))
     checks.append(("C threads", None if "threads_speedup" in c else "missing"))
     checks.append(("C cache", None if c.get("cache") else "missing (neither figures nor an error)"))
     checks.append(("report", None if os.path.exists(os.path.join(results["out_dir"], "RESULTS.md")) else

@@ -13,6 +13,8 @@
  *   borrowed from the view and stays valid until the view is freed.
  * - Borrowed strings are NUL-terminated for convenience, but may contain
  *   NUL bytes (JSON allows "\u0000"): always use the returned length.
+ *   Source contents read in place from a view's input are the exception
+ *   (see lsm_view_source_contents() and LSM_LOAD_BORROW).
  * - A view is immutable once built. Any number of threads may call the
  *   read functions on one view at the same time; freeing it must not race
  *   with them. Loading and freeing different views is thread-safe: the
@@ -176,7 +178,8 @@ typedef struct lsm_view lsm_view_t;
 /* Parses a source map (a regular one, or an index map, which is flattened
  * into one view) from `len` bytes of JSON. A leading UTF-8 byte order mark
  * and a leading ")]}'" line are skipped. `bytes` is only read during the
- * call; the view copies what it keeps.
+ * call; the view copies what it keeps (its "sourcesContent" as written,
+ * unescaped on first access; see LSM_LOAD_BORROW for no copy at all).
  * Returns a new view, or NULL on failure (err says why). */
 LSM_API lsm_view_t *lsm_view_from_json(const char *bytes, size_t len, lsm_error_t *err);
 
@@ -186,8 +189,11 @@ LSM_API lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_
                                           lsm_error_t *err);
 
 /* Reads and parses the source map in the file at `path` (a NUL-terminated
- * path in the file system's encoding). The file is mapped or read during
- * the call only. Returns a new view, or NULL on failure (LSM_ERR_IO with
+ * path in the file system's encoding). The file is mapped read-only; when
+ * the map has "sourcesContent" the view keeps the mapping until it is
+ * freed and reads the contents there (as with LSM_LOAD_BORROW), so the
+ * file must not be truncated or rewritten in place meanwhile (replace it
+ * by renaming). Returns a new view, or NULL on failure (LSM_ERR_IO with
  * the system's reason, or any parse error). */
 LSM_API lsm_view_t *lsm_view_from_path(const char *path, uint32_t flags, lsm_error_t *err);
 
@@ -325,7 +331,11 @@ LSM_API const char *lsm_view_source_url(const lsm_view_t *view, uint32_t index, 
 
 /* The contents of source `index` from "sourcesContent". Returns a borrowed
  * string, or NULL with err cleared when the map has none for it; NULL with
- * err set on a bad index or NULL view. */
+ * err set on a bad index or NULL view, or LSM_ERR_NOMEM when contents with
+ * escapes could not be unescaped (done once, on first access; any number
+ * of threads may ask at once). Unlike other borrowed strings, contents
+ * read in place from the input of lsm_view_from_path() or of
+ * LSM_LOAD_BORROW are not NUL-terminated: always use `*len`. */
 LSM_API const char *lsm_view_source_contents(const lsm_view_t *view, uint32_t index,
                                              size_t *len, lsm_error_t *err);
 
@@ -799,10 +809,13 @@ typedef struct lsm_stats {
     uint64_t memory_bytes; /* bytes the view keeps alive: its own heap blocks
                             * plus mapped_bytes (not the allocator's
                             * overhead, nor bytes borrowed from the caller by
-                            * lsm_view_from_cache()) */
-    uint64_t mapped_bytes; /* of memory_bytes, a cache file mapped read-only
+                            * lsm_view_from_cache() or LSM_LOAD_BORROW) */
+    uint64_t mapped_bytes; /* of memory_bytes, a file mapped read-only
                             * (shared with other processes through the page
-                            * cache); 0 unless opened by lsm_view_from_cache_path() */
+                            * cache): a cache file opened by
+                            * lsm_view_from_cache_path(), or the map file of
+                            * lsm_view_from_path() when the view reads its
+                            * "sourcesContent" there; else 0 */
     uint32_t from_cache;   /* 1 when opened from a cache, else 0 */
     uint32_t is_index;     /* lsm_view_is_index() */
 } lsm_view_stats_t;
@@ -1149,6 +1162,16 @@ typedef struct lsm_scope_frame {
  * -1 with LSM_ERR_INVALID_ARGUMENT for a NULL view. */
 LSM_API int64_t lsm_view_scope_frames(const lsm_view_t *view, uint32_t line, uint32_t col,
                                       lsm_scope_frame_t *out, size_t cap, lsm_error_t *err);
+
+/* ------------------------------------------------ borrowed JSON input */
+
+/* A flag of lsm_view_from_json_ex() and lsm_view_from_path(): the caller
+ * promises that `bytes` stays valid and unchanged until the view is freed.
+ * The view then copies nothing of "sourcesContent": each entry is read in
+ * place (not NUL-terminated), and one with escapes is unescaped once, on
+ * first access. Without the flag the view copies the raw entries once.
+ * lsm_view_from_path() keeps its own mapping and needs no flag. */
+#define LSM_LOAD_BORROW 4
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "contents.h"
 #include "parse.h"
 
 #define FIELD_MAX 4294967294u
@@ -578,10 +579,25 @@ static void hand_over(builder_t *b) {
     memset(&p->blob, 0, sizeof p->blob);
 }
 
+/* Step 5b: contents become slices of the input (or of one copy of it),
+ * unescaped on first access (src/contents.c). */
+static int reference_contents(builder_t *b, uint32_t flags) {
+    lsm_buf_t *tab = &b->tables[T_CONTENTS];
+    bool uses_input = false;
+    if (lsm_contents_make(b->view, tab->data, (uint32_t)b->sources, b->p->input, b->p->blob.data,
+                          (flags & LSM_LOAD_BORROW) != 0, &uses_input))
+        return NOMEM(b);
+    lsm_free(tab->data);
+    memset(tab, 0, sizeof *tab);
+    b->view->contents = (lsm_strtab_t){0, NULL};
+    return 0;
+}
+
 static int build(builder_t *b, uint32_t flags) {
     int code;
     if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
-        (code = build_source_tables(b)) || (code = build_properties(b)))
+        (code = build_source_tables(b)) || (code = build_properties(b)) ||
+        (code = reference_contents(b, flags)))
         return code;
     if (b->index)
         b->view->flags |= LSM_VIEW_INDEX;

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "contents.h"
 
 static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FORMAT_VERSION 2
@@ -83,6 +83,27 @@ static void copy_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *
     for (uint32_t i = 0; i < tab->count && !w->failed; i++) {
         size_t len = 0;
         const char *s = keep ? lsm_strtab_get(view, tab, i, &len) : NULL;
+        uint8_t e[LSM_STRTAB_ENTRY];
+        lsm_wr64(e, s ? (uint64_t)w->blob.len : LSM_NULL_STRING);
+        lsm_wr64(e + 8, s ? (uint64_t)len : 0);
+        if (s) {
+            w_bytes(&w->blob, s, len, &w->failed);
+            w_bytes(&w->blob, "", 1, &w->failed);
+        }
+        w_bytes(entries, e, sizeof e, &w->failed);
+    }
+}
+
+/* As copy_table(), for the contents (src/contents.c). */
+static void copy_contents(writer_t *w, const lsm_view_t *view, bool keep, lsm_buf_t *entries) {
+    for (uint32_t i = 0; i < view->sources.count && !w->failed; i++) {
+        size_t len = 0;
+        int code = 0;
+        const char *s = keep ? lsm_contents_get(view, i, &len, &code) : NULL;
+        if (code) {
+            w->failed = 1;
+            return;
+        }
         uint8_t e[LSM_STRTAB_ENTRY];
         lsm_wr64(e, s ? (uint64_t)w->blob.len : LSM_NULL_STRING);
         lsm_wr64(e + 8, s ? (uint64_t)len : 0);
@@ -192,7 +213,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     const lsm_strtab_t *refs[2] = {&view->sources, &view->source_urls};
     const lsm_buf_t *ref_out[2] = {&tabs[0], &tabs[1]};
     copy_table_sharing(&w, view, &view->source_joined, refs, ref_out, &tabs[6]);
-    copy_table(&w, view, &view->contents, contents, &tabs[2]);
+    copy_contents(&w, view, contents, &tabs[2]);
     lsm_strtab_t no_names = {0, NULL};
     copy_table(&w, view, names ? &view->names : &no_names, true, &tabs[3]);
     copy_table(&w, view, &view->meta, true, &tabs[4]);

@@ -18,7 +18,7 @@
  *   winning; a source ignored where it is met is ignored.
  *
  * The result is made with the builder, so it is validated as any map. */
-#include "internal.h"
+#include "contents.h"
 
 /* The inner token for intermediate (line, col), as traceSegment() finds
  * it: its index, or -1. */
@@ -61,6 +61,7 @@ typedef struct traced {
     const char *content;
     size_t content_len;
     bool ignored;
+    int content_code;  /* LSM_ERR_NOMEM when the contents could not be read */
 } traced_t;
 
 static int add(lsm_builder_t *b, uint32_t dst_line, uint32_t dst_col, const traced_t *t,
@@ -112,7 +113,7 @@ static void original_of(const lsm_view_t *v, uint32_t index, traced_t *t) {
         t->name_len = tok.name_len;
     }
     if (t->mapped) {
-        t->content = lsm_strtab_get(v, &v->contents, tok.src_id, &t->content_len);
+        t->content = lsm_contents_get(v, tok.src_id, &t->content_len, &t->content_code);
         t->ignored = lsm_view_is_ignored(v, tok.src_id);
     }
 }
@@ -162,6 +163,10 @@ lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                     t.name_len = tok.name_len;
                 }
             }
+        }
+        if (t.content_code) {
+            lsm_set_error(err, t.content_code, "out of memory");
+            goto done;
         }
         if (add(b, tok.dst_line, tok.dst_col, &t, &last, err))
             goto done;

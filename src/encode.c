@@ -6,6 +6,7 @@
  * (each section had its own sourceRoot) and which has no sourceRoot. */
 #include <stdio.h>
 
+#include "contents.h"
 #include "encode.h"
 
 static const char BASE64[] =
@@ -81,7 +82,14 @@ void lsm_jw_string(writer_t *w, const char *s, size_t n) {
 static void put_table_string(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
                              uint32_t index, bool nullable, lsm_error_t *err) {
     size_t n;
-    const char *s = lsm_strtab_get(view, tab, index, &n);
+    int code = 0;
+    const char *s = tab == &view->contents ? lsm_contents_get(view, index, &n, &code)
+                                           : lsm_strtab_get(view, tab, index, &n);
+    if (code) {
+        if (!w->code)
+            w->code = lsm_set_error(err, code, "out of memory");
+        return;
+    }
     if (!s && !nullable) {
         /* Names are never null in a map: a damaged cache file's entry. */
         if (!w->code)
@@ -110,7 +118,8 @@ void lsm_jw_u32(writer_t *w, uint32_t v) {
 static void put_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *tab,
                       bool nullable, lsm_error_t *err) {
     lsm_jw_lit(w, "[");
-    for (uint32_t i = 0; i < tab->count && !w->code; i++) {
+    uint32_t count = tab == &view->contents ? view->sources.count : tab->count;
+    for (uint32_t i = 0; i < count && !w->code; i++) {
         if (i)
             lsm_jw_lit(w, ",");
         put_table_string(w, view, tab, i, nullable, err);
@@ -171,8 +180,8 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
 }
 
 static bool any_contents(const lsm_view_t *view) {
-    for (uint32_t i = 0; i < view->contents.count; i++)
-        if (lsm_strtab_get(view, &view->contents, i, NULL))
+    for (uint32_t i = 0; i < view->sources.count; i++)
+        if (lsm_contents_present(view, i))
             return true;
     return false;
 }

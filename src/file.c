@@ -49,3 +49,10 @@ void lsm_unmap_file(void *addr, size_t len) {
     if (addr)
         munmap(addr, len);
 }
+
+void lsm_file_drop_resident(void *addr, size_t len) {
+    /* The mapping is private and never written: dropping its pages loses
+     * nothing. Advice only; a failure changes nothing but memory use. */
+    if (addr && len)
+        (void)madvise(addr, len, MADV_DONTNEED);
+}

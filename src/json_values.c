@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "contents.h"
 #include "json_reader.h"
 
 static const char *const KIND_NAMES[] = {"null", "a boolean", "a number",
@@ -113,6 +114,26 @@ static int list_add(reader_t *r, lsm_list_t *list, const unsigned char *s, size_
     uint8_t *e = list->entries.data + list->entries.len;
     lsm_wr64(e, span.offset);
     lsm_wr64(e + 8, span.len);
+    list->entries.len += LSM_STRTAB_ENTRY;
+    list->count++;
+    return 1;
+}
+
+/* A "sourcesContent" entry: left in the input when it lies there (a long
+ * string taken in place, escapes and all, or a short one yajl passed
+ * through), copied to the blob otherwise (src/contents.h). */
+static int contents_add(reader_t *r, lsm_list_t *list, const unsigned char *s, size_t n,
+                        bool null) {
+    const char *cs = (const char *)s;
+    if (null || !(cs >= r->input && n <= r->input_len && cs - r->input <= (ptrdiff_t)(r->input_len - n)))
+        return list_add(r, list, s, n, null);
+    if (list->count == UINT32_MAX - 1)
+        return lsm_json_fail(r, LSM_ERR_TOO_LARGE, "more than 2^32 - 2 array entries");
+    if (lsm_buf_reserve(&list->entries, LSM_STRTAB_ENTRY))
+        return nomem(r);
+    uint8_t *e = list->entries.data + list->entries.len;
+    lsm_wr64(e, LSM_ENTRY_IN_INPUT | (uint64_t)(cs - r->input));
+    lsm_wr64(e + 8, (uint64_t)n | (r->escaped ? LSM_ENTRY_ESCAPED : 0));
     list->entries.len += LSM_STRTAB_ENTRY;
     list->count++;
     return 1;
@@ -428,7 +449,7 @@ static int array_value(reader_t *r, frame_t *f, enum value_kind kind, const unsi
             return lsm_json_fail(r, LSM_ERR_BAD_SOURCES_CONTENT,
                         "\"sourcesContent\" entry %u is %s, not a string", m->contents.count,
                         KIND_NAMES[kind]);
-        return list_add(r, &m->contents, s, n, kind == V_NULL);
+        return contents_add(r, &m->contents, s, n, kind == V_NULL);
     case FR_NAMES:
         if (kind != V_STRING)
             return lsm_json_fail(r, LSM_ERR_BAD_NAMES, "\"names\" entry %u is %s, not a string",

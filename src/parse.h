@@ -84,6 +84,7 @@ struct lsm_section {
 };
 
 typedef struct lsm_parse {
+    const char *input;       /* the caller's bytes (contents may stay there) */
     size_t input_len;
     lsm_buf_t blob;
     lsm_map_record_t root;

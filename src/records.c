@@ -122,6 +122,13 @@ void lsm_view_free(lsm_view_t *view) {
         lsm_free(view->owned[i]);
     lsm_free(view->reverse); /* one block (src/reverse.c) */
     lsm_free(view->scopes);  /* one block (src/scopes.h) */
+    if (view->contents_ref) {
+        lsm_contents_ref_t *ref = view->contents_ref;
+        for (uint32_t i = 0; i < ref->count; i++)
+            lsm_free(ref->slots[i].unescaped);
+        lsm_free(ref->copy);
+        lsm_free(ref);
+    }
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);
 }

@@ -137,7 +137,41 @@ struct lsm_view {
      * spent making the view from it. */
     uint64_t bytes_read;
     uint64_t parse_ns;
+
+    /* Source contents referenced in place (src/contents.c); NULL when the
+     * view reads them from `contents` (cache files). When set, `contents`
+     * is empty and every reader goes through lsm_contents_get(). */
+    struct lsm_contents_ref *contents_ref;
 };
+
+/* -------------------------------------------------- referenced contents */
+
+/* One "sourcesContent" entry of a view that references its contents: a
+ * slice of `base` (or of the view's blob, for short strings yajl decoded),
+ * as written in the JSON when `escaped`. The unescaped form of an escaped
+ * slice is made on first access and published with compare-and-swap in
+ * `unescaped`: one heap block holding its length (8 bytes, native order)
+ * then the bytes and a NUL. */
+#define LSM_CONTENTS_NULL 0u
+#define LSM_CONTENTS_BASE 1u     /* a slice of base */
+#define LSM_CONTENTS_BLOB 2u     /* a NUL-terminated string of the blob */
+
+typedef struct lsm_contents_slot {
+    uint64_t offset;
+    uint64_t len;
+    uint8_t *unescaped;          /* atomic; NULL until first access */
+    uint8_t kind;                /* LSM_CONTENTS_* */
+    bool escaped;
+    bool terminated;             /* a NUL follows the slice */
+} lsm_contents_slot_t;
+
+typedef struct lsm_contents_ref {
+    const char *base;            /* the caller's input, or `copy` */
+    char *copy;                  /* owned copy of the slices, or NULL */
+    uint64_t copy_len;
+    uint32_t count;
+    lsm_contents_slot_t slots[]; /* `count` of them */
+} lsm_contents_ref_t;
 
 /* The string at `index` of `tab`; NULL for a null entry. */
 LSM_INTERNAL const char *lsm_strtab_get(const lsm_view_t *view, const lsm_strtab_t *tab,

@@ -4,7 +4,7 @@
  * layout, so that callers never estimate them from the outside. */
 #include <time.h>
 
-#include "internal.h"
+#include "contents.h"
 
 uint64_t lsm_now_ns(void) {
     struct timespec ts;
@@ -29,6 +29,7 @@ static uint64_t built_bytes(const lsm_view_t *view) {
         n += table_bytes(&view->source_urls);
     n += table_bytes(&view->contents) + table_bytes(&view->names) + table_bytes(&view->meta);
     n += view->blob_len;
+    n += lsm_contents_bytes(view);
     return n;
 }
 

@@ -1,6 +1,6 @@
 /* Reading what a view holds: the public getters. (Views are made by
  * load.c and cache.c, freed by records.c.) */
-#include "internal.h"
+#include "contents.h"
 
 /* ------------------------------------------------------------- tokens */
 
@@ -87,20 +87,37 @@ const char *lsm_view_source_joined(const lsm_view_t *view, uint32_t index, size_
 
 const char *lsm_view_source_contents(const lsm_view_t *view, uint32_t index, size_t *len,
                                      lsm_error_t *err) {
-    return table_string(view, view ? &view->contents : NULL, index, len, err, "source");
+    if (len)
+        *len = 0;
+    if (!view) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view is NULL");
+        return NULL;
+    }
+    if (index >= view->sources.count) {
+        lsm_set_error(err, LSM_ERR_OUT_OF_RANGE, "source %u of %u", index, view->sources.count);
+        return NULL;
+    }
+    int code = 0;
+    const char *s = lsm_contents_get(view, index, len, &code);
+    if (code) {
+        lsm_set_error(err, code, "out of memory");
+        return NULL;
+    }
+    lsm_clear_error(err);
+    return s;
 }
 
 int lsm_view_has_source_contents(const lsm_view_t *view, uint32_t index, lsm_error_t *err) {
-    lsm_error_t local;
-    const char *s = table_string(view, view ? &view->contents : NULL, index, NULL, &local,
-                                 "source");
-    if (local.code) {
-        if (err)
-            *err = local;
+    if (!view) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view is NULL");
+        return -1;
+    }
+    if (index >= view->sources.count) {
+        lsm_set_error(err, LSM_ERR_OUT_OF_RANGE, "source %u of %u", index, view->sources.count);
         return -1;
     }
     lsm_clear_error(err);
-    return s != NULL;
+    return lsm_contents_present(view, index);
 }
 
 uint32_t lsm_view_name_count(const lsm_view_t *view) {

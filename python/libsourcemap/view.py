@@ -156,10 +156,15 @@ class View(ViewBase):
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
+        # bytes cannot change and the view keeps them alive: the library
+        # reads "sourcesContent" in place rather than copying it.
+        borrow = type(data) is bytes
+        if borrow:
+            flags |= lib.LSM_LOAD_BORROW
         with _telemetry.span("libsourcemap.parse") as span:
             with capture_err() as (err, check):
                 ptr = check(lib.lsm_view_from_json_ex(data, length, flags, err))
-            rv = cls._wrap(ptr, size=length)
+            rv = cls._wrap(ptr, keepalive=data if borrow else None, size=length)
             span.view(ptr)
         return rv
 
@@ -192,7 +197,8 @@ class View(ViewBase):
     ) -> _V:
         """Parses a source map from JSON (``str``, ``bytes`` or any
         bytes-like object). A leading byte order mark and a ``)]}'`` line
-        are skipped.
+        are skipped. ``bytes`` are read in place and kept alive by the view
+        (``sourcesContent`` is not copied); other inputs are copied from.
 
         An index map raises :class:`IndexedSourceMap` (whose ``index`` holds
         the parsed :class:`Index`), as in libsourcemap 0.8; with

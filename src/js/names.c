@@ -110,7 +110,14 @@ static source_t *get_source(lsm_js_namer_t *N, uint32_t id, int *code) {
         return NULL;
     }
     size_t len = 0;
-    const char *text = lsm_view_source_contents(N->view, id, &len, NULL);
+    lsm_error_t err;
+    const char *text = lsm_view_source_contents(N->view, id, &len, &err);
+    if (err.code) {
+        /* Contents with escapes are unescaped on first access. */
+        lsm_free(s);
+        *code = err.code;
+        return NULL;
+    }
     source_init(s, text, len, false);
     source_t *won = NULL;
     if (!atomic_compare_exchange_strong_explicit(&N->sources[id], &won, s, memory_order_acq_rel,

@@ -419,7 +419,7 @@ static void test_out_of_range(void) {
 }
 
 static void test_unknown_flags(void) {
-    const uint32_t flags[] = {4, 5, 8, 0x80000000u, UINT32_MAX};
+    const uint32_t flags[] = {8, 9, 16, 0x80000000u, UINT32_MAX};
     lsm_error_t err;
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         POISON(err);
@@ -427,7 +427,7 @@ static void test_unknown_flags(void) {
         CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
     }
     /* The known flags are accepted, alone and together. */
-    for (uint32_t f = 0; f <= (LSM_LOAD_REJECT_INDEX | LSM_LOAD_STRICT_SCOPES); f++) {
+    for (uint32_t f = 0; f <= (LSM_LOAD_REJECT_INDEX | LSM_LOAD_STRICT_SCOPES | LSM_LOAD_BORROW); f++) {
         POISON(err);
         lsm_view_t *view = lsm_view_from_json_ex(MINIMAL, strlen(MINIMAL), f, &err);
         CHECK_CALL(view != NULL, err);
@@ -1471,7 +1471,7 @@ static void test_from_path(void) {
     CHECK_ERR(err, LSM_ERR_INDEX_MAP);
     lsm_view_free(a);
     POISON(err);
-    CHECK(lsm_view_from_path(path, 4, &err) == NULL);
+    CHECK(lsm_view_from_path(path, 8, &err) == NULL);
     CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
     POISON(err);
     a = lsm_view_from_path(path, LSM_LOAD_DEFAULT, &err);

@@ -125,7 +125,7 @@ static void test_misuse(void) {
     lsm_view_free(v);
 
     memset(&err, 0xff, sizeof err);
-    CHECK(load(PROPOSAL, 4, &err) == NULL);
+    CHECK(load(PROPOSAL, 8, &err) == NULL);
     CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
 }
 

@@ -1,6 +1,6 @@
 /* Fuzz target: arbitrary bytes as a source map.
  *
- * Loads the input with both load flags; a failure must carry a known code
+ * Loads the input with each load flag; a failure must carry a known code
  * and a well-formed message, a success must give a view whose every token,
  * source, name and property can be read and is consistent, and whose
  * lookups (at fixed positions and at positions taken from the input)
@@ -252,6 +252,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             REQUIRE(lsm_view_is_index(view) && err2.code == LSM_ERR_INDEX_MAP);
     }
     lsm_view_free(strict);
+
+    /* LSM_LOAD_BORROW reads contents in place: the same outcome, the same
+     * error offset, the same contents byte for byte. */
+    lsm_error_t err3;
+    memset(&err3, 0xff, sizeof err3);
+    lsm_view_t *borrowed = lsm_view_from_json_ex((const char *)data, size, LSM_LOAD_BORROW, &err3);
+    REQUIRE((borrowed != NULL) == (view != NULL));
+    if (!borrowed) {
+        REQUIRE(err3.code == err.code && err3.offset == err.offset);
+    } else {
+        uint32_t n = lsm_view_source_count(view);
+        REQUIRE(lsm_view_source_count(borrowed) == n);
+        for (uint32_t i = 0; i < n; i++) {
+            size_t a_len = 0, b_len = 0;
+            const char *a = lsm_view_source_contents(view, i, &a_len, NULL);
+            const char *b = lsm_view_source_contents(borrowed, i, &b_len, NULL);
+            REQUIRE((a == NULL) == (b == NULL) && a_len == b_len);
+            REQUIRE(!a || memcmp(a, b, a_len) == 0);
+        }
+    }
+    lsm_view_free(borrowed);
     lsm_view_free(view);
     return 0;
 }

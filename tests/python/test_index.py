@@ -162,9 +162,11 @@ def test_an_index_map_is_parsed_once(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     real_lib = view_module.lib
     monkeypatch.setattr(view_module, "lib", CountingLib())
+    # bytes are borrowed (LSM_LOAD_BORROW): the view reads contents in place
+    borrow = lib.LSM_LOAD_BORROW
     with pytest.raises(IndexedSourceMap) as info:
         View.from_json(INDEX)
-    assert calls == [lib.LSM_LOAD_DEFAULT]
+    assert calls == [lib.LSM_LOAD_DEFAULT | borrow]
     assert list(info.value.index.into_view()) == EXPECTED
     p = tmp_path / "index.map"
     p.write_bytes(INDEX)
@@ -179,4 +181,4 @@ def test_an_index_map_is_parsed_once(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     with pytest.raises(IndexedSourceMap) as info3:
         View.from_json(b'{"version":3,"sections":[{"offset":{"line":0}}]}')
     assert info3.value.index is None
-    assert calls == [lib.LSM_LOAD_DEFAULT, lib.LSM_LOAD_REJECT_INDEX]
+    assert calls == [lib.LSM_LOAD_DEFAULT | borrow, lib.LSM_LOAD_REJECT_INDEX | borrow]

@@ -107,7 +107,8 @@ def test_parse_span_carries_the_views_figures():
         "lines": view.line_count,
         "parse_ns": stats.parse_ns,
         "memory_bytes": stats.memory_bytes,
-        "mapped_bytes": 0,
+        # the view keeps the file mapped: its sourcesContent is read there
+        "mapped_bytes": SHOP_MAP.stat().st_size,
         "from_cache": False,
         "index": False,
     }
