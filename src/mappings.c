@@ -272,76 +272,182 @@ static inline __attribute__((always_inline)) bool fast_segment(const uint8_t *s,
     return true;
 }
 
-static inline uint32_t max_u32(uint32_t a, int64_t b) {
-    return (uint64_t)b > a ? (uint32_t)b : a;
+/* Base64 digit values for the fast paths; 255 marks a non-digit. */
+static const uint8_t DIGIT[256] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+     52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+    255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+     15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+    255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+     41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/* The signed value of the VLQ form `raw` ("-0" is -2^31). */
+#define SIGNED(raw)                                                                          \
+    ((raw) == 1 ? INT32_MIN : ((raw) & 1) ? -(int32_t)((raw) >> 1) : (int32_t)((raw) >> 1))
+#define ONE8(d) SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), \
+    SIGNED(d),
+#define ONE(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d)
+#define ZERO8 0, 0, 0, 0, 0, 0, 0, 0,
+#define ONE4(d) ONE(d) ONE(d + 1) ONE(d + 2) ONE(d + 3)
+#define TWO(lo, hi) SIGNED((lo) | (hi) << 5),
+#define TWO8(lo, h) TWO(lo, h) TWO(lo, h + 1) TWO(lo, h + 2) TWO(lo, h + 3) \
+    TWO(lo, h + 4) TWO(lo, h + 5) TWO(lo, h + 6) TWO(lo, h + 7)
+#define TWOS(lo) TWO8(lo, 0) TWO8(lo, 8) TWO8(lo, 16) TWO8(lo, 24) ZERO8 ZERO8 ZERO8 ZERO8
+#define TWOS4(lo) TWOS(lo) TWOS(lo + 1) TWOS(lo + 2) TWOS(lo + 3)
+
+/* The value of the one or two digits at the start of a VLQ value, by
+ * 64 * first digit + second digit: a first digit without continuation is
+ * the whole value; with one, the second must end it (the entries for a
+ * second continuation are never read). */
+static const int32_t VLQ2[4096] = {
+    ONE4(0) ONE4(4) ONE4(8) ONE4(12) ONE4(16) ONE4(20) ONE4(24) ONE4(28)
+    TWOS4(0) TWOS4(4) TWOS4(8) TWOS4(12) TWOS4(16) TWOS4(20) TWOS4(24) TWOS4(28)
+};
+
+static inline bool is_digit(uint8_t c) {
+    return DIGIT[c] < 64;
 }
 
+/* A value of three digits or more at *pp for the fast scan: false unless
+ * it is plainly valid (at most 7 digits, below 2^32, terminated). */
+static bool long_value(const uint8_t **pp, uint64_t *out) {
+    const uint8_t *p = *pp;
+    uint64_t value = 0;
+    for (unsigned shift = 0; shift <= 30; shift += 5) {
+        unsigned d = DIGIT[*p];
+        if (d >= 64)
+            return false;
+        p++;
+        value |= (uint64_t)(d & VLQ_MASK) << shift;
+        if (!(d & VLQ_CONTINUE)) {
+            if (value >= ((uint64_t)1 << 32))
+                return false;
+            *pp = p;
+            *out = value;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
+ * p past it. One and two digits, nearly all values, take no
+ * data-dependent branch: their value is one VLQ2 entry, and the step to
+ * the next value does not wait for a table load (for a base64 digit, a
+ * continuation is exactly a byte below 'A' or from 'g' on). The second
+ * byte is read either way: the byte after a digit is always readable
+ * (see read_vlq). Anything unusual jumps to `slow`. */
+#define SCAN_VALUE(field)                                                                    \
+    do {                                                                                     \
+        unsigned c0_ = p[0];                                                                 \
+        unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
+        unsigned cont_ = (uint8_t)(c0_ - 'A') >= 'g' - 'A';                                  \
+        if (d_ >= 64)                                                                        \
+            goto slow;                                                                       \
+        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
+            uint64_t r_;                                                                     \
+            if (!long_value(&p, &r_) || r_ == 1)                                             \
+                goto slow;                                                                   \
+            (field) += vlq_signed(r_);                                                       \
+        } else {                                                                             \
+            (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
+            p += 1 + cont_;                                                                  \
+        }                                                                                    \
+    } while (0)
+
+/* The signed value of a VLQ form other than 1 ("-0"). */
+static inline int64_t vlq_signed(uint64_t raw) {
+    int64_t neg = -(int64_t)(raw & 1);
+    return ((int64_t)(raw >> 1) ^ neg) - neg;
+}
+
+#define MAX64(a, b) ((b) > (a) ? (b) : (a))
+
 /* The scan for strings without errors: one branch-light loop. Returns 0,
- * or -1 when the string needs exact_scan() (an error, or a rare form). */
+ * or -1 when the string needs the exact scan (an error, or a rare form). */
 static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
-    int64_t col = 0, src = 0, src_line = 0, src_col = 0, name = 0;
-    uint32_t max_col = 0, max_line = 0, max_src_col = 0, max_src = 0, max_name = 0;
-    uint32_t line = 0, last_line = 0, last_line_max = 0;
-    uint64_t segments = 0;
-    size_t pos = 0;
-    bool after_comma = false;
-    while (pos < len) {
-        if (s[pos] == ';') {
-            if (after_comma || line == FIELD_MAX)
-                return -1;
+    const uint8_t *p = s, *end = s + len;
+    int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
+    int64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
+    int64_t last_line_max = 0;
+    uint32_t line = 0, last_line = 0;
+    uint64_t segments = 0, line_start = 0;
+    bool any_src = false, any_name = false;
+    while (p < end) {
+        if (*p == ';') {
+            /* The line's figures are kept when it had segments. */
+            if (segments != line_start) {
+                last_line = line;
+                last_line_max = line_max;
+                max_col = MAX64(max_col, line_max);
+                line_start = segments;
+            }
+            line_max = 0;
+            if (line == FIELD_MAX)
+                goto slow;
             line++;
             col = 0;
-            pos++;
+            p++;
             continue;
         }
-        int64_t v[F_COUNT];
-        int n;
-        if (!fast_segment(s, &pos, v, &n) || n == 0)
-            return -1;
-        if (pos < len && s[pos] != ',' && s[pos] != ';')
-            return -1;
-        col += v[0];
-        if ((uint64_t)col > FIELD_MAX)
-            return -1;
-        if (n != 1) {
-            if (n < 4)
-                return -1;
-            src += v[1];
-            src_line += v[2];
-            src_col += v[3];
-            if ((uint64_t)src > FIELD_MAX || (uint64_t)src_line > FIELD_MAX ||
-                (uint64_t)src_col > FIELD_MAX)
-                return -1;
-            max_src = max_u32(max_src, src + 1);
-            max_line = max_u32(max_line, src_line);
-            max_src_col = max_u32(max_src_col, src_col);
-            if (n == 5) {
-                name += v[4];
-                if ((uint64_t)name > FIELD_MAX)
-                    return -1;
-                max_name = max_u32(max_name, name + 1);
+        SCAN_VALUE(col);
+        if (is_digit(*p)) {
+            SCAN_VALUE(src);
+            SCAN_VALUE(sl);
+            SCAN_VALUE(sc);
+            any_src = true;
+            if (is_digit(*p)) {
+                SCAN_VALUE(nm);
+                any_name = true;
+                max_nm = MAX64(max_nm, nm);
             }
+            max_src = MAX64(max_src, src);
+            max_sl = MAX64(max_sl, sl);
+            max_sc = MAX64(max_sc, sc);
         }
-        max_col = max_u32(max_col, col);
-        if (line != last_line)
-            last_line_max = 0;
-        last_line = line;
-        last_line_max = max_u32(last_line_max, col);
+        /* Negative values have the high bits set. An OR of valid values
+         * can reach 2^32 - 1 too; the exact scan sorts that out. */
+        if ((uint64_t)(col | src | sl | sc | nm) > FIELD_MAX)
+            goto slow;
+        line_max = MAX64(line_max, col);
         segments++;
-        after_comma = pos < len && s[pos] == ',';
-        pos += after_comma;
+        if (p == end)
+            break;
+        if (*p == ',') {
+            p++;
+            if (p == end || *p == ';')
+                goto slow;
+        } else if (*p != ';') {
+            goto slow;
+        }
     }
-    if (after_comma)
-        return -1;
+    if (segments != line_start) {
+        last_line = line;
+        last_line_max = line_max;
+        max_col = MAX64(max_col, line_max);
+    }
     st->segments = segments;
-    st->last_line = segments ? last_line : 0;
-    st->last_line_max_col = segments ? last_line_max : 0;
-    st->max[F_DST_COL] = max_col;
-    st->max[F_SRC_LINE] = max_line;
-    st->max[F_SRC_COL] = max_src_col;
-    st->max[F_SRC_ID] = max_src;
-    st->max[F_NAME_ID] = max_name;
+    st->last_line = last_line;
+    st->last_line_max_col = (uint32_t)last_line_max;
+    st->max[F_DST_COL] = (uint32_t)max_col;
+    st->max[F_SRC_LINE] = (uint32_t)max_sl;
+    st->max[F_SRC_COL] = (uint32_t)max_sc;
+    st->max[F_SRC_ID] = any_src ? (uint32_t)max_src + 1 : 0;
+    st->max[F_NAME_ID] = any_name ? (uint32_t)max_nm + 1 : 0;
     return 0;
+slow:
+    return -1;
 }
 
 int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
@@ -428,16 +534,25 @@ static inline void sink_put(lsm_token_sink_t *sink, uint32_t value, unsigned wid
     }
 }
 
+/* Ends the line being written (sorting it if needed) and starts `line`,
+ * which is later. */
+static int sink_new_line(lsm_token_sink_t *sink, uint32_t line) {
+    int rc = sink_end_line(sink);
+    if (rc)
+        return rc;
+    while (sink->lines_started <= line) {
+        lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
+        sink->lines_started++;
+    }
+    sink->line_first = sink->count;
+    return 0;
+}
+
 static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_COUNT]) {
     if (sink->lines_started == 0 || line != sink->lines_started - 1) {
-        int rc = sink_end_line(sink);
+        int rc = sink_new_line(sink, line);
         if (rc)
             return rc;
-        while (sink->lines_started <= line) {
-            lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
-            sink->lines_started++;
-        }
-        sink->line_first = sink->count;
     } else if (f[F_DST_COL] < sink->last_col) {
         sink->unsorted = true;
     }
@@ -449,8 +564,148 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
     return 0;
 }
 
-int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
-                        lsm_token_sink_t *sink) {
+/* Adds the value at p to `field` (a uint32_t: the scan has checked the
+ * sums, so they wrap correctly) in pass two, as SCAN_RAW reads it. Values
+ * of three digits or more, and the forms only the exact scan takes, go
+ * through read_vlq_slow(); "-0" is -2^31 as there. */
+#define DECODE_VALUE(field)                                                                  \
+    do {                                                                                     \
+        unsigned c0_ = p[0];                                                                 \
+        unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
+        unsigned cont_ = (uint8_t)(c0_ - 'A') >= 'g' - 'A';                                  \
+        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
+            size_t pos_ = (size_t)(p - s);                                                   \
+            int64_t x_ = 0;                                                                  \
+            (void)read_vlq_slow(s, len, &pos_, &x_);                                         \
+            p = s + pos_;                                                                    \
+            (field) += (uint32_t)x_;                                                         \
+        } else {                                                                             \
+            (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
+            p += 1 + cont_;                                                                  \
+        }                                                                                    \
+    } while (0)
+
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 record_t;
+#define RECORD_MAX_BITS 128
+#else
+typedef uint64_t record_t;
+#define RECORD_MAX_BITS 64
+#endif
+
+/* Appends the low `width` bits of `value` (width <= 64) to the bit
+ * stream: the word being filled is stored whole every time, and the bits
+ * that do not fit in it start the next one. */
+static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsigned width,
+                                                         uint64_t *acc, unsigned *bits,
+                                                         uint8_t **out) {
+    *acc |= value << *bits;
+    lsm_wr64(*out, *acc);
+    unsigned total = *bits + width;
+    uint64_t carry = (value >> 1) >> (63 - *bits);
+    bool next = total >= 64;
+    *out += next ? 8 : 0;
+    *acc = next ? carry : *acc;
+    *bits = total & 63;
+}
+
+/* Pass two for records of at most RECORD_MAX_BITS bits, nearly every map:
+ * a token's record is assembled in registers and goes into the bit stream
+ * with one store a word, and the sink's state stays in locals except at
+ * line changes. `wide` (a constant) says whether records pass 64 bits. */
+static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, size_t len,
+                                                            const lsm_placement_t *place,
+                                                            lsm_token_sink_t *sink,
+                                                            const bool wide) {
+    const lsm_packing_t *pk = sink->packing;
+    const unsigned rb = pk->record_bits;
+    unsigned sh[F_COUNT];
+    for (int f = 0; f < F_COUNT; f++)
+        sh[f] = pk->width[f] ? pk->shift[f] : 0; /* such a field's value is 0 */
+    const uint8_t *p = s, *end = s + len;
+    uint32_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
+    uint32_t line = place->line_offset, coff = place->col_offset;
+    const uint32_t src_add = place->src_base + 1, name_add = place->name_base + 1;
+    const bool clip = place->clip;
+    const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
+    /* The line being written; none before the first token. */
+    uint64_t cur = sink->lines_started ? (uint64_t)sink->lines_started - 1 : UINT64_MAX;
+    uint64_t acc = sink->acc, count = sink->count;
+    unsigned bits = sink->acc_bits;
+    uint8_t *out = sink->records + sink->word * 8;
+    uint32_t last_col = sink->last_col;
+    bool unsorted = sink->unsorted;
+    int rc = 0;
+    while (p < end) {
+        unsigned c = *p;
+        if (c == ';') {
+            line++;
+            col = 0;
+            coff = 0;
+            p++;
+            continue;
+        }
+        if (c == ',') {
+            p++;
+            continue;
+        }
+        DECODE_VALUE(col);
+        uint32_t out_col = col + coff;
+        record_t rec = out_col;
+        if (is_digit(*p)) {
+            DECODE_VALUE(src);
+            DECODE_VALUE(sl);
+            DECODE_VALUE(sc);
+            rec |= (record_t)sl << sh[F_SRC_LINE] | (record_t)sc << sh[F_SRC_COL] |
+                   (record_t)(src + src_add) << sh[F_SRC_ID];
+            if (is_digit(*p)) {
+                DECODE_VALUE(nm);
+                rec |= (record_t)(nm + name_add) << sh[F_NAME_ID];
+            }
+        }
+        if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
+            if (line > stop_line)
+                break;
+            continue;
+        }
+        if (line != cur) {
+            sink->acc = acc;
+            sink->acc_bits = bits;
+            sink->word = (uint64_t)(out - sink->records) / 8;
+            sink->count = count;
+            sink->unsorted = unsorted;
+            rc = sink_new_line(sink, line);
+            if (rc)
+                return rc;
+            acc = sink->acc; /* sorting may have rewritten it */
+            unsorted = false;
+            cur = line;
+        } else {
+            unsorted |= out_col < last_col;
+        }
+        last_col = out_col;
+        if (wide) {
+            put_bits((uint64_t)rec, 64, &acc, &bits, &out);
+            /* Two steps of 32, so that this compiles for a 64-bit record_t too. */
+            put_bits((uint64_t)(rec >> (RECORD_MAX_BITS / 4) >> (RECORD_MAX_BITS / 4)), rb - 64,
+                     &acc, &bits, &out);
+        } else {
+            put_bits((uint64_t)rec, rb, &acc, &bits, &out);
+        }
+        count++;
+    }
+    sink->acc = acc;
+    sink->acc_bits = bits;
+    sink->word = (uint64_t)(out - sink->records) / 8;
+    sink->count = count;
+    sink->unsorted = unsorted;
+    sink->last_col = last_col;
+    return 0;
+}
+
+/* Any packing: field by field through sink_put(). */
+static int decode_generic(const char *text, size_t len, const lsm_placement_t *place,
+                          lsm_token_sink_t *sink) {
     const uint8_t *s = (const uint8_t *)text;
     int64_t abs[F_COUNT] = {0, 0, 0, 0, 0};
     uint32_t line = 0;
@@ -498,6 +753,16 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
             return rc;
     }
     return 0;
+}
+
+int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
+                        lsm_token_sink_t *sink) {
+    unsigned bits = sink->packing->record_bits;
+    if (bits <= 64)
+        return decode_fast((const uint8_t *)text, len, place, sink, false);
+    if (bits <= RECORD_MAX_BITS)
+        return decode_fast((const uint8_t *)text, len, place, sink, true);
+    return decode_generic(text, len, place, sink);
 }
 
 int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count) {
