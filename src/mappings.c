@@ -3,6 +3,9 @@
 #include "mappings.h"
 
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Base64 digit value plus one; 0 marks a character that is not a digit. */
 static const uint8_t BASE64[256] = {
@@ -341,18 +344,92 @@ static bool long_value(const uint8_t **pp, uint64_t *out) {
     return false;
 }
 
+/* The fast paths read continuation bits from a window of 64 bytes
+ * computed ahead, so that the step from one value to the next is a shift
+ * and an add rather than a load and a compare. A window is moved to the
+ * current byte at a segment's start once more than WINDOW_REFILL bytes of
+ * it are used (a segment of five two-digit values fits in the rest), or
+ * after a long value. Near the end of the string the rest is copied into
+ * `tail`, padded with '"', so that 64 bytes are always readable. */
+#define WINDOW 64
+#define WINDOW_REFILL 48
+#define TAIL_SIZE 192
+
+typedef struct window {
+    const uint8_t *base;
+    uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
+    const uint8_t *end; /* the string's end; in `tail` once copied */
+    bool in_tail;
+    uint8_t tail[TAIL_SIZE];
+} window_t;
+
+/* For a base64 digit, a continuation is exactly a byte below 'A' or from
+ * 'g' on. Reads q[0..63]. */
+static inline uint64_t cont_bits(const uint8_t *q) {
+#ifdef __SSE2__
+    const __m128i a = _mm_set1_epi8('A'), lim = _mm_set1_epi8('g' - 'A');
+    uint64_t m = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)), a);
+        __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, lim), x); /* x >= lim, unsigned */
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(ge) << (16 * i);
+    }
+    return m;
+#else
+    uint64_t m = 0;
+    for (int i = 0; i < WINDOW; i++)
+        m |= (uint64_t)((uint8_t)(q[i] - 'A') >= 'g' - 'A') << i;
+    return m;
+#endif
+}
+
+/* Moves the window to p and returns p, which is in `tail` from the
+ * switch on. */
+static const uint8_t *window_at(window_t *w, const uint8_t *p) {
+    if (!w->in_tail && (size_t)(w->end - p) < TAIL_SIZE - WINDOW - 16) {
+        size_t n = (size_t)(w->end - p);
+        memcpy(w->tail, p, n);
+        memset(w->tail + n, '"', TAIL_SIZE - n);
+        p = w->tail;
+        w->end = w->tail + n;
+        w->in_tail = true;
+    }
+    w->base = p;
+    w->cont = cont_bits(p);
+    return p;
+}
+
+#define WINDOW_START(s, len)                                                                 \
+    window_t w_;                                                                             \
+    w_.end = (s) + (len);                                                                    \
+    w_.in_tail = false;                                                                      \
+    const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
+    uint64_t wcont = w_.cont
+
+#define WINDOW_MOVE()                                                                        \
+    do {                                                                                     \
+        p = window_at(&w_, p);                                                               \
+        end = w_.end;                                                                        \
+        wbase = w_.base;                                                                     \
+        wcont = w_.cont;                                                                     \
+    } while (0)
+
+#define WINDOW_CHECK()                                                                       \
+    do {                                                                                     \
+        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
+            WINDOW_MOVE();                                                                   \
+    } while (0)
+
 /* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
  * p past it. One and two digits, nearly all values, take no
- * data-dependent branch: their value is one VLQ2 entry, and the step to
- * the next value does not wait for a table load (for a base64 digit, a
- * continuation is exactly a byte below 'A' or from 'g' on). The second
- * byte is read either way: the byte after a digit is always readable
- * (see read_vlq). Anything unusual jumps to `slow`. */
+ * data-dependent branch: their value is one VLQ2 entry. The second byte
+ * is read either way: the byte after a digit is always readable (see
+ * read_vlq). Anything unusual jumps to `slow`. */
 #define SCAN_VALUE(field)                                                                    \
     do {                                                                                     \
         unsigned c0_ = p[0];                                                                 \
         unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
-        unsigned cont_ = (uint8_t)(c0_ - 'A') >= 'g' - 'A';                                  \
+        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
         if (d_ >= 64)                                                                        \
             goto slow;                                                                       \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
@@ -360,6 +437,7 @@ static bool long_value(const uint8_t **pp, uint64_t *out) {
             if (!long_value(&p, &r_) || r_ == 1)                                             \
                 goto slow;                                                                   \
             (field) += vlq_signed(r_);                                                       \
+            WINDOW_CHECK();                                                                  \
         } else {                                                                             \
             (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
             p += 1 + cont_;                                                                  \
@@ -377,7 +455,7 @@ static inline int64_t vlq_signed(uint64_t raw) {
 /* The scan for strings without errors: one branch-light loop. Returns 0,
  * or -1 when the string needs the exact scan (an error, or a rare form). */
 static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
-    const uint8_t *p = s, *end = s + len;
+    WINDOW_START(s, len);
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
     int64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
     int64_t last_line_max = 0;
@@ -385,6 +463,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
     uint64_t segments = 0, line_start = 0;
     bool any_src = false, any_name = false;
     while (p < end) {
+        WINDOW_CHECK();
         if (*p == ';') {
             /* The line's figures are kept when it had segments. */
             if (segments != line_start) {
@@ -570,15 +649,15 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
  * through read_vlq_slow(); "-0" is -2^31 as there. */
 #define DECODE_VALUE(field)                                                                  \
     do {                                                                                     \
-        unsigned c0_ = p[0];                                                                 \
-        unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
-        unsigned cont_ = (uint8_t)(c0_ - 'A') >= 'g' - 'A';                                  \
+        unsigned d_ = DIGIT[p[0]], d2_ = DIGIT[p[1]];                                        \
+        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
-            size_t pos_ = (size_t)(p - s);                                                   \
+            size_t pos_ = 0;                                                                 \
             int64_t x_ = 0;                                                                  \
-            (void)read_vlq_slow(s, len, &pos_, &x_);                                         \
-            p = s + pos_;                                                                    \
+            (void)read_vlq_slow(p, (size_t)(end - p), &pos_, &x_);                           \
+            p += pos_;                                                                       \
             (field) += (uint32_t)x_;                                                         \
+            WINDOW_CHECK();                                                                  \
         } else {                                                                             \
             (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
             p += 1 + cont_;                                                                  \
@@ -622,7 +701,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     unsigned sh[F_COUNT];
     for (int f = 0; f < F_COUNT; f++)
         sh[f] = pk->width[f] ? pk->shift[f] : 0; /* such a field's value is 0 */
-    const uint8_t *p = s, *end = s + len;
+    WINDOW_START(s, len);
     uint32_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
     uint32_t line = place->line_offset, coff = place->col_offset;
     const uint32_t src_add = place->src_base + 1, name_add = place->name_base + 1;
@@ -637,6 +716,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     bool unsorted = sink->unsorted;
     int rc = 0;
     while (p < end) {
+        WINDOW_CHECK();
         unsigned c = *p;
         if (c == ';') {
             line++;
