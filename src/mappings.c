@@ -664,13 +664,6 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
         }                                                                                    \
     } while (0)
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 record_t;
-#define RECORD_MAX_BITS 128
-#else
-typedef uint64_t record_t;
-#define RECORD_MAX_BITS 64
-#endif
 
 /* Appends the low `width` bits of `value` (width <= 64) to the bit
  * stream: the word being filled is stored whole every time, and the bits
@@ -688,19 +681,26 @@ static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsig
     *bits = total & 63;
 }
 
-/* Pass two for records of at most RECORD_MAX_BITS bits, nearly every map:
- * a token's record is assembled in registers and goes into the bit stream
- * with one store a word, and the sink's state stays in locals except at
- * line changes. `wide` (a constant) says whether records pass 64 bits. */
+/* Pass two for records whose first three fields (generated column,
+ * original line and column) fit in 64 bits, which is every real map: a
+ * record is assembled in two registers, those three fields and the two
+ * ids (at most 64 bits however large), and goes into the bit stream a
+ * word at a time; the sink's state stays in locals except at line
+ * changes. `wide` (a constant) says whether the record passes 64 bits:
+ * then the two halves are appended one after the other, which is the
+ * same bit stream. */
 static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, size_t len,
                                                             const lsm_placement_t *place,
                                                             lsm_token_sink_t *sink,
                                                             const bool wide) {
     const lsm_packing_t *pk = sink->packing;
     const unsigned rb = pk->record_bits;
-    unsigned sh[F_COUNT];
-    for (int f = 0; f < F_COUNT; f++)
-        sh[f] = pk->width[f] ? pk->shift[f] : 0; /* such a field's value is 0 */
+    const unsigned wa = pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL];
+    /* Shifts within each half; a field of width 0 only ever holds 0. */
+    const unsigned sh_sl = pk->width[F_SRC_LINE] ? pk->width[F_DST_COL] : 0;
+    const unsigned sh_sc = pk->width[F_SRC_COL] ? pk->width[F_DST_COL] + pk->width[F_SRC_LINE] : 0;
+    const unsigned sh_nm = pk->width[F_NAME_ID] ? pk->width[F_SRC_ID] : 0;
+    const unsigned sh_b = rb > wa ? wa : 0; /* the ids' half, when not wide */
     WINDOW_START(s, len);
     uint32_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
     uint32_t line = place->line_offset, coff = place->col_offset;
@@ -731,16 +731,16 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         }
         DECODE_VALUE(col);
         uint32_t out_col = col + coff;
-        record_t rec = out_col;
+        uint64_t half_a = out_col, half_b = 0;
         if (is_digit(*p)) {
             DECODE_VALUE(src);
             DECODE_VALUE(sl);
             DECODE_VALUE(sc);
-            rec |= (record_t)sl << sh[F_SRC_LINE] | (record_t)sc << sh[F_SRC_COL] |
-                   (record_t)(src + src_add) << sh[F_SRC_ID];
+            half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
+            half_b = src + src_add;
             if (is_digit(*p)) {
                 DECODE_VALUE(nm);
-                rec |= (record_t)(nm + name_add) << sh[F_NAME_ID];
+                half_b |= (uint64_t)(nm + name_add) << sh_nm;
             }
         }
         if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
@@ -765,12 +765,10 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         }
         last_col = out_col;
         if (wide) {
-            put_bits((uint64_t)rec, 64, &acc, &bits, &out);
-            /* Two steps of 32, so that this compiles for a 64-bit record_t too. */
-            put_bits((uint64_t)(rec >> (RECORD_MAX_BITS / 4) >> (RECORD_MAX_BITS / 4)), rb - 64,
-                     &acc, &bits, &out);
+            put_bits(half_a, wa, &acc, &bits, &out);
+            put_bits(half_b, rb - wa, &acc, &bits, &out);
         } else {
-            put_bits((uint64_t)rec, rb, &acc, &bits, &out);
+            put_bits(half_a | half_b << sh_b, rb, &acc, &bits, &out);
         }
         count++;
     }
@@ -837,10 +835,10 @@ static int decode_generic(const char *text, size_t len, const lsm_placement_t *p
 
 int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
                         lsm_token_sink_t *sink) {
-    unsigned bits = sink->packing->record_bits;
-    if (bits <= 64)
+    const lsm_packing_t *pk = sink->packing;
+    if (pk->record_bits <= 64)
         return decode_fast((const uint8_t *)text, len, place, sink, false);
-    if (bits <= RECORD_MAX_BITS)
+    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] <= 64)
         return decode_fast((const uint8_t *)text, len, place, sink, true);
     return decode_generic(text, len, place, sink);
 }
