@@ -434,9 +434,14 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
             goto slow;                                                                       \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
             uint64_t r_;                                                                     \
-            if (!long_value(&p, &r_) || r_ == 1)                                             \
+            unsigned d3_ = DIGIT[p[2]];                                                      \
+            if (d2_ < 64 && d3_ < 32) {                                                      \
+                r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;                    \
+                p += 3;                                                                      \
+            } else if (!long_value(&p, &r_)) {                                               \
                 goto slow;                                                                   \
-            (field) += vlq_signed(r_);                                                       \
+            }                                                                                \
+            (field) += vlq_value(r_);                                                        \
             WINDOW_CHECK();                                                                  \
         } else {                                                                             \
             (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
@@ -444,10 +449,10 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
         }                                                                                    \
     } while (0)
 
-/* The signed value of a VLQ form other than 1 ("-0"). */
-static inline int64_t vlq_signed(uint64_t raw) {
+/* The signed value of a VLQ form below 2^32; "-0" is -2^31. */
+static inline int64_t vlq_value(uint64_t raw) {
     int64_t neg = -(int64_t)(raw & 1);
-    return ((int64_t)(raw >> 1) ^ neg) - neg;
+    return raw == 1 ? -((int64_t)1 << 31) : ((int64_t)(raw >> 1) ^ neg) - neg;
 }
 
 #define MAX64(a, b) ((b) > (a) ? (b) : (a))
@@ -652,11 +657,18 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
         unsigned d_ = DIGIT[p[0]], d2_ = DIGIT[p[1]];                                        \
         unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
-            size_t pos_ = 0;                                                                 \
-            int64_t x_ = 0;                                                                  \
-            (void)read_vlq_slow(p, (size_t)(end - p), &pos_, &x_);                           \
-            p += pos_;                                                                       \
-            (field) += (uint32_t)x_;                                                         \
+            unsigned d3_ = DIGIT[p[2]];                                                      \
+            if (d2_ < 64 && d3_ < 32) {                                                      \
+                uint64_t r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;           \
+                (field) += (uint32_t)vlq_value(r_);                                          \
+                p += 3;                                                                      \
+            } else {                                                                         \
+                size_t pos_ = 0;                                                             \
+                int64_t x_ = 0;                                                              \
+                (void)read_vlq_slow(p, (size_t)(end - p), &pos_, &x_);                       \
+                p += pos_;                                                                   \
+                (field) += (uint32_t)x_;                                                     \
+            }                                                                                \
             WINDOW_CHECK();                                                                  \
         } else {                                                                             \
             (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
