@@ -485,36 +485,38 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
             p++;
             continue;
         }
-        SCAN_VALUE(col);
-        if (is_digit(*p)) {
-            SCAN_VALUE(src);
-            SCAN_VALUE(sl);
-            SCAN_VALUE(sc);
-            any_src = true;
+        /* The segments of one line. After a ',' the next segment's first
+         * digit is read at once: a ';', another ',' or the end there (the
+         * byte after the string is never ',') fails it. */
+        for (;;) {
+            SCAN_VALUE(col);
             if (is_digit(*p)) {
-                SCAN_VALUE(nm);
-                any_name = true;
-                max_nm = MAX64(max_nm, nm);
+                SCAN_VALUE(src);
+                SCAN_VALUE(sl);
+                SCAN_VALUE(sc);
+                any_src = true;
+                if (is_digit(*p)) {
+                    SCAN_VALUE(nm);
+                    any_name = true;
+                    max_nm = MAX64(max_nm, nm);
+                }
+                max_src = MAX64(max_src, src);
+                max_sl = MAX64(max_sl, sl);
+                max_sc = MAX64(max_sc, sc);
             }
-            max_src = MAX64(max_src, src);
-            max_sl = MAX64(max_sl, sl);
-            max_sc = MAX64(max_sc, sc);
-        }
-        /* Negative values have the high bits set. An OR of valid values
-         * can reach 2^32 - 1 too; the exact scan sorts that out. */
-        if ((uint64_t)(col | src | sl | sc | nm) > FIELD_MAX)
-            goto slow;
-        line_max = MAX64(line_max, col);
-        segments++;
-        if (p == end)
-            break;
-        if (*p == ',') {
-            p++;
-            if (p == end || *p == ';')
+            /* Negative values have the high bits set. An OR of valid values
+             * can reach 2^32 - 1 too; the exact scan sorts that out. */
+            if ((uint64_t)(col | src | sl | sc | nm) > FIELD_MAX)
                 goto slow;
-        } else if (*p != ';') {
-            goto slow;
+            line_max = MAX64(line_max, col);
+            segments++;
+            if (*p != ',')
+                break;
+            p++;
+            WINDOW_CHECK();
         }
+        if (p != end && *p != ';')
+            goto slow;
     }
     if (segments != line_start) {
         last_line = line;
@@ -741,49 +743,57 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             p++;
             continue;
         }
-        DECODE_VALUE(col);
-        uint32_t out_col = col + coff;
-        uint64_t half_a = out_col, half_b = 0;
-        if (is_digit(*p)) {
-            DECODE_VALUE(src);
-            DECODE_VALUE(sl);
-            DECODE_VALUE(sc);
-            half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
-            half_b = src + src_add;
+        /* The segments of one line, each ',' followed by the next. */
+        for (;;) {
+            DECODE_VALUE(col);
+            uint32_t out_col = col + coff;
+            uint64_t half_a = out_col, half_b = 0;
             if (is_digit(*p)) {
-                DECODE_VALUE(nm);
-                half_b |= (uint64_t)(nm + name_add) << sh_nm;
+                DECODE_VALUE(src);
+                DECODE_VALUE(sl);
+                DECODE_VALUE(sc);
+                half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
+                half_b = src + src_add;
+                if (is_digit(*p)) {
+                    DECODE_VALUE(nm);
+                    half_b |= (uint64_t)(nm + name_add) << sh_nm;
+                }
             }
-        }
-        if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
-            if (line > stop_line)
+            if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
+                if (line > stop_line)
+                    goto done;
+            } else {
+                if (line != cur) {
+                    sink->acc = acc;
+                    sink->acc_bits = bits;
+                    sink->word = (uint64_t)(out - sink->records) / 8;
+                    sink->count = count;
+                    sink->unsorted = unsorted;
+                    rc = sink_new_line(sink, line);
+                    if (rc)
+                        return rc;
+                    acc = sink->acc; /* sorting may have rewritten it */
+                    unsorted = false;
+                    cur = line;
+                } else {
+                    unsorted |= out_col < last_col;
+                }
+                last_col = out_col;
+                if (wide) {
+                    put_bits(half_a, wa, &acc, &bits, &out);
+                    put_bits(half_b, rb - wa, &acc, &bits, &out);
+                } else {
+                    put_bits(half_a | half_b << sh_b, rb, &acc, &bits, &out);
+                }
+                count++;
+            }
+            if (*p != ',')
                 break;
-            continue;
+            p++;
+            WINDOW_CHECK();
         }
-        if (line != cur) {
-            sink->acc = acc;
-            sink->acc_bits = bits;
-            sink->word = (uint64_t)(out - sink->records) / 8;
-            sink->count = count;
-            sink->unsorted = unsorted;
-            rc = sink_new_line(sink, line);
-            if (rc)
-                return rc;
-            acc = sink->acc; /* sorting may have rewritten it */
-            unsorted = false;
-            cur = line;
-        } else {
-            unsorted |= out_col < last_col;
-        }
-        last_col = out_col;
-        if (wide) {
-            put_bits(half_a, wa, &acc, &bits, &out);
-            put_bits(half_b, rb - wa, &acc, &bits, &out);
-        } else {
-            put_bits(half_a | half_b << sh_b, rb, &acc, &bits, &out);
-        }
-        count++;
     }
+done:
     sink->acc = acc;
     sink->acc_bits = bits;
     sink->word = (uint64_t)(out - sink->records) / 8;
