@@ -349,8 +349,12 @@ static bool long_value(const uint8_t **pp, uint64_t *out) {
  * and an add rather than a load and a compare. A window is moved to the
  * current byte at a segment's start once more than WINDOW_REFILL bytes of
  * it are used (a segment of five two-digit values fits in the rest), or
- * after a long value. Near the end of the string the rest is copied into
- * `tail`, padded with '"', so that 64 bytes are always readable. */
+ * after a long value. A window starts only where at least
+ * TAIL_SIZE - WINDOW - 16 bytes of the string follow; nearer the end the
+ * rest is copied into `tail`, padded with '"'. Either way the 64 bytes of
+ * the window and the few a value may read past its last bit (a segment
+ * starts at most WINDOW_REFILL bytes in) are readable, and the string's
+ * end is still followed by a non-digit that is not ','. */
 #define WINDOW 64
 #define WINDOW_REFILL 48
 #define TAIL_SIZE 192
