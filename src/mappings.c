@@ -3,6 +3,9 @@
 #include "mappings.h"
 
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Base64 digit value plus one; 0 marks a character that is not a digit. */
 static const uint8_t BASE64[256] = {
@@ -272,76 +275,269 @@ static inline __attribute__((always_inline)) bool fast_segment(const uint8_t *s,
     return true;
 }
 
-static inline uint32_t max_u32(uint32_t a, int64_t b) {
-    return (uint64_t)b > a ? (uint32_t)b : a;
+/* Base64 digit values for the fast paths; 255 marks a non-digit. */
+static const uint8_t DIGIT[256] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+     52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+    255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+     15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+    255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+     41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/* The signed value of the VLQ form `raw` ("-0" is -2^31). */
+#define SIGNED(raw)                                                                          \
+    ((raw) == 1 ? INT32_MIN : ((raw) & 1) ? -(int32_t)((raw) >> 1) : (int32_t)((raw) >> 1))
+#define ONE8(d) SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), \
+    SIGNED(d),
+#define ONE(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d)
+#define ZERO8 0, 0, 0, 0, 0, 0, 0, 0,
+#define ONE4(d) ONE(d) ONE(d + 1) ONE(d + 2) ONE(d + 3)
+#define TWO(lo, hi) SIGNED((lo) | (hi) << 5),
+#define TWO8(lo, h) TWO(lo, h) TWO(lo, h + 1) TWO(lo, h + 2) TWO(lo, h + 3) \
+    TWO(lo, h + 4) TWO(lo, h + 5) TWO(lo, h + 6) TWO(lo, h + 7)
+#define TWOS(lo) TWO8(lo, 0) TWO8(lo, 8) TWO8(lo, 16) TWO8(lo, 24) ZERO8 ZERO8 ZERO8 ZERO8
+#define TWOS4(lo) TWOS(lo) TWOS(lo + 1) TWOS(lo + 2) TWOS(lo + 3)
+
+/* The value of the one or two digits at the start of a VLQ value, by
+ * 64 * first digit + second digit: a first digit without continuation is
+ * the whole value; with one, the second must end it (the entries for a
+ * second continuation are never read). */
+static const int32_t VLQ2[4096] = {
+    ONE4(0) ONE4(4) ONE4(8) ONE4(12) ONE4(16) ONE4(20) ONE4(24) ONE4(28)
+    TWOS4(0) TWOS4(4) TWOS4(8) TWOS4(12) TWOS4(16) TWOS4(20) TWOS4(24) TWOS4(28)
+};
+
+static inline bool is_digit(uint8_t c) {
+    return DIGIT[c] < 64;
 }
 
+/* A value of three digits or more at *pp for the fast scan: false unless
+ * it is plainly valid (at most 7 digits, below 2^32, terminated). */
+static bool long_value(const uint8_t **pp, uint64_t *out) {
+    const uint8_t *p = *pp;
+    uint64_t value = 0;
+    for (unsigned shift = 0; shift <= 30; shift += 5) {
+        unsigned d = DIGIT[*p];
+        if (d >= 64)
+            return false;
+        p++;
+        value |= (uint64_t)(d & VLQ_MASK) << shift;
+        if (!(d & VLQ_CONTINUE)) {
+            if (value >= ((uint64_t)1 << 32))
+                return false;
+            *pp = p;
+            *out = value;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The fast paths read continuation bits from a window of 64 bytes
+ * computed ahead, so that the step from one value to the next is a shift
+ * and an add rather than a load and a compare. A window is moved to the
+ * current byte at a segment's start once more than WINDOW_REFILL bytes of
+ * it are used (a segment of five two-digit values fits in the rest), or
+ * after a long value. A window starts only where at least
+ * TAIL_SIZE - WINDOW - 16 bytes of the string follow; nearer the end the
+ * rest is copied into `tail`, padded with '"'. Either way the 64 bytes of
+ * the window and the few a value may read past its last bit (a segment
+ * starts at most WINDOW_REFILL bytes in) are readable, and the string's
+ * end is still followed by a non-digit that is not ','. */
+#define WINDOW 64
+#define WINDOW_REFILL 48
+#define TAIL_SIZE 192
+
+typedef struct window {
+    const uint8_t *base;
+    uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
+    const uint8_t *end; /* the string's end; in `tail` once copied */
+    bool in_tail;
+    uint8_t tail[TAIL_SIZE];
+} window_t;
+
+/* For a base64 digit, a continuation is exactly a byte below 'A' or from
+ * 'g' on. Reads q[0..63]. */
+static inline uint64_t cont_bits(const uint8_t *q) {
+#ifdef __SSE2__
+    const __m128i a = _mm_set1_epi8('A'), lim = _mm_set1_epi8('g' - 'A');
+    uint64_t m = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)), a);
+        __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, lim), x); /* x >= lim, unsigned */
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(ge) << (16 * i);
+    }
+    return m;
+#else
+    uint64_t m = 0;
+    for (int i = 0; i < WINDOW; i++)
+        m |= (uint64_t)((uint8_t)(q[i] - 'A') >= 'g' - 'A') << i;
+    return m;
+#endif
+}
+
+/* Moves the window to p and returns p, which is in `tail` from the
+ * switch on. */
+static const uint8_t *window_at(window_t *w, const uint8_t *p) {
+    if (!w->in_tail && (size_t)(w->end - p) < TAIL_SIZE - WINDOW - 16) {
+        size_t n = (size_t)(w->end - p);
+        memcpy(w->tail, p, n);
+        memset(w->tail + n, '"', TAIL_SIZE - n);
+        p = w->tail;
+        w->end = w->tail + n;
+        w->in_tail = true;
+    }
+    w->base = p;
+    w->cont = cont_bits(p);
+    return p;
+}
+
+#define WINDOW_START(s, len)                                                                 \
+    window_t w_;                                                                             \
+    w_.end = (s) + (len);                                                                    \
+    w_.in_tail = false;                                                                      \
+    const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
+    uint64_t wcont = w_.cont
+
+#define WINDOW_MOVE()                                                                        \
+    do {                                                                                     \
+        p = window_at(&w_, p);                                                               \
+        end = w_.end;                                                                        \
+        wbase = w_.base;                                                                     \
+        wcont = w_.cont;                                                                     \
+    } while (0)
+
+#define WINDOW_CHECK()                                                                       \
+    do {                                                                                     \
+        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
+            WINDOW_MOVE();                                                                   \
+    } while (0)
+
+/* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
+ * p past it. One and two digits, nearly all values, take no
+ * data-dependent branch: their value is one VLQ2 entry. The second byte
+ * is read either way: the byte after a digit is always readable (see
+ * read_vlq). Anything unusual jumps to `slow`. */
+#define SCAN_VALUE(field)                                                                    \
+    do {                                                                                     \
+        unsigned c0_ = p[0];                                                                 \
+        unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
+        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
+        if (d_ >= 64)                                                                        \
+            goto slow;                                                                       \
+        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
+            uint64_t r_;                                                                     \
+            unsigned d3_ = DIGIT[p[2]];                                                      \
+            if (d2_ < 64 && d3_ < 32) {                                                      \
+                r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;                    \
+                p += 3;                                                                      \
+            } else if (!long_value(&p, &r_)) {                                               \
+                goto slow;                                                                   \
+            }                                                                                \
+            (field) += vlq_value(r_);                                                        \
+            WINDOW_CHECK();                                                                  \
+        } else {                                                                             \
+            (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
+            p += 1 + cont_;                                                                  \
+        }                                                                                    \
+    } while (0)
+
+/* The signed value of a VLQ form below 2^32; "-0" is -2^31. */
+static inline int64_t vlq_value(uint64_t raw) {
+    int64_t neg = -(int64_t)(raw & 1);
+    return raw == 1 ? -((int64_t)1 << 31) : ((int64_t)(raw >> 1) ^ neg) - neg;
+}
+
+#define MAX64(a, b) ((b) > (a) ? (b) : (a))
+
 /* The scan for strings without errors: one branch-light loop. Returns 0,
- * or -1 when the string needs exact_scan() (an error, or a rare form). */
+ * or -1 when the string needs the exact scan (an error, or a rare form). */
 static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
-    int64_t col = 0, src = 0, src_line = 0, src_col = 0, name = 0;
-    uint32_t max_col = 0, max_line = 0, max_src_col = 0, max_src = 0, max_name = 0;
-    uint32_t line = 0, last_line = 0, last_line_max = 0;
-    uint64_t segments = 0;
-    size_t pos = 0;
-    bool after_comma = false;
-    while (pos < len) {
-        if (s[pos] == ';') {
-            if (after_comma || line == FIELD_MAX)
-                return -1;
+    WINDOW_START(s, len);
+    int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
+    int64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
+    int64_t last_line_max = 0;
+    uint32_t line = 0, last_line = 0;
+    uint64_t segments = 0, line_start = 0;
+    bool any_src = false, any_name = false;
+    while (p < end) {
+        WINDOW_CHECK();
+        if (*p == ';') {
+            /* The line's figures are kept when it had segments. */
+            if (segments != line_start) {
+                last_line = line;
+                last_line_max = line_max;
+                max_col = MAX64(max_col, line_max);
+                line_start = segments;
+            }
+            line_max = 0;
+            if (line == FIELD_MAX)
+                goto slow;
             line++;
             col = 0;
-            pos++;
+            p++;
             continue;
         }
-        int64_t v[F_COUNT];
-        int n;
-        if (!fast_segment(s, &pos, v, &n) || n == 0)
-            return -1;
-        if (pos < len && s[pos] != ',' && s[pos] != ';')
-            return -1;
-        col += v[0];
-        if ((uint64_t)col > FIELD_MAX)
-            return -1;
-        if (n != 1) {
-            if (n < 4)
-                return -1;
-            src += v[1];
-            src_line += v[2];
-            src_col += v[3];
-            if ((uint64_t)src > FIELD_MAX || (uint64_t)src_line > FIELD_MAX ||
-                (uint64_t)src_col > FIELD_MAX)
-                return -1;
-            max_src = max_u32(max_src, src + 1);
-            max_line = max_u32(max_line, src_line);
-            max_src_col = max_u32(max_src_col, src_col);
-            if (n == 5) {
-                name += v[4];
-                if ((uint64_t)name > FIELD_MAX)
-                    return -1;
-                max_name = max_u32(max_name, name + 1);
+        /* The segments of one line. After a ',' the next segment's first
+         * digit is read at once: a ';', another ',' or the end there (the
+         * byte after the string is never ',') fails it. */
+        for (;;) {
+            SCAN_VALUE(col);
+            if (is_digit(*p)) {
+                SCAN_VALUE(src);
+                SCAN_VALUE(sl);
+                SCAN_VALUE(sc);
+                any_src = true;
+                if (is_digit(*p)) {
+                    SCAN_VALUE(nm);
+                    any_name = true;
+                    max_nm = MAX64(max_nm, nm);
+                }
+                max_src = MAX64(max_src, src);
+                max_sl = MAX64(max_sl, sl);
+                max_sc = MAX64(max_sc, sc);
             }
+            /* Negative values have the high bits set. An OR of valid values
+             * can reach 2^32 - 1 too; the exact scan sorts that out. */
+            if ((uint64_t)(col | src | sl | sc | nm) > FIELD_MAX)
+                goto slow;
+            line_max = MAX64(line_max, col);
+            segments++;
+            if (*p != ',')
+                break;
+            p++;
+            WINDOW_CHECK();
         }
-        max_col = max_u32(max_col, col);
-        if (line != last_line)
-            last_line_max = 0;
-        last_line = line;
-        last_line_max = max_u32(last_line_max, col);
-        segments++;
-        after_comma = pos < len && s[pos] == ',';
-        pos += after_comma;
+        if (p != end && *p != ';')
+            goto slow;
     }
-    if (after_comma)
-        return -1;
+    if (segments != line_start) {
+        last_line = line;
+        last_line_max = line_max;
+        max_col = MAX64(max_col, line_max);
+    }
     st->segments = segments;
-    st->last_line = segments ? last_line : 0;
-    st->last_line_max_col = segments ? last_line_max : 0;
-    st->max[F_DST_COL] = max_col;
-    st->max[F_SRC_LINE] = max_line;
-    st->max[F_SRC_COL] = max_src_col;
-    st->max[F_SRC_ID] = max_src;
-    st->max[F_NAME_ID] = max_name;
+    st->last_line = last_line;
+    st->last_line_max_col = (uint32_t)last_line_max;
+    st->max[F_DST_COL] = (uint32_t)max_col;
+    st->max[F_SRC_LINE] = (uint32_t)max_sl;
+    st->max[F_SRC_COL] = (uint32_t)max_sc;
+    st->max[F_SRC_ID] = any_src ? (uint32_t)max_src + 1 : 0;
+    st->max[F_NAME_ID] = any_name ? (uint32_t)max_nm + 1 : 0;
     return 0;
+slow:
+    return -1;
 }
 
 int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
@@ -428,16 +624,25 @@ static inline void sink_put(lsm_token_sink_t *sink, uint32_t value, unsigned wid
     }
 }
 
+/* Ends the line being written (sorting it if needed) and starts `line`,
+ * which is later. */
+static int sink_new_line(lsm_token_sink_t *sink, uint32_t line) {
+    int rc = sink_end_line(sink);
+    if (rc)
+        return rc;
+    while (sink->lines_started <= line) {
+        lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
+        sink->lines_started++;
+    }
+    sink->line_first = sink->count;
+    return 0;
+}
+
 static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_COUNT]) {
     if (sink->lines_started == 0 || line != sink->lines_started - 1) {
-        int rc = sink_end_line(sink);
+        int rc = sink_new_line(sink, line);
         if (rc)
             return rc;
-        while (sink->lines_started <= line) {
-            lsm_wr32(sink->line_index + (size_t)sink->lines_started * 4, (uint32_t)sink->count);
-            sink->lines_started++;
-        }
-        sink->line_first = sink->count;
     } else if (f[F_DST_COL] < sink->last_col) {
         sink->unsorted = true;
     }
@@ -449,8 +654,162 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
     return 0;
 }
 
-int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
-                        lsm_token_sink_t *sink) {
+/* Adds the value at p to `field` (a uint32_t: the scan has checked the
+ * sums, so they wrap correctly) in pass two, as SCAN_RAW reads it. Values
+ * of three digits or more, and the forms only the exact scan takes, go
+ * through read_vlq_slow(); "-0" is -2^31 as there. */
+#define DECODE_VALUE(field)                                                                  \
+    do {                                                                                     \
+        unsigned d_ = DIGIT[p[0]], d2_ = DIGIT[p[1]];                                        \
+        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
+        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
+            unsigned d3_ = DIGIT[p[2]];                                                      \
+            if (d2_ < 64 && d3_ < 32) {                                                      \
+                uint64_t r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;           \
+                (field) += (uint32_t)vlq_value(r_);                                          \
+                p += 3;                                                                      \
+            } else {                                                                         \
+                size_t pos_ = 0;                                                             \
+                int64_t x_ = 0;                                                              \
+                (void)read_vlq_slow(p, (size_t)(end - p), &pos_, &x_);                       \
+                p += pos_;                                                                   \
+                (field) += (uint32_t)x_;                                                     \
+            }                                                                                \
+            WINDOW_CHECK();                                                                  \
+        } else {                                                                             \
+            (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
+            p += 1 + cont_;                                                                  \
+        }                                                                                    \
+    } while (0)
+
+
+/* Appends the low `width` bits of `value` (width <= 64) to the bit
+ * stream: the word being filled is stored whole every time, and the bits
+ * that do not fit in it start the next one. */
+static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsigned width,
+                                                         uint64_t *acc, unsigned *bits,
+                                                         uint8_t **out) {
+    *acc |= value << *bits;
+    lsm_wr64(*out, *acc);
+    unsigned total = *bits + width;
+    uint64_t carry = (value >> 1) >> (63 - *bits);
+    bool next = total >= 64;
+    *out += next ? 8 : 0;
+    *acc = next ? carry : *acc;
+    *bits = total & 63;
+}
+
+/* Pass two for records whose first three fields (generated column,
+ * original line and column) fit in 64 bits, which is every real map: a
+ * record is assembled in two registers, those three fields and the two
+ * ids (at most 64 bits however large), and goes into the bit stream a
+ * word at a time; the sink's state stays in locals except at line
+ * changes. `wide` (a constant) says whether the record passes 64 bits:
+ * then the two halves are appended one after the other, which is the
+ * same bit stream. */
+static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, size_t len,
+                                                            const lsm_placement_t *place,
+                                                            lsm_token_sink_t *sink,
+                                                            const bool wide) {
+    const lsm_packing_t *pk = sink->packing;
+    const unsigned rb = pk->record_bits;
+    const unsigned wa = pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL];
+    /* Shifts within each half; a field of width 0 only ever holds 0. */
+    const unsigned sh_sl = pk->width[F_SRC_LINE] ? pk->width[F_DST_COL] : 0;
+    const unsigned sh_sc = pk->width[F_SRC_COL] ? pk->width[F_DST_COL] + pk->width[F_SRC_LINE] : 0;
+    const unsigned sh_nm = pk->width[F_NAME_ID] ? pk->width[F_SRC_ID] : 0;
+    const unsigned sh_b = rb > wa ? wa : 0; /* the ids' half, when not wide */
+    WINDOW_START(s, len);
+    uint32_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
+    uint32_t line = place->line_offset, coff = place->col_offset;
+    const uint32_t src_add = place->src_base + 1, name_add = place->name_base + 1;
+    const bool clip = place->clip;
+    const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
+    /* The line being written; none before the first token. */
+    uint64_t cur = sink->lines_started ? (uint64_t)sink->lines_started - 1 : UINT64_MAX;
+    uint64_t acc = sink->acc, count = sink->count;
+    unsigned bits = sink->acc_bits;
+    uint8_t *out = sink->records + sink->word * 8;
+    uint32_t last_col = sink->last_col;
+    bool unsorted = sink->unsorted;
+    int rc = 0;
+    while (p < end) {
+        WINDOW_CHECK();
+        unsigned c = *p;
+        if (c == ';') {
+            line++;
+            col = 0;
+            coff = 0;
+            p++;
+            continue;
+        }
+        if (c == ',') {
+            p++;
+            continue;
+        }
+        /* The segments of one line, each ',' followed by the next. */
+        for (;;) {
+            DECODE_VALUE(col);
+            uint32_t out_col = col + coff;
+            uint64_t half_a = out_col, half_b = 0;
+            if (is_digit(*p)) {
+                DECODE_VALUE(src);
+                DECODE_VALUE(sl);
+                DECODE_VALUE(sc);
+                half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
+                half_b = src + src_add;
+                if (is_digit(*p)) {
+                    DECODE_VALUE(nm);
+                    half_b |= (uint64_t)(nm + name_add) << sh_nm;
+                }
+            }
+            if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
+                if (line > stop_line)
+                    goto done;
+            } else {
+                if (line != cur) {
+                    sink->acc = acc;
+                    sink->acc_bits = bits;
+                    sink->word = (uint64_t)(out - sink->records) / 8;
+                    sink->count = count;
+                    sink->unsorted = unsorted;
+                    rc = sink_new_line(sink, line);
+                    if (rc)
+                        return rc;
+                    acc = sink->acc; /* sorting may have rewritten it */
+                    unsorted = false;
+                    cur = line;
+                } else {
+                    unsorted |= out_col < last_col;
+                }
+                last_col = out_col;
+                if (wide) {
+                    put_bits(half_a, wa, &acc, &bits, &out);
+                    put_bits(half_b, rb - wa, &acc, &bits, &out);
+                } else {
+                    put_bits(half_a | half_b << sh_b, rb, &acc, &bits, &out);
+                }
+                count++;
+            }
+            if (*p != ',')
+                break;
+            p++;
+            WINDOW_CHECK();
+        }
+    }
+done:
+    sink->acc = acc;
+    sink->acc_bits = bits;
+    sink->word = (uint64_t)(out - sink->records) / 8;
+    sink->count = count;
+    sink->unsorted = unsorted;
+    sink->last_col = last_col;
+    return 0;
+}
+
+/* Any packing: field by field through sink_put(). */
+static int decode_generic(const char *text, size_t len, const lsm_placement_t *place,
+                          lsm_token_sink_t *sink) {
     const uint8_t *s = (const uint8_t *)text;
     int64_t abs[F_COUNT] = {0, 0, 0, 0, 0};
     uint32_t line = 0;
@@ -498,6 +857,16 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
             return rc;
     }
     return 0;
+}
+
+int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
+                        lsm_token_sink_t *sink) {
+    const lsm_packing_t *pk = sink->packing;
+    if (pk->record_bits <= 64)
+        return decode_fast((const uint8_t *)text, len, place, sink, false);
+    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] <= 64)
+        return decode_fast((const uint8_t *)text, len, place, sink, true);
+    return decode_generic(text, len, place, sink);
 }
 
 int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count) {
