@@ -60,6 +60,7 @@ static const struct {
     {LSM_ERR_PROGUARD_UTF8, "LSM_ERR_PROGUARD_UTF8", "invalid UTF-8 in a ProGuard mapping"},
     {LSM_ERR_PROGUARD_NO_CLASSES, "LSM_ERR_PROGUARD_NO_CLASSES",
      "no class in a ProGuard mapping"},
+    {LSM_ERR_CACHE_FRAMES, "LSM_ERR_CACHE_FRAMES", "cache file corrupt in its frame sections"},
 };
 
 const char *lsm_error_name(int code) {

@@ -3,6 +3,7 @@
  * producer (build.c, cache.c) and reader (view.c, lookup.c) of a view
  * shares. */
 #include "internal.h"
+#include "frames.h"
 
 /* ------------------------------------------------------------- packing */
 
@@ -121,6 +122,7 @@ void lsm_view_free(lsm_view_t *view) {
     for (size_t i = 0; i < sizeof view->owned / sizeof view->owned[0]; i++)
         lsm_free(view->owned[i]);
     lsm_free(view->reverse); /* one block (src/reverse.c) */
+    lsm_frames_free(view->frames);
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);
 }

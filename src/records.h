@@ -127,6 +127,10 @@ struct lsm_view {
     /* The reverse-lookup index (src/reverse.c), built on first use and
      * published atomically; NULL until then. */
     struct lsm_reverse *reverse;
+    /* Line tables and stored function names for stack frames
+     * (src/frames.h): set by a version 3 cache, else made on first use and
+     * published atomically; NULL until then. */
+    struct lsm_frames *frames;
     void *mapping;
     size_t mapping_len;
 
