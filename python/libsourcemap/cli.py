@@ -448,6 +448,25 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # ------------------------------------------------------------------- cache
 
 
+def _minified_beside(map_path: Path, view: View) -> Optional[Tuple[Path, bytes]]:
+    """The generated file of the map at `map_path`, for a version 3 cache:
+    its ``file`` field beside the map, else the map's name without
+    ``.map``; None when neither is a readable file."""
+    names = []
+    if view.file:
+        names.append(Path(view.file.replace("\\", "/")).name)
+    if map_path.name.endswith(".map"):
+        names.append(map_path.name[:-4])
+    for name in names:
+        cand = map_path.with_name(name)
+        try:
+            if cand.is_file() and cand != map_path:
+                return cand, cand.read_bytes()
+        except OSError:
+            continue
+    return None
+
+
 def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     maps = [Path(m) for m in args.maps]
     # A bar on a terminal, plain lines elsewhere; none for one map, -q or
@@ -469,10 +488,16 @@ def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 entry["status"] = "up to date"
             else:
                 view = View.from_path(m, allow_index=True)
+                minified = _minified_beside(m, view)
                 view.write_cache(
-                    target, with_contents=not args.no_contents, with_names=not args.no_names
+                    target,
+                    with_contents=not args.no_contents,
+                    with_names=not args.no_names,
+                    minified=minified[1] if minified else None,
+                    frames=True,
                 )
                 entry["status"] = "written"
+                entry["minified"] = str(minified[0]) if minified else None
                 entry["bytes"] = target.stat().st_size
         except (SourceMapError, OSError) as exc:
             failed += 1

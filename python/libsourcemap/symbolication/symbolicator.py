@@ -10,12 +10,13 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .._convert import LookupRule, Token
 from .._text import split_lines
-from ..errors import SourceMapError
+from ..errors import CacheFramesError, SourceMapError
 from ..js import Namer
 from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_stacktrace
 from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
+from .frames import FrameData
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
 __all__ = ["Symbolicator"]
@@ -42,10 +43,16 @@ class Symbolicator:
     a generated function that ends before the position); a frame without
     a column is looked up at its line's first mapped column."""
 
-    def __init__(self, artifacts: Artifacts, *, context: int = 5) -> None:
+    def __init__(self, artifacts: Artifacts, *, context: int = 5, trim: bool = False) -> None:
         self.artifacts = artifacts
         self.context = max(0, int(context))
+        #: Cut long context lines around the column as error trackers do
+        #: (``lsm_view_source_context`` with LSM_CONTEXT_TRIM).
+        self.trim = trim
         self._lock = threading.RLock()
+        self._found: Dict[str, Optional[Path]] = {}
+        self._frames: Dict[int, FrameData] = {}
+        self._paths: Dict[Tuple[int, int], Optional[Path]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
 
     # -------------------------------------------------------------- API
@@ -133,6 +140,20 @@ class Symbolicator:
             steps.append(Step(step or code, False, out.error_message))
         return out
 
+    def _source_path(self, ref: MapRef, token: Token) -> Optional[Path]:
+        """The token's original source on disk, if there (looked up once)."""
+        assert ref.view is not None and token.src_id is not None
+        key = (id(ref), token.src_id)
+        cached = self._paths.get(key, False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        name = _source_name(ref.view, token)
+        path = (
+            self.artifacts.find_source_file(ref.map_path or ref.generated, name) if name else None
+        )
+        self._paths[key] = path
+        return path
+
     def _source_text(
         self, ref: MapRef, token: Token
     ) -> Tuple[Optional[List[str]], Optional[Path], bool]:
@@ -177,6 +198,27 @@ class Symbolicator:
                     ref.namer = Namer(ref.view, None)
             return ref.namer
 
+    def _frame_data(self, ref: MapRef) -> FrameData:
+        """The frame answers of the generated file (made once): from the
+        names a version 3 cache stored, else from its namer."""
+        fd = self._frames.get(id(ref))
+        if fd is not None:
+            return fd
+        assert ref.view is not None
+        probe = FrameData(ref.view, None)
+        fd = probe if probe.stored else FrameData(ref.view, self._namer(ref))
+        with self._lock:
+            return self._frames.setdefault(id(ref), fd)
+
+    def _find(self, url: str) -> Optional[Path]:
+        """artifacts.find(), remembered per URL (the artifacts do not change
+        during a run)."""
+        try:
+            return self._found[url]
+        except KeyError:
+            found = self._found[url] = self.artifacts.find(url)
+            return found
+
     def _resolve(self, frame: Frame, steps: Optional[List[Step]]) -> SymbolicatedFrame:
         out = self._unresolved(frame)
         if frame.is_eval:
@@ -189,7 +231,7 @@ class Symbolicator:
                 step="position",
             )
 
-        generated = self.artifacts.find(frame.filename)
+        generated = self._find(frame.filename)
         if generated is None:
             return self._fail(
                 out,
@@ -226,14 +268,17 @@ class Symbolicator:
                 "line %d is past the %d lines the map covers" % (frame.lineno, view.line_count),
                 step="look up",
             )
-        namer = self._namer(ref)
+        fd = self._frame_data(ref)
         if frame.colno is None:
             # No column: the line's first mapped column.
             first = view.lookup_token(line0, 0, rule=LookupRule.LEAST_UPPER_BOUND)
             col0 = first.dst_col if first is not None else 0
         else:
             col0 = frame.colno - 1
-        status, token = namer.lookup(line0, col0)
+        try:
+            status, token, name, how = fd.resolve(line0, col0)
+        except CacheFramesError as exc:
+            return self._fail(out, steps, "cache_corrupt", str(exc), step="look up")
         if status == 2:
             return self._fail(
                 out,
@@ -279,13 +324,25 @@ class Symbolicator:
         out.resolved = True
         out.in_app = not view.is_ignored(token.src_id)
 
-        lines, path, from_disk = self._source_text(ref, token)
+        try:
+            context = fd.context(token.src_id, token.src_line, token.src_col, self.context, self.trim)
+        except CacheFramesError as exc:
+            return self._fail(out, steps, "cache_corrupt", str(exc), step="source contents")
+        path = self._source_path(ref, token)
         out.abs_path = os.path.normpath(str(path)) if path is not None else None
-        if from_disk and path is not None and token.src_id not in namer.given:
-            data = self.artifacts.read(path)
-            if data is not None:
-                namer.give_source(token.src_id, data)
-        name, how = namer.name_at(line0, col0)
+        lines: Optional[List[str]] = None
+        from_disk = False
+        if context is None and not view.has_source_contents(token.src_id):
+            # Not in the map: the original file on disk, given to the
+            # namer so that it names from it as from sourcesContent.
+            lines, path, from_disk = self._source_text(ref, token)
+            if from_disk and path is not None:
+                namer = self._namer(ref)
+                if token.src_id not in namer.given:
+                    data = self.artifacts.read(path)
+                    if data is not None:
+                        namer.give_source(token.src_id, data)
+                name, how = namer.name_at(line0, col0)
         out.function_source = how
         if how != "none":
             out.function = name
@@ -303,10 +360,12 @@ class Symbolicator:
                     % (name if how != "none" else out.function),
                 )
             )
-        if lines is None:
+        if context is not None:
+            out.pre_context, out.context_line, out.post_context = context
+        elif lines is None and not view.has_source_contents(token.src_id):
             return self._fail(out, steps, "no_source_contents", step="source contents")
-        i = token.src_line
-        if i < len(lines):
+        elif lines is not None and token.src_line < len(lines):
+            i = token.src_line
             out.context_line = lines[i]
             out.pre_context = lines[max(0, i - self.context) : i]
             out.post_context = lines[i + 1 : i + 1 + self.context]
