@@ -8,6 +8,7 @@ own output buffers here, so frames take no lock."""
 
 from __future__ import annotations
 
+import struct
 import threading
 from typing import Any, List, Optional, Tuple
 
@@ -26,6 +27,9 @@ SNIP = "{snip}"
 ContextLines = Tuple[List[str], str, List[str]]
 
 _HOW = {0: "none", 1: "original", 2: "generated"}
+#: lsm_text_span_t in native layout: pointer, size_t, uint32_t, padding.
+_SPAN = "PNI" + ("%dx" % (ffi.sizeof("lsm_text_span_t") - struct.calcsize("@PNI")))
+_SPANS: "dict[int, struct.Struct]" = {}
 _NAME_ROOM = 1024
 
 
@@ -40,6 +44,7 @@ class _Buffers(threading.local):
         self.named = ffi.new("int *")
         self.err = ffi.new("lsm_error_t *")
         self.spans: Any = None
+        self.raw: Any = None
         self.room = 0
         self.first = ffi.new("uint32_t *")
         self.count = ffi.new("uint32_t *")
@@ -98,6 +103,7 @@ class FrameData:
         if b.room < room:
             b.spans = ffi.new("lsm_text_span_t[]", room)
             b.room = room
+            b.raw = ffi.buffer(b.spans)
         rc = lib.lsm_view_source_context(
             self.view._get_ptr(), src_id, line, col, n,
             lib.LSM_CONTEXT_TRIM if trim else 0, b.spans, b.room, b.first, b.count, b.err,
@@ -106,14 +112,24 @@ class FrameData:
             raise _native.exception_from(b.err)
         if rc == 0:
             return None
+        count = b.count[0]
+        # The spans read in one unpack, and their bytes in one copy: the
+        # lines of one source lie in order in its text.
+        fields = _SPANS.get(count)
+        if fields is None:
+            fields = _SPANS[count] = struct.Struct("@" + _SPAN * count)
+        vals = fields.unpack_from(b.raw)
+        base = vals[0]
+        region = ffi.unpack(b.spans[0].text, vals[-3] + vals[-2] - base)
         lines = []
-        for i in range(b.count[0]):
-            sp = b.spans[i]
-            text = ffi.unpack(sp.text, sp.len).decode("utf-8", "replace")
-            if sp.cut:
-                if sp.cut & 1:
+        for i in range(0, 3 * count, 3):
+            start = vals[i] - base
+            text = region[start : start + vals[i + 1]].decode("utf-8", "replace")
+            cut = vals[i + 2]
+            if cut:
+                if cut & 1:
                     text = SNIP + " " + text
-                if sp.cut & 2:
+                if cut & 2:
                     text = text + " " + SNIP
             lines.append(text)
         at = line - b.first[0]

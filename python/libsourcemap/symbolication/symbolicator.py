@@ -53,6 +53,7 @@ class Symbolicator:
         self._found: Dict[str, Optional[Path]] = {}
         self._frames: Dict[int, FrameData] = {}
         self._paths: Dict[Tuple[int, int], Optional[Path]] = {}
+        self._names: Dict[Tuple[int, int], Optional[str]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
 
     # -------------------------------------------------------------- API
@@ -318,7 +319,11 @@ class Symbolicator:
                 )
             )
         assert token.src_line is not None and token.src_col is not None
-        out.filename = _source_name(view, token)
+        key = (id(ref), token.src_id)
+        try:
+            out.filename = self._names[key]
+        except KeyError:
+            out.filename = self._names[key] = _source_name(view, token)
         out.lineno = token.src_line + 1
         out.colno = token.src_col + 1
         out.resolved = True
