@@ -259,3 +259,26 @@ def test_damaged_frame_sections_give_an_error_or_an_unresolved_frame(tmp_path: P
                     fd.context(t.src_id, t.src_line or 0, 0, 1)
         codes = _damaged_outcomes(bytes(bad), frames, folder, m)
         assert "cache_corrupt" in codes
+
+
+def test_the_tail_read_finds_what_the_whole_file_gives(tmp_path: Path) -> None:
+    from libsourcemap.js import source_mapping_url
+    from libsourcemap.symbolication.artifacts import TAIL_BYTES
+
+    body = b"var a = 1;\n" * (TAIL_BYTES // 8)
+    cases = {
+        "plain.js": body + b"//# sourceMappingURL=plain.js.map\n",
+        "code-after.js": body + b"//# sourceMappingURL=x.map\nvar b;\n",
+        # the comment far before the tail, only comments and blanks after it
+        "early.js": b"//# sourceMappingURL=early.js.map\n" + b"// c\n\n" * (TAIL_BYTES // 4),
+        "early-code.js": body[:100] + b"//# sourceMappingURL=e.map\n" + b"// c\n" * TAIL_BYTES
+        + b"x\n",
+        "cr-only.js": body.replace(b"\n", b"\r") + b"//# sourceMappingURL=cr.js.map",
+        "block.js": body + b"/*\n//# sourceMappingURL=inside.map\n*/\n",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    arts = Artifacts([tmp_path])
+    for name, data in cases.items():
+        ref = arts.map_for(tmp_path / name)
+        assert ref.reference == source_mapping_url(data), name

@@ -194,7 +194,8 @@ class Symbolicator:
         with self._lock:
             if ref.namer is None:
                 try:
-                    ref.namer = Namer(ref.view, ref.text)
+                    text = ref.text if ref.text is not None else self.artifacts.read(ref.generated)
+                    ref.namer = Namer(ref.view, text)
                 except SourceMapError:
                     ref.namer = Namer(ref.view, None)
             return ref.namer
