@@ -59,6 +59,8 @@ class FrameData:
         self.view = view
         self.namer = namer
         self.stored = bool(lib.lsm_view_has_frame_data(view._get_ptr()))
+        #: The generated lines the map covers (fixed for a view).
+        self.line_count = view.line_count
         self._bufs = _Buffers()
 
     def resolve(self, line: int, col: int) -> Tuple[int, Optional[Token], Optional[str], str]:

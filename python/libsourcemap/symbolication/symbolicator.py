@@ -53,7 +53,7 @@ class Symbolicator:
         self._found: Dict[str, Optional[Path]] = {}
         self._frames: Dict[int, FrameData] = {}
         self._paths: Dict[Tuple[int, int], Optional[Path]] = {}
-        self._names: Dict[Tuple[int, int], Optional[str]] = {}
+        self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
 
     # -------------------------------------------------------------- API
@@ -262,7 +262,8 @@ class Symbolicator:
         out.generated["map"] = str(ref.map_path) if ref.map_path else "data: URL"
 
         line0 = frame.lineno - 1
-        if line0 >= view.line_count:
+        fd = self._frame_data(ref)
+        if line0 >= fd.line_count:
             return self._fail(
                 out,
                 steps,
@@ -270,7 +271,6 @@ class Symbolicator:
                 "line %d is past the %d lines the map covers" % (frame.lineno, view.line_count),
                 step="look up",
             )
-        fd = self._frame_data(ref)
         if frame.colno is None:
             # No column: the line's first mapped column.
             first = view.lookup_token(line0, 0, rule=LookupRule.LEAST_UPPER_BOUND)
@@ -322,13 +322,14 @@ class Symbolicator:
         assert token.src_line is not None and token.src_col is not None
         key = (id(ref), token.src_id)
         try:
-            out.filename = self._names[key]
+            out.filename, out.in_app = self._names[key]
         except KeyError:
-            out.filename = self._names[key] = _source_name(view, token)
+            out.filename = _source_name(view, token)
+            out.in_app = not view.is_ignored(token.src_id)
+            self._names[key] = (out.filename, out.in_app)
         out.lineno = token.src_line + 1
         out.colno = token.src_col + 1
         out.resolved = True
-        out.in_app = not view.is_ignored(token.src_id)
 
         try:
             context = fd.context(token.src_id, token.src_line, token.src_col, self.context, self.trim)
