@@ -282,3 +282,30 @@ def test_the_tail_read_finds_what_the_whole_file_gives(tmp_path: Path) -> None:
     for name, data in cases.items():
         ref = arts.map_for(tmp_path / name)
         assert ref.reference == source_mapping_url(data), name
+
+
+def test_threads_share_one_symbolicator(tmp_path: Path) -> None:
+    import threading
+
+    js, m0 = PAIRS[0]
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    shutil.copy(js, folder / js.name)
+    shutil.copy(m0, folder / m0.name)
+    view = View.from_path(folder / m0.name, allow_index=True)
+    frames = frames_of(js, view, n=60)
+    expected = symbolicate(folder, frames, use_cache=False)
+    view.write_cache(cache_path(folder / m0.name), minified=js.read_bytes())
+    for use_cache in (False, True):
+        sym = Symbolicator(Artifacts([folder], use_cache_files=use_cache), context=3)
+        results: Dict[int, List[Dict[str, object]]] = {}
+
+        def work(k: int) -> None:
+            results[k] = [sym.symbolicate_frame(f).to_dict() for f in frames]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert all(results[k] == expected for k in range(4)), use_cache

@@ -52,7 +52,7 @@ class Symbolicator:
         self._lock = threading.RLock()
         self._found: Dict[str, Optional[Path]] = {}
         self._frames: Dict[int, FrameData] = {}
-        self._paths: Dict[Tuple[int, int], Optional[Path]] = {}
+        self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
         self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
 
@@ -141,19 +141,21 @@ class Symbolicator:
             steps.append(Step(step or code, False, out.error_message))
         return out
 
-    def _source_path(self, ref: MapRef, token: Token) -> Optional[Path]:
-        """The token's original source on disk, if there (looked up once)."""
+    def _source_path(self, ref: MapRef, token: Token) -> Tuple[Optional[Path], Optional[str]]:
+        """The token's original source on disk, if there, and its
+        normalized path (looked up once)."""
         assert ref.view is not None and token.src_id is not None
         key = (id(ref), token.src_id)
-        cached = self._paths.get(key, False)
-        if cached is not False:
-            return cached  # type: ignore[return-value]
+        cached = self._paths.get(key)
+        if cached is not None:
+            return cached
         name = _source_name(ref.view, token)
         path = (
             self.artifacts.find_source_file(ref.map_path or ref.generated, name) if name else None
         )
-        self._paths[key] = path
-        return path
+        found = (path, os.path.normpath(str(path)) if path is not None else None)
+        self._paths[key] = found
+        return found
 
     def _source_text(
         self, ref: MapRef, token: Token
@@ -335,8 +337,7 @@ class Symbolicator:
             context = fd.context(token.src_id, token.src_line, token.src_col, self.context, self.trim)
         except CacheFramesError as exc:
             return self._fail(out, steps, "cache_corrupt", str(exc), step="source contents")
-        path = self._source_path(ref, token)
-        out.abs_path = os.path.normpath(str(path)) if path is not None else None
+        path, out.abs_path = self._source_path(ref, token)
         lines: Optional[List[str]] = None
         from_disk = False
         if context is None and not view.has_source_contents(token.src_id):
