@@ -35,7 +35,7 @@ from .errors import SourceMapError
 from .js import source_mapping_url
 from .stacktrace import parse_stacktrace
 from .symbolication import ERRORS, Artifacts, Symbolicator
-from .symbolication.artifacts import cache_is_fresh, cache_path
+from .symbolication.artifacts import cache_is_fresh, cache_path, generated_beside
 from .view import LookupRule, View
 
 from ._cli_base import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, _load_view, _print_json, _Usage
@@ -448,25 +448,6 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # ------------------------------------------------------------------- cache
 
 
-def _minified_beside(map_path: Path, view: View) -> Optional[Tuple[Path, bytes]]:
-    """The generated file of the map at `map_path`, for a version 3 cache:
-    its ``file`` field beside the map, else the map's name without
-    ``.map``; None when neither is a readable file."""
-    names = []
-    if view.file:
-        names.append(Path(view.file.replace("\\", "/")).name)
-    if map_path.name.endswith(".map"):
-        names.append(map_path.name[:-4])
-    for name in names:
-        cand = map_path.with_name(name)
-        try:
-            if cand.is_file() and cand != map_path:
-                return cand, cand.read_bytes()
-        except OSError:
-            continue
-    return None
-
-
 def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     maps = [Path(m) for m in args.maps]
     # A bar on a terminal, plain lines elsewhere; none for one map, -q or
@@ -488,7 +469,7 @@ def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 entry["status"] = "up to date"
             else:
                 view = View.from_path(m, allow_index=True)
-                minified = _minified_beside(m, view)
+                minified = generated_beside(m, view.file)
                 view.write_cache(
                     target,
                     with_contents=not args.no_contents,

@@ -309,3 +309,24 @@ def test_threads_share_one_symbolicator(tmp_path: Path) -> None:
         for t in threads:
             t.join()
         assert all(results[k] == expected for k in range(4)), use_cache
+
+
+def test_cli_cache_writes_version_3_with_the_generated_file(tmp_path: Path) -> None:
+    import io
+    import json as _json
+
+    from libsourcemap.cli import main
+
+    js, m0 = PAIRS[0]
+    shutil.copy(js, tmp_path / js.name)
+    shutil.copy(m0, tmp_path / m0.name)
+    lonely = tmp_path / "lonely.js.map"  # no generated file beside it
+    shutil.copy(m0, lonely)
+    out = io.StringIO()
+    assert main(["cache", str(tmp_path / m0.name), str(lonely), "--json"], out, io.StringIO()) == 0
+    entries = _json.loads(out.getvalue())
+    assert [e["minified"] for e in entries] == [str(tmp_path / js.name), None]
+    view = View.from_path(tmp_path / m0.name, allow_index=True)
+    written = cache_path(tmp_path / m0.name).read_bytes()
+    assert written == view.dump_cache(minified=js.read_bytes())
+    assert cache_path(lonely).read_bytes() == view.dump_cache(frames=True)

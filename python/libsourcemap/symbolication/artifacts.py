@@ -30,6 +30,7 @@ __all__ = [
     "url_path_parts",
     "cache_path",
     "cache_is_fresh",
+    "generated_beside",
 ]
 
 #: Files larger than this are not read as generated JavaScript.
@@ -44,6 +45,26 @@ def cache_path(map_path: Path) -> Path:
     """Where the cache file of the map at `map_path` lives: beside it, named
     ``<map>.lsmcache``."""
     return map_path.with_name(map_path.name + ".lsmcache")
+
+
+def generated_beside(map_path: Path, file: Optional[str]) -> Optional[Tuple[Path, bytes]]:
+    """The generated file of the map at `map_path` and its bytes, for a
+    version 3 cache: the map's ``file`` field (its last component) beside
+    the map, else the map's name without ``.map``; None when neither is a
+    readable file."""
+    names = []
+    if file:
+        names.append(Path(file.replace("\\", "/")).name)
+    if map_path.name.endswith(".map"):
+        names.append(map_path.name[:-4])
+    for name in names:
+        cand = map_path.with_name(name)
+        try:
+            if name and cand != map_path and cand.is_file():
+                return cand, cand.read_bytes()
+        except OSError:
+            continue
+    return None
 
 
 def cache_is_fresh(map_path: Path, cache: Path) -> bool:
