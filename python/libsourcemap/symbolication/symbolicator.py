@@ -34,9 +34,13 @@ def _source_name(view: View, token: Token) -> Optional[str]:
 class Symbolicator:
     """Symbolicates frames against :class:`Artifacts`.
 
-    ``context`` lines are given before and after each frame's line. Safe to
-    use from several threads (each generated file gets one
-    :class:`~libsourcemap.js.Namer`, which serializes its own calls).
+    ``context`` lines are given before and after each frame's line (with
+    ``trim``, long lines are cut around the column as error trackers show
+    them). Safe to use from several threads without a lock per frame: a
+    map opened from a version 3 cache file answers from the names and line
+    tables it stores; any other map gets one
+    :class:`~libsourcemap.js.Namer` per generated file, which threads
+    share, and line tables built once per source in C.
 
     Which token a frame maps to is the C namer's decision
     (``lsm_js_namer_lookup``: the same-line rule, refusing a token inside
