@@ -124,9 +124,14 @@ class FrameData:
         base = vals[0]
         region = ffi.unpack(b.spans[0].text, vals[-3] + vals[-2] - base)
         lines = []
+        # ASCII (most code): one decode, byte offsets are string offsets.
+        whole: Any = region.decode("ascii") if region.isascii() else None
         for i in range(0, 3 * count, 3):
             start = vals[i] - base
-            text = region[start : start + vals[i + 1]].decode("utf-8", "replace")
+            if whole is not None:
+                text = whole[start : start + vals[i + 1]]
+            else:
+                text = region[start : start + vals[i + 1]].decode("utf-8", "replace")
             cut = vals[i + 2]
             if cut:
                 if cut & 1:
