@@ -9,6 +9,8 @@
  *   LSM_ERR_INVALID_ARGUMENT with a poisoned error struct overwritten.
  * - Out of memory at every allocation of a dump and of a first context
  *   call gives LSM_ERR_NOMEM and leaks nothing. */
+#include <pthread.h>
+
 #include "check.h"
 #include "internal.h"
 
@@ -223,11 +225,59 @@ static void test_out_of_memory(void) {
     CHECK(done);
 }
 
+/* Threads racing to build one view's line tables get the same lines and
+ * leave one table per source (the losers' copies freed). */
+typedef struct race {
+    const lsm_view_t *view;
+    uint64_t sum;
+    int failed;
+} race_t;
+
+static void *race_context(void *arg) {
+    race_t *r = arg;
+    lsm_text_span_t spans[5];
+    for (uint32_t s = 0; s < lsm_view_source_count(r->view); s++)
+        for (uint32_t line = 0; line < 12; line++) {
+            uint32_t first = 0, count = 0;
+            int rc = lsm_view_source_context(r->view, s, line, 0, 2, 0, spans, 5, &first, &count,
+                                             NULL);
+            if (rc < 0)
+                r->failed = 1;
+            for (uint32_t k = 0; k < count; k++)
+                r->sum = r->sum * 31 + (uint64_t)(uintptr_t)spans[k].text + spans[k].len + first;
+        }
+    return NULL;
+}
+
+static void test_threads_build_tables_once(void) {
+    int64_t live = lsm_alloc_live();
+    for (int round = 0; round < 20; round++) {
+        lsm_view_t *view = json_view();
+        if (!view)
+            return;
+        race_t r[4];
+        pthread_t t[4];
+        for (int i = 0; i < 4; i++) {
+            r[i] = (race_t){view, 0, 0};
+            CHECK_EQ(pthread_create(&t[i], NULL, race_context, &r[i]), 0);
+        }
+        for (int i = 0; i < 4; i++)
+            pthread_join(t[i], NULL);
+        for (int i = 0; i < 4; i++) {
+            CHECK_EQ(r[i].failed, 0);
+            CHECK_EQ(r[i].sum, r[0].sum);
+        }
+        lsm_view_free(view);
+    }
+    CHECK_EQ(lsm_alloc_live(), live);
+}
+
 int main(void) {
     RUN(test_cache_answers_as_the_namer);
     RUN(test_context_lines);
     RUN(test_trim);
     RUN(test_misuse);
     RUN(test_out_of_memory);
+    RUN(test_threads_build_tables_once);
     return check_finish();
 }
