@@ -618,6 +618,33 @@ def ratios(summary, impl_keys, peer_keys, figures, sub=None, runtimes=None):
     return out
 
 
+# ------------------------------------------------------------ symbolication
+
+def measure_symbolication(setup, maps, timeout):
+    """Stack frames on the monaco bundle, ours and symbolic's
+    SourceMapCache in one process (bench/symbolication.py, run on the
+    `symbolic` venv with this package on its path): cold first frame,
+    warm frames, first frame from a version 3 cache file, frames named.
+    None when the monaco bundle is not in the corpus."""
+    m = next((m for m in maps if m["id"] == "monaco-esbuild"), None)
+    if m is None:
+        return None
+    bundle = m["path"][:-len(".map")]
+    py = setup.try_("py-symbolic", setup.venv, "symbolic")
+    if not py or not os.path.exists(bundle):
+        return {"error": "no symbolic venv or no bundle beside %s" % m["path"]}
+    env = dict(os.environ)
+    env["LIBSOURCEMAP_LIBRARY"] = os.path.join(setup.lib_dir, "libsourcemap.so")
+    log("symbolication: %s, 2000 frames, 5 context lines, ours and symbolic" % m["id"])
+    r = run([py, os.path.join(BENCH, "symbolication.py"), bundle, m["path"], "--frames", "2000",
+             "--context", "5"], env=env, check=False, timeout=timeout)
+    if r.returncode != 0:
+        return {"error": (r.stderr.strip().splitlines() or ["?"])[-1][:300]}
+    out = json.loads(r.stdout)
+    out["map"] = m["id"]
+    return out
+
+
 # --------------------------------------------------------------------- goals
 
 def goals(results):
@@ -774,6 +801,19 @@ def goals(results):
     add("two threads parse >= 1.7x one thread (C), judged where a CPU-only control spin on the same "
         "threads shows the shared machine gave two cores", ">= 1.7x", measured,
         None if worst is None else worst >= 1.7, "; ".join(det))
+    sym = results.get("symbolication") or {}
+    r = sym.get("ratios") or {}
+    for key, name, target in (
+            ("cold_first_frame_vs_smca_build", "cold first frame vs symbolic SMCA build (monaco)", 10),
+            ("warm_frame_vs_smca_lookup", "each further frame vs SMCA lookup, 5 context lines", 10),
+            ("cache_first_frame_vs_smca_build", "first frame from a cache file vs SMCA build", 1000)):
+        if key in r:
+            add(name, ">= %dx" % target, "%sx" % r[key], r[key] >= target,
+                "bench/symbolication.py, same run")
+    if "frames_named" in sym and "smca_frames_named" in sym:
+        add("frames named >= SMCA's (monaco, 2000 frames)", ">= %d" % sym["smca_frames_named"],
+            sym["frames_named"], sym["frames_named"] >= sym["smca_frames_named"],
+            "SMCA's <anonymous> not counted")
     return rows
 
 
@@ -848,6 +888,23 @@ def write_report(results, out_dir):
              % (mach.get("loadavg_at_start", "?"), mach.get("loadavg_at_end", "?")))
     L.append("On this shared machine absolute numbers drift between runs; the ratios (measured in the "
              "same run, alternating) are what to compare.\n")
+    sym = results.get("symbolication")
+    if sym:
+        L.append("## Symbolication (%s, %s frames, %s context lines; ours and symbolic's "
+                 "SourceMapCache, same run)\n" % (sym.get("map"), sym.get("frames"), sym.get("context")))
+        if "error" in sym:
+            L.append("Not measured: %s\n" % sym["error"])
+        else:
+            L.append("| | ours | symbolic SMCA |\n|---|---|---|")
+            L.append("| first frame, no cache file | %s ms | build %s ms |" % (
+                sym["cold_first_frame_ms"], sym.get("smca_build_ms")))
+            L.append("| each further frame (median) | %s us | %s us |" % (
+                sym["warm_frame_us"], sym.get("smca_warm_frame_us")))
+            L.append("| first frame with a version 3 cache file | %s ms (library path %s ms) | - |" % (
+                sym["cache_first_frame_ms"], sym["cache_open_frame_ms"]))
+            L.append("| each further frame from the cache file (median) | %s us | - |" % sym["cache_warm_frame_us"])
+            L.append("| frames with a function name | %s | %s (excluding `<anonymous>`) |\n" % (
+                sym["frames_named"], sym.get("smca_frames_named")))
     L.append("## Goals\n")
     L.append("| goal | target | measured | met | per map |")
     L.append("|---|---|---|---|---|")
@@ -1094,6 +1151,8 @@ def main():
     log("peak RSS: a fresh process per (map, implementation), loading from the path")
     results["peak_rss"] = peak_rss_run(setup, [m for m in maps if os.path.exists(m["path"])], node_dir,
                                        args, reps)
+    if not args.smoke:
+        results["symbolication"] = measure_symbolication(setup, maps, args.timeout)
     results["goals"] = goals(results)
     results["setup"] = dict(setup.status)
     results["elapsed_s"] = round(time.time() - started, 1)

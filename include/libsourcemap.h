@@ -1173,6 +1173,89 @@ LSM_API int64_t lsm_view_scope_frames(const lsm_view_t *view, uint32_t line, uin
  * lsm_view_from_path() keeps its own mapping and needs no flag. */
 #define LSM_LOAD_BORROW 4
 
+/* ------------------------------------ stack frames at cache speed (v3) */
+
+/* A frame's answer (lookup, function name, context lines) without
+ * scanning JavaScript or splitting sources again: a version 3 cache file
+ * (docs/cache-format.md) stores, per token, the function name the namer
+ * gives at write time, the generated code's function scopes with their
+ * mapped names, and the line-offset tables of every source with contents
+ * (and of the generated file when given). Other views build a source's
+ * line table on first use, once, shared by threads. */
+
+/* Stack frames (130-139) */
+#define LSM_ERR_CACHE_FRAMES 130 /* a version 3 frame section (names, scopes, line tables)
+                                    is inconsistent with the map */
+
+/* lsm_view_dump_cache() writing version 3: with the namer's answers
+ * computed from `minified_src` (`len` bytes, the generated file; NULL with
+ * 0 when not at hand: names then come from "sourcesContent" only) and from
+ * the sources' contents. Costs one namer pass over every token. Same
+ * flags, returns and ownership as lsm_view_dump_cache(). */
+LSM_API int lsm_view_dump_cache_ex(const lsm_view_t *view, const char *minified_src, size_t len,
+                                   uint32_t flags, uint8_t **out, size_t *out_len,
+                                   lsm_error_t *err);
+
+/* lsm_view_write_cache() writing lsm_view_dump_cache_ex()'s output. */
+LSM_API int lsm_view_write_cache_ex(const lsm_view_t *view, const char *minified_src,
+                                    size_t len, uint32_t flags, const char *path,
+                                    lsm_error_t *err);
+
+/* 1 when `view` was opened from a version 3 cache, whose stored names
+ * lsm_js_frame_resolve() answers from; 0 otherwise (and for NULL). */
+LSM_API int lsm_view_has_frame_data(const lsm_view_t *view);
+
+/* lsm_js_namer_lookup() and lsm_js_namer_name_at() in one call. With a
+ * `namer` (over `view`) it asks the namer. Without one (NULL) the answer
+ * comes from the names a version 3 cache stored, the same the namer gave
+ * when the cache was written; a view without them gets the lookup and no
+ * name. Writes the token to `tok` (as lsm_js_namer_lookup()), the name to
+ * `buf` as lsm_js_namer_name_at() does (`buf` may be NULL when `size` is
+ * 0; `*name_len` gets the whole length), `*how` (may be NULL) an
+ * LSM_NAME_* value, and `*named` (may be NULL) 1 when there is a name (as
+ * lsm_js_namer_name_at() returning 1; a name may be empty), else 0. Returns lsm_js_namer_lookup()'s 0, 1 or 2; -1 on error
+ * (NULL view or tok, the namer's errors, LSM_ERR_CACHE_FRAMES for a
+ * damaged stored section). Thread-safe. */
+LSM_API int lsm_js_frame_resolve(const lsm_view_t *view, lsm_js_namer_t *namer, uint32_t line,
+                                 uint32_t col, lsm_token_t *tok, char *buf, size_t size,
+                                 size_t *name_len, int *how, int *named, lsm_error_t *err);
+
+/* One line of context, borrowed from the text it was found in (not
+ * NUL-terminated). `cut` tells where a trimmed line was cut. */
+typedef struct lsm_text_span {
+    const char *text;
+    size_t len;
+    uint32_t cut; /* LSM_CUT_* bits */
+} lsm_text_span_t;
+
+#define LSM_CUT_BEFORE 1 /* text precedes the span (a tracker shows "{snip} " there) */
+#define LSM_CUT_AFTER 2  /* text follows the span (" {snip}") */
+
+/* Flags for lsm_view_source_context(). */
+#define LSM_CONTEXT_DEFAULT 0
+/* Trim long lines as error trackers show them: a line longer than 150
+ * code points keeps a window of 140, starting 60 before the column (the
+ * frame's line; 0 for the others), moved to the line's start or end when
+ * within 5 of it. */
+#define LSM_CONTEXT_TRIM 1
+
+/* The lines of source `src_id`'s contents around its 0-based `line`: up to
+ * `n` before it, the line, up to `n` after it, from the source's line
+ * table (stored in a version 3 cache, else built on first use). `col` is
+ * the frame's column (UTF-16 code units) for LSM_CONTEXT_TRIM. Writes the
+ * lines in order to `lines` (room for `lines_count`, which must be at
+ * least 2 * n + 1), the 0-based line of lines[0] to `*first` and the count
+ * to `*count` (both may be NULL). Returns 1; 0 with no lines when the
+ * source has no contents or `line` is past its end; -1 on error
+ * (LSM_ERR_INVALID_ARGUMENT for a NULL view or lines, too little room, or
+ * an unknown flag; LSM_ERR_OUT_OF_RANGE for a bad source; LSM_ERR_NOMEM;
+ * LSM_ERR_CACHE_FRAMES for a damaged stored table). Spans borrow from the
+ * view. Thread-safe. */
+LSM_API int lsm_view_source_context(const lsm_view_t *view, uint32_t src_id, uint32_t line,
+                                    uint32_t col, uint32_t n, uint32_t flags,
+                                    lsm_text_span_t *lines, size_t lines_count, uint32_t *first,
+                                    uint32_t *count, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,9 +9,12 @@
 #include <unistd.h>
 
 #include "contents.h"
+#include "cache.h"
+#include "frames.h"
+#include "internal.h"
 
 static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
-#define FORMAT_VERSION 2
+#define FORMAT_VERSION 3
 #define HEADER_SIZE 64
 #define SECTION_ENTRY 24
 #define ALIGN 8
@@ -33,8 +36,15 @@ enum section_id {
     S_BLOB,
     S_COL_BLOCKS,
     S_SOURCES_JOINED, /* version 2 */
+    S_TOKEN_FUNCS,    /* version 3: what a frame needs (src/frames.h) */
+    S_SCOPES,
+    S_FN_NAMES,
+    S_FN_BYTES,
+    S_LINE_DIR,
+    S_LINE_STARTS,
     S_COUNT_V1 = S_COL_BLOCKS,
-    S_COUNT = S_SOURCES_JOINED
+    S_COUNT_V2 = S_SOURCES_JOINED,
+    S_COUNT = S_LINE_STARTS
 };
 
 /* Header field offsets. */
@@ -155,6 +165,11 @@ static void add_section(writer_t *w, enum section_id id, const void *data, size_
 
 int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, size_t *out_len,
                         lsm_error_t *err) {
+    return lsm_cache_dump(view, flags, NULL, out, out_len, err);
+}
+
+int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_section_t *extra,
+                   uint8_t **out, size_t *out_len, lsm_error_t *err) {
     if (out)
         *out = NULL;
     if (out_len)
@@ -193,7 +208,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
         recs = records;
     }
 
-    uint32_t nsections = S_COUNT;
+    uint32_t nsections = extra ? S_COUNT : S_COUNT_V2;
     if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
         goto nomem;
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
@@ -236,12 +251,14 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     add_section(&w, S_BLOB, w.blob.data, w.blob.len);
     add_section(&w, S_COL_BLOCKS, view->col_blocks, (size_t)lsm_block_count(view->token_count) * 4);
     add_section(&w, S_SOURCES_JOINED, tabs[6].data, tabs[6].len);
+    for (int i = 0; extra && i < LSM_CACHE_V3_EXTRA; i++)
+        add_section(&w, (enum section_id)(S_TOKEN_FUNCS + i), extra[i].data, extra[i].len);
     if (w.failed)
         goto nomem;
 
     uint8_t *h = w.out.data;
     memcpy(h + H_MAGIC, MAGIC, sizeof MAGIC);
-    lsm_wr32(h + H_VERSION, FORMAT_VERSION);
+    lsm_wr32(h + H_VERSION, extra ? 3 : 2);
     lsm_wr32(h + H_HEADER_SIZE, HEADER_SIZE);
     lsm_wr32(h + H_FLAGS, (view->flags & LSM_VIEW_INDEX ? FLAG_INDEX : 0) |
                               (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0));
@@ -280,6 +297,14 @@ int lsm_view_write_cache(const lsm_view_t *view, uint32_t flags, const char *pat
     size_t len = 0;
     if (lsm_view_dump_cache(view, flags, &data, &len, err))
         return -1;
+    int rc = lsm_cache_write_file(path, data, len, err);
+    lsm_free(data);
+    return rc;
+}
+
+int lsm_cache_write_file(const char *path, const uint8_t *data, size_t len, lsm_error_t *err) {
+    if (!path)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "path is NULL"), -1;
     int rc = -1;
     size_t plen = strlen(path);
     char *tmp = lsm_malloc(plen + 32);
@@ -321,7 +346,6 @@ int lsm_view_write_cache(const lsm_view_t *view, uint32_t flags, const char *pat
     rc = 0;
 done:
     lsm_free(tmp);
-    lsm_free(data);
     return rc;
 }
 
@@ -341,7 +365,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     if (len < H_VERSION + 4)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its header");
     uint32_t version = lsm_rd32(p + H_VERSION);
-    if (version != 1 && version != FORMAT_VERSION)
+    if (version < 1 || version > FORMAT_VERSION)
         return lsm_set_error(err, LSM_ERR_CACHE_VERSION,
                              "cache format version %u, this library reads 1 to %u", version,
                              FORMAT_VERSION);
@@ -363,7 +387,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (p[i] != 0)
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
-    if (nsections != (version == 1 ? S_COUNT_V1 : S_COUNT))
+    if (nsections != (version == 1 ? S_COUNT_V1 : version == 2 ? S_COUNT_V2 : S_COUNT))
         return corrupt(err, "unexpected section count");
     if (len < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its section table");
@@ -391,6 +415,8 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     expect[S_META] = (uint64_t)META_COUNT * LSM_STRTAB_ENTRY;
     expect[S_IGNORE] = (uint64_t)ignore * 4;
     expect[S_COL_BLOCKS] = (uint64_t)lsm_block_count(tokens) * 4;
+    expect[S_TOKEN_FUNCS] = (uint64_t)tokens * 4;
+    expect[S_LINE_DIR] = ((uint64_t)sources + 1) * LSM_LINEDIR_ENTRY;
     const uint8_t *at[S_COUNT + 1] = {NULL};
     uint64_t blob_len = 0;
     for (uint32_t i = 0; i < nsections; i++) {
@@ -402,7 +428,13 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (off < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY || off > len ||
             size > len - off)
             return corrupt(err, "section outside the file");
-        if (id != S_BLOB && size != expect[id])
+        /* Sections whose count the header does not hold: whole records. */
+        uint64_t unit = id == S_SCOPES ? LSM_SCOPE_RECORD
+                        : id == S_FN_NAMES ? LSM_STRTAB_ENTRY
+                        : id == S_LINE_STARTS ? 4
+                                              : 0;
+        if (unit ? size % unit != 0 || size / unit > UINT32_MAX
+                 : id != S_BLOB && id != S_FN_BYTES && size != expect[id])
             return corrupt(err, "section size disagrees with the header's counts");
         at[id] = p + off;
         if (id == S_BLOB)
@@ -425,6 +457,33 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     view->blob = (const char *)at[S_BLOB];
     view->col_blocks = at[S_COL_BLOCKS];
     view->blob_len = blob_len;
+    if (version >= 3) {
+        lsm_frames_t *F = lsm_calloc(1, sizeof *F + ((size_t)sources + 1) * sizeof F->built[0]);
+        if (!F)
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        F->nsources = sources;
+        F->stored = true;
+        F->tok_func = at[S_TOKEN_FUNCS];
+        F->scopes = at[S_SCOPES];
+        F->fn_entries = at[S_FN_NAMES];
+        F->fn_bytes = at[S_FN_BYTES];
+        F->line_dir = at[S_LINE_DIR];
+        F->line_starts = at[S_LINE_STARTS];
+        const uint8_t *p0 = p;
+        for (uint32_t i = S_SCOPES - 1; i < S_LINE_STARTS; i++) {
+            const uint8_t *e = p0 + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
+            uint64_t size = lsm_rd64(e + 16);
+            if (i + 1 == S_SCOPES)
+                F->scope_count = (uint32_t)(size / LSM_SCOPE_RECORD);
+            else if (i + 1 == S_FN_NAMES)
+                F->fn_count = (uint32_t)(size / LSM_STRTAB_ENTRY);
+            else if (i + 1 == S_FN_BYTES)
+                F->fn_bytes_len = size;
+            else if (i + 1 == S_LINE_STARTS)
+                F->line_starts_count = size / 4;
+        }
+        view->frames = F;
+    }
     if (ignore) {
         uint32_t *ids = lsm_malloc((size_t)ignore * 4);
         if (!ids)

@@ -68,6 +68,7 @@ static const struct {
     {LSM_ERR_SCOPES_NAME, "LSM_ERR_SCOPES_NAME", "scopes name index out of range"},
     {LSM_ERR_SCOPES_DEFINITION, "LSM_ERR_SCOPES_DEFINITION",
      "bad generated range definition or bindings"},
+    {LSM_ERR_CACHE_FRAMES, "LSM_ERR_CACHE_FRAMES", "cache file corrupt in its frame sections"},
 };
 
 const char *lsm_error_name(int code) {

@@ -3,6 +3,7 @@
  * producer (build.c, cache.c) and reader (view.c, lookup.c) of a view
  * shares. */
 #include "internal.h"
+#include "frames.h"
 
 /* ------------------------------------------------------------- packing */
 
@@ -129,6 +130,7 @@ void lsm_view_free(lsm_view_t *view) {
         lsm_free(ref->copy);
         lsm_free(ref);
     }
+    lsm_frames_free(view->frames);
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);
 }

@@ -130,6 +130,10 @@ struct lsm_view {
     /* Decoded scopes and generated ranges (src/scopes.h), one block;
      * NULL when the map had none. */
     struct lsm_scopes *scopes;
+    /* Line tables and stored function names for stack frames
+     * (src/frames.h): set by a version 3 cache, else made on first use and
+     * published atomically; NULL until then. */
+    struct lsm_frames *frames;
     void *mapping;
     size_t mapping_len;
 

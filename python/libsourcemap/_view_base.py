@@ -217,17 +217,35 @@ class ViewBase(_native.Handle):
             flags |= lib.LSM_CACHE_WITH_NAMES
         return int(flags)
 
-    def dump_cache(self, *, with_contents: bool = True, with_names: bool = True) -> bytes:
+    def dump_cache(
+        self,
+        *,
+        with_contents: bool = True,
+        with_names: bool = True,
+        minified: Union[str, bytes, None] = None,
+        frames: bool = False,
+    ) -> bytes:
         """The view as a cache file's bytes: :meth:`from_cache` opens them
         in microseconds whatever their size. Without contents the cache has
-        no ``sourcesContent``; without names its tokens have no names."""
+        no ``sourcesContent``; without names its tokens have no names.
+        With `minified` (the generated file's text) or `frames`, the file is
+        format version 3: it also stores every frame's function name and
+        the sources' line tables, so symbolicating from it scans no
+        JavaScript (docs/cache-format.md)."""
         ptr = self._get_ptr()
         out = ffi.new("uint8_t **")
         out_len = ffi.new("size_t *")
         err = ffi.new("lsm_error_t *")
         flags = self._cache_flags(with_contents, with_names)
         with _telemetry.span("libsourcemap.cache.write") as span:
-            lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
+            if minified is not None or frames:
+                text = _minified_arg(minified)
+                lib.lsm_view_dump_cache_ex(
+                    ptr, text if text is not None else ffi.NULL, len(text or b""), flags,
+                    out, out_len, err,
+                )
+            else:
+                lib.lsm_view_dump_cache(ptr, flags, out, out_len, err)
             try:
                 if err.code != 0:
                     raise _native.exception_from(err)
@@ -241,15 +259,31 @@ class ViewBase(_native.Handle):
         return self.dump_cache(with_contents=with_source_contents, with_names=with_names)
 
     def write_cache(
-        self, path: PathArg, *, with_contents: bool = True, with_names: bool = True
+        self,
+        path: PathArg,
+        *,
+        with_contents: bool = True,
+        with_names: bool = True,
+        minified: Union[str, bytes, None] = None,
+        frames: bool = False,
     ) -> None:
         """Writes :meth:`dump_cache`'s bytes to the file at `path`, replacing
         it atomically (written beside it, then renamed), so that views open
-        on the old file keep working."""
+        on the old file keep working. `minified` and `frames` as for
+        :meth:`dump_cache`."""
         raw = _native.fs_path(path)
         ptr = self._get_ptr()
         with _telemetry.span("libsourcemap.cache.write", path=os.fsdecode(raw)):
             with capture_err() as (err, check):
+                if minified is not None or frames:
+                    text = _minified_arg(minified)
+                    check(
+                        lib.lsm_view_write_cache_ex(
+                            ptr, text if text is not None else ffi.NULL, len(text or b""),
+                            self._cache_flags(with_contents, with_names), raw, err,
+                        )
+                    )
+                    return
                 check(
                     lib.lsm_view_write_cache(
                         ptr, self._cache_flags(with_contents, with_names), raw, err
@@ -317,3 +351,10 @@ def _restore_view(cls: Any, kind: str, data: Any, allow_index: bool = False) -> 
     if kind == "cache_path":
         return cls.from_cache_path(data)
     return cls.from_cache(data)
+
+
+def _minified_arg(minified: Union[str, bytes, None]) -> Optional[bytes]:
+    """The generated file's text for a version 3 cache, as bytes."""
+    if minified is None:
+        return None
+    return minified.encode("utf-8") if isinstance(minified, str) else bytes(minified)

@@ -35,7 +35,7 @@ from .errors import SourceMapError
 from .js import source_mapping_url
 from .stacktrace import parse_stacktrace
 from .symbolication import ERRORS, Artifacts, Symbolicator
-from .symbolication.artifacts import cache_is_fresh, cache_path
+from .symbolication.artifacts import cache_is_fresh, cache_path, generated_beside
 from .view import LookupRule, View
 
 from ._cli_base import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, _load_view, _print_json, _Usage
@@ -470,10 +470,16 @@ def cmd_cache(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 entry["status"] = "up to date"
             else:
                 view = View.from_path(m, allow_index=True)
+                minified = generated_beside(m, view.file)
                 view.write_cache(
-                    target, with_contents=not args.no_contents, with_names=not args.no_names
+                    target,
+                    with_contents=not args.no_contents,
+                    with_names=not args.no_names,
+                    minified=minified[1] if minified else None,
+                    frames=True,
                 )
                 entry["status"] = "written"
+                entry["minified"] = str(minified[0]) if minified else None
                 entry["bytes"] = target.stat().st_size
         except (SourceMapError, OSError) as exc:
             failed += 1

@@ -48,6 +48,7 @@ __all__ = [
     "UnsupportedMemDbVersion",
     "CacheTruncatedError",
     "CacheCorruptError",
+    "CacheFramesError",
     "NoSourceError",
     "BadDataUrlError",
     "ProguardError",
@@ -247,6 +248,12 @@ class CacheCorruptError(CacheError):
     (LSM_ERR_CACHE_CORRUPT)."""
 
 
+class CacheFramesError(CacheCorruptError):
+    """A version 3 cache whose stored function names, scopes or line
+    tables are inconsistent, found when a frame reads them
+    (LSM_ERR_CACHE_FRAMES)."""
+
+
 # ------------------------------------------------------------- source code
 
 
@@ -341,6 +348,7 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_CACHE_VERSION": CacheVersionError,
     "LSM_ERR_CACHE_TRUNCATED": CacheTruncatedError,
     "LSM_ERR_CACHE_CORRUPT": CacheCorruptError,
+    "LSM_ERR_CACHE_FRAMES": CacheFramesError,
     "LSM_ERR_NO_SOURCE": NoSourceError,
     "LSM_ERR_BAD_DATA_URL": BadDataUrlError,
     "LSM_ERR_PROGUARD_SYNTAX": ProguardSyntaxError,

@@ -4,6 +4,10 @@
  * view that can be read entirely without leaving its bytes: every token,
  * lookup, source, name, content and property. Whatever opens must also
  * dump again, and the dump must open and answer the same tokens. The input
+ * The frame path too (version 3 sections, or the line tables built for
+ * older files): each token's frame lookup and name, and context lines of
+ * every source, stay inside the file and the contents, or fail with
+ * LSM_ERR_CACHE_FRAMES. The input
  * is copied into a buffer of exactly its size so that a read past the end
  * is caught by AddressSanitizer. A violated invariant traps.
  *
@@ -30,6 +34,53 @@ static void read_string(const char *s, size_t len) {
         REQUIRE(s[len] == 0);
     else
         REQUIRE(len == 0);
+}
+
+/* Frames: lookups with names, and context lines inside the contents. */
+static uint64_t walk_frames(const lsm_view_t *view) {
+    uint64_t sum = 0;
+    uint32_t tokens = lsm_view_token_count(view);
+    char name[64];
+    for (uint32_t i = 0; i < tokens && i < MAX_TOKENS; i++) {
+        lsm_token_t t, f;
+        REQUIRE(lsm_view_get_token(view, i, &t, NULL) == 0);
+        for (uint32_t d = 0; d < 2; d++) {
+            size_t n = 0;
+            int how = -1, named = -1;
+            lsm_error_t err;
+            int rc = lsm_js_frame_resolve(view, NULL, t.dst_line, t.dst_col + d, &f, name,
+                                          sizeof name, &n, &how, &named, &err);
+            REQUIRE(rc >= -1 && rc <= 2);
+            REQUIRE(rc != -1 || err.code == LSM_ERR_CACHE_FRAMES);
+            REQUIRE(how >= LSM_NAME_NONE && how <= LSM_NAME_FROM_GENERATED);
+            REQUIRE(named == 0 || named == 1);
+            REQUIRE(strlen(name) < sizeof name);
+            sum += (uint64_t)rc + n + (uint64_t)how;
+        }
+    }
+    uint32_t sources = lsm_view_source_count(view);
+    lsm_text_span_t spans[5];
+    for (uint32_t i = 0; i < sources && i < 64; i++) {
+        size_t clen = 0;
+        const char *contents = lsm_view_source_contents(view, i, &clen, NULL);
+        for (uint32_t line = 0; line < 8; line++) {
+            uint32_t first = 0, count = 0;
+            lsm_error_t err;
+            int rc = lsm_view_source_context(view, i, line, line * 70, 2,
+                                             line & 1 ? LSM_CONTEXT_TRIM : 0, spans, 5, &first,
+                                             &count, &err);
+            REQUIRE(rc >= -1 && rc <= 1);
+            REQUIRE(rc != -1 || err.code == LSM_ERR_CACHE_FRAMES);
+            REQUIRE(rc == 1 || count == 0);
+            REQUIRE(count <= 5);
+            for (uint32_t k = 0; k < count; k++) {
+                REQUIRE(contents && spans[k].text >= contents &&
+                        spans[k].len <= clen - (size_t)(spans[k].text - contents));
+                sum += spans[k].len;
+            }
+        }
+    }
+    return sum;
 }
 
 static uint64_t walk(const lsm_view_t *view) {
@@ -108,6 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     uint64_t first = walk(view);
     REQUIRE(walk(view) == first);
+    uint64_t frames = walk_frames(view);
+    REQUIRE(walk_frames(view) == frames);
 
     uint8_t *again = NULL;
     size_t again_len = 0;

@@ -157,7 +157,7 @@ def test_cache_errors(small_map: bytes, tmp_path: pathlib.Path) -> None:
         View.from_cache(b"")
     with pytest.raises(CacheMagicError):
         View.from_cache(small_map)  # JSON is not a cache
-    for bad_version in (0, 3, 255):
+    for bad_version in (0, 4, 255):
         version = bytearray(good)
         version[8] = bad_version
         with pytest.raises(CacheVersionError) as info:

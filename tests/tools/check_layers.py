@@ -28,7 +28,7 @@ LAYERS = [
     # 0: the base: memory, the growable buffer, errors, UTF-8, files
     ["src/alloc.c", "src/buf.c", "src/error.c", "src/utf8.c", "src/file.c"],
     # 1: the record format of a view
-    ["src/records.c"],
+    ["src/records.c", "src/frames.c"],
     # 2: reading source map JSON and its "mappings"
     ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json.c",
      "src/probe.c", "src/contents.c"],
@@ -37,7 +37,7 @@ LAYERS = [
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
     ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c",
      "src/stats.c", "src/cursor.c", "src/reverse.c", "src/encode.c", "src/builder.c", "src/compose.c",
-     "src/scopes.c"],
+     "src/scopes.c", "src/context.c"],
     # 5: JavaScript scanning and symbolication
     [
         "src/js/chars.c",
@@ -52,6 +52,8 @@ LAYERS = [
         "src/js/scopes.c",
         "src/js/names08.c",
         "src/js/names.c",
+        "src/js/resolve.c",
+        "src/js/cache_frames.c",
     ],
 ]
 

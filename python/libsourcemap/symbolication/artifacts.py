@@ -30,16 +30,41 @@ __all__ = [
     "url_path_parts",
     "cache_path",
     "cache_is_fresh",
+    "generated_beside",
 ]
 
 #: Files larger than this are not read as generated JavaScript.
 MAX_GENERATED_BYTES = 256 * 1024 * 1024
+
+#: How much of a generated file's end is read first for its
+#: sourceMappingURL comment (the whole file when it is not there).
+TAIL_BYTES = 64 * 1024
 
 
 def cache_path(map_path: Path) -> Path:
     """Where the cache file of the map at `map_path` lives: beside it, named
     ``<map>.lsmcache``."""
     return map_path.with_name(map_path.name + ".lsmcache")
+
+
+def generated_beside(map_path: Path, file: Optional[str]) -> Optional[Tuple[Path, bytes]]:
+    """The generated file of the map at `map_path` and its bytes, for a
+    version 3 cache: the map's ``file`` field (its last component) beside
+    the map, else the map's name without ``.map``; None when neither is a
+    readable file."""
+    names = []
+    if file:
+        names.append(Path(file.replace("\\", "/")).name)
+    if map_path.name.endswith(".map"):
+        names.append(map_path.name[:-4])
+    for name in names:
+        cand = map_path.with_name(name)
+        try:
+            if name and cand != map_path and cand.is_file():
+                return cand, cand.read_bytes()
+        except OSError:
+            continue
+    return None
 
 
 def cache_is_fresh(map_path: Path, cache: Path) -> bool:
@@ -285,18 +310,49 @@ class Artifacts:
         )
         return True
 
+    def read_tail(self, path: Path) -> Tuple[Optional[int], Optional[bytes]]:
+        """(size, the file's last lines) of a generated file: at most
+        TAIL_BYTES from the first line start inside them, or the whole file
+        when it is that small or has no LF there. (None, None) when it
+        cannot be read."""
+        with self._lock:
+            whole = self._texts.get(path)
+        if whole is not None:
+            return len(whole), whole
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_GENERATED_BYTES:
+                    return None, None
+                if size <= TAIL_BYTES:
+                    return size, self.read(path)
+                f.seek(size - TAIL_BYTES)
+                chunk = f.read(TAIL_BYTES)
+        except OSError:
+            return None, None
+        nl = chunk.find(b"\n")
+        if nl < 0:
+            return size, self.read(path)
+        return size, chunk[nl + 1 :]
+
     def _map_for(self, generated: Path) -> MapRef:
         ref = MapRef(generated=generated)
-        text = self.read(generated)
-        ref.text = text
-        if text is None:
+        size, tail = self.read_tail(generated)
+        if tail is None or size is None:
             ref.error = "unreadable_file"
             ref.error_message = "cannot read %s" % generated
             ref.steps.append(Step("read generated file", False, ref.error_message))
             return ref
-        ref.steps.append(Step("read generated file", True, "%s (%d bytes)" % (generated, len(text))))
+        ref.steps.append(Step("read generated file", True, "%s (%d bytes)" % (generated, size)))
 
-        url = source_mapping_url(text)
+        # The comment is found as ECMA-426 extracts it, line by line from
+        # the start; lines are read alike whatever came before them but for
+        # whether code came after a comment, so a comment the last lines end
+        # with is the whole file's answer. Otherwise the whole file decides.
+        url = source_mapping_url(tail)
+        if url is None and len(tail) < size:
+            text = self.read(generated)
+            url = source_mapping_url(text) if text is not None else None
         ref.reference = url
         if url is not None:
             if url[:5].lower() == "data:":
@@ -339,7 +395,8 @@ class Artifacts:
         else:
             ref.steps.append(Step("sibling .map", False, "no %s" % sibling.name))
 
-        did = debug_id(text)
+        text = self.read(generated)
+        did = debug_id(text) if text is not None else None
         ref.debug_id = did
         if did is not None:
             target = self._debug_id_index().get(normalize_debug_id(did))

@@ -21,6 +21,10 @@ ERRORS: Dict[str, str] = {
     "map_invalid": "the source map could not be loaded",
     "position_outside_map": "the position lies past the lines the source map covers",
     "unmapped_position": "nothing is mapped at the position (before the line's first mapping)",
+    "cache_corrupt": (
+        "the cache file's stored function names, scopes or line tables are damaged "
+        "(rewrite it: libsourcemap cache --force)"
+    ),
     "no_source_contents": (
         "the position maps, but the original source's text is in neither sourcesContent "
         "nor the artifact folders (no context lines)"

@@ -10,13 +10,14 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .._convert import LookupRule, Token
 from .._text import split_lines
-from ..errors import SourceMapError
+from ..errors import CacheFramesError, SourceMapError
 from ..js import Namer
 from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_stacktrace
 from .. import scopes as _scopes
 from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
+from .frames import FrameData
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
 __all__ = ["Symbolicator"]
@@ -34,19 +35,30 @@ def _source_name(view: View, token: Token) -> Optional[str]:
 class Symbolicator:
     """Symbolicates frames against :class:`Artifacts`.
 
-    ``context`` lines are given before and after each frame's line. Safe to
-    use from several threads (each generated file gets one
-    :class:`~libsourcemap.js.Namer`, which serializes its own calls).
+    ``context`` lines are given before and after each frame's line (with
+    ``trim``, long lines are cut around the column as error trackers show
+    them). Safe to use from several threads without a lock per frame: a
+    map opened from a version 3 cache file answers from the names and line
+    tables it stores; any other map gets one
+    :class:`~libsourcemap.js.Namer` per generated file, which threads
+    share, and line tables built once per source in C.
 
     Which token a frame maps to is the C namer's decision
     (``lsm_js_namer_lookup``: the same-line rule, refusing a token inside
     a generated function that ends before the position); a frame without
     a column is looked up at its line's first mapped column."""
 
-    def __init__(self, artifacts: Artifacts, *, context: int = 5) -> None:
+    def __init__(self, artifacts: Artifacts, *, context: int = 5, trim: bool = False) -> None:
         self.artifacts = artifacts
         self.context = max(0, int(context))
+        #: Cut long context lines around the column as error trackers do
+        #: (``lsm_view_source_context`` with LSM_CONTEXT_TRIM).
+        self.trim = trim
         self._lock = threading.RLock()
+        self._found: Dict[str, Optional[Path]] = {}
+        self._frames: Dict[int, FrameData] = {}
+        self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
+        self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
 
     # -------------------------------------------------------------- API
@@ -183,6 +195,22 @@ class Symbolicator:
             steps.append(Step(step or code, False, out.error_message))
         return out
 
+    def _source_path(self, ref: MapRef, token: Token) -> Tuple[Optional[Path], Optional[str]]:
+        """The token's original source on disk, if there, and its
+        normalized path (looked up once)."""
+        assert ref.view is not None and token.src_id is not None
+        key = (id(ref), token.src_id)
+        cached = self._paths.get(key)
+        if cached is not None:
+            return cached
+        name = _source_name(ref.view, token)
+        path = (
+            self.artifacts.find_source_file(ref.map_path or ref.generated, name) if name else None
+        )
+        found = (path, os.path.normpath(str(path)) if path is not None else None)
+        self._paths[key] = found
+        return found
+
     def _source_text(
         self, ref: MapRef, token: Token
     ) -> Tuple[Optional[List[str]], Optional[Path], bool]:
@@ -222,10 +250,32 @@ class Symbolicator:
         with self._lock:
             if ref.namer is None:
                 try:
-                    ref.namer = Namer(ref.view, ref.text)
+                    text = ref.text if ref.text is not None else self.artifacts.read(ref.generated)
+                    ref.namer = Namer(ref.view, text)
                 except SourceMapError:
                     ref.namer = Namer(ref.view, None)
             return ref.namer
+
+    def _frame_data(self, ref: MapRef) -> FrameData:
+        """The frame answers of the generated file (made once): from the
+        names a version 3 cache stored, else from its namer."""
+        fd = self._frames.get(id(ref))
+        if fd is not None:
+            return fd
+        assert ref.view is not None
+        probe = FrameData(ref.view, None)
+        fd = probe if probe.stored else FrameData(ref.view, self._namer(ref))
+        with self._lock:
+            return self._frames.setdefault(id(ref), fd)
+
+    def _find(self, url: str) -> Optional[Path]:
+        """artifacts.find(), remembered per URL (the artifacts do not change
+        during a run)."""
+        try:
+            return self._found[url]
+        except KeyError:
+            found = self._found[url] = self.artifacts.find(url)
+            return found
 
     def _resolve(self, frame: Frame, steps: Optional[List[Step]]) -> SymbolicatedFrame:
         out = self._unresolved(frame)
@@ -239,7 +289,7 @@ class Symbolicator:
                 step="position",
             )
 
-        generated = self.artifacts.find(frame.filename)
+        generated = self._find(frame.filename)
         if generated is None:
             return self._fail(
                 out,
@@ -268,7 +318,8 @@ class Symbolicator:
         out.generated["map"] = str(ref.map_path) if ref.map_path else "data: URL"
 
         line0 = frame.lineno - 1
-        if line0 >= view.line_count:
+        fd = self._frame_data(ref)
+        if line0 >= fd.line_count:
             return self._fail(
                 out,
                 steps,
@@ -276,14 +327,16 @@ class Symbolicator:
                 "line %d is past the %d lines the map covers" % (frame.lineno, view.line_count),
                 step="look up",
             )
-        namer = self._namer(ref)
         if frame.colno is None:
             # No column: the line's first mapped column.
             first = view.lookup_token(line0, 0, rule=LookupRule.LEAST_UPPER_BOUND)
             col0 = first.dst_col if first is not None else 0
         else:
             col0 = frame.colno - 1
-        status, token = namer.lookup(line0, col0)
+        try:
+            status, token, name, how = fd.resolve(line0, col0)
+        except CacheFramesError as exc:
+            return self._fail(out, steps, "cache_corrupt", str(exc), step="look up")
         if status == 2:
             return self._fail(
                 out,
@@ -323,22 +376,39 @@ class Symbolicator:
                 )
             )
         assert token.src_line is not None and token.src_col is not None
-        out.filename = _source_name(view, token)
+        key = (id(ref), token.src_id)
+        try:
+            out.filename, out.in_app = self._names[key]
+        except KeyError:
+            out.filename = _source_name(view, token)
+            out.in_app = not view.is_ignored(token.src_id)
+            self._names[key] = (out.filename, out.in_app)
         out.lineno = token.src_line + 1
         out.colno = token.src_col + 1
         out.resolved = True
-        out.in_app = not view.is_ignored(token.src_id)
 
-        lines, path, from_disk = self._source_text(ref, token)
-        out.abs_path = os.path.normpath(str(path)) if path is not None else None
-        if from_disk and path is not None and token.src_id not in namer.given:
-            data = self.artifacts.read(path)
-            if data is not None:
-                namer.give_source(token.src_id, data)
+        try:
+            context = fd.context(token.src_id, token.src_line, token.src_col, self.context, self.trim)
+        except CacheFramesError as exc:
+            return self._fail(out, steps, "cache_corrupt", str(exc), step="source contents")
+        path, out.abs_path = self._source_path(ref, token)
+        lines: Optional[List[str]] = None
+        from_disk = False
+        if context is None and not view.has_source_contents(token.src_id):
+            # Not in the map: the original file on disk, given to the
+            # namer so that it names from it as from sourcesContent.
+            lines, path, from_disk = self._source_text(ref, token)
+            if from_disk and path is not None:
+                namer = self._namer(ref)
+                if token.src_id not in namer.given:
+                    data = self.artifacts.read(path)
+                    if data is not None:
+                        namer.give_source(token.src_id, data)
+                name, how = namer.name_at(line0, col0)
         if _scopes.has_ranges(view):
+            # The map's own scopes name the frame (and its inlined callers);
+            # the scanner's answer stands only for maps without them.
             name, how = self._name_from_scopes(out, ref, line0, col0)
-        else:
-            name, how = namer.name_at(line0, col0)
         out.function_source = how
         if how != "none":
             out.function = name
@@ -357,10 +427,12 @@ class Symbolicator:
                     % (name if how != "none" else out.function),
                 )
             )
-        if lines is None:
+        if context is not None:
+            out.pre_context, out.context_line, out.post_context = context
+        elif lines is None and not view.has_source_contents(token.src_id):
             return self._fail(out, steps, "no_source_contents", step="source contents")
-        i = token.src_line
-        if i < len(lines):
+        elif lines is not None and token.src_line < len(lines):
+            i = token.src_line
             out.context_line = lines[i]
             out.pre_context = lines[max(0, i - self.context) : i]
             out.post_context = lines[i + 1 : i + 1 + self.context]
