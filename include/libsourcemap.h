@@ -986,6 +986,55 @@ LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err
 LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                                 uint32_t inner_count, lsm_error_t *err);
 
+/* ------------------------------------------------------- range mappings */
+
+/* Range mappings (the ECMA-426 range mappings proposal): a top-level
+ * "rangeMappings" string marks some segments of "mappings" as ranges. A
+ * range maps every generated position from its own up to the next token
+ * (newlines included) to its original position plus the same offset: on
+ * its own generated line the original column grows with the generated
+ * column; on a later line (reached when that line has no token before the
+ * position) the original line grows by the lines crossed and the original
+ * column is the generated one. lsm_lookup(), lsm_lookup_ex() with
+ * LSM_RULE_GREATEST_LOWER_BOUND or LSM_RULE_SAME_LINE, lsm_lookup_many()
+ * and lsm_lookup_columns() apply the offset to the token they answer
+ * (its src_line and src_col; dst_line and dst_col stay the token's own);
+ * LSM_RULE_LEAST_UPPER_BOUND answers a token at or after the position and
+ * never adds one.
+ *
+ * The current encoding, read by default: per generated line (";"
+ * separated), unsigned base64 VLQs giving the 0-based indices, within that
+ * line's segments as written in "mappings", of the range segments: the
+ * first absolute, each next one as a positive delta. A "rangeMappings"
+ * of null is as if absent. The two older encodings are read only when a
+ * load flag asks for them (with both flags: LSM_ERR_INVALID_ARGUMENT). */
+
+/* rangeMappings as the proposal wrote it before 2025: every value a
+ * positive delta from the previous 1-based index (starting from 0). */
+#define LSM_LOAD_RANGE_MAPPINGS_ONE_BASED 256
+/* rangeMappings as the first draft wrote it: a bit field per line, six
+ * segments per base64 digit, the lowest bit first. */
+#define LSM_LOAD_RANGE_MAPPINGS_BITS 512
+
+/* Range mapping errors (120-129) */
+#define LSM_ERR_BAD_RANGE_MAPPINGS 120   /* "rangeMappings" is not a string (or null) */
+#define LSM_ERR_RANGE_OUT_OF_RANGE 121   /* an index past its line's segments, or a
+                                            non-empty line past the last line of
+                                            "mappings" */
+#define LSM_ERR_RANGE_NOT_INCREASING 122 /* a delta of 0: indices must increase (the
+                                            1-based encoding: any value of 0) */
+#define LSM_ERR_RANGE_NO_ORIGINAL 123    /* a range on a 1-field segment, which has no
+                                            original position */
+
+/* The number of tokens that are range mappings; 0 for NULL. A token at a
+ * position where several segments sit counts as a range when any segment
+ * at that generated position was marked as one. */
+LSM_API uint32_t lsm_view_range_mapping_count(const lsm_view_t *view);
+
+/* 1 when token `index` is a range mapping, 0 when not, or when `view` is
+ * NULL or `index` is past the tokens. Thread-safe. */
+LSM_API int lsm_view_token_is_range(const lsm_view_t *view, uint32_t index);
+
 #ifdef __cplusplus
 }
 #endif

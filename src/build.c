@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "parse.h"
+#include "range_mappings.h"
 
 #define FIELD_MAX 4294967294u
 /* Index maps may describe at most this many generated lines per input
@@ -578,9 +579,24 @@ static void hand_over(builder_t *b) {
     memset(&p->blob, 0, sizeof p->blob);
 }
 
+/* Step 3b: range mappings (src/range_mappings.c) mark tokens. */
+static int build_ranges(builder_t *b, uint32_t flags) {
+    lsm_range_acc_t acc;
+    memset(&acc, 0, sizeof acc);
+    acc.flags = flags;
+    int code = 0;
+    for (uint32_t i = 0; i < b->nparts && !code; i++)
+        code = lsm_range_collect(&acc, b->parts[i].map, &b->parts[i].place, b->err);
+    if (!code)
+        code = lsm_range_finish(&acc, b->view, b->err);
+    lsm_range_acc_release(&acc);
+    return code;
+}
+
 static int build(builder_t *b, uint32_t flags) {
     int code;
     if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
+        (code = build_ranges(b, flags)) ||
         (code = build_source_tables(b)) || (code = build_properties(b)))
         return code;
     if (b->index)

@@ -45,6 +45,7 @@ enum key {
     K_URL,
     K_LINE,
     K_COLUMN,
+    K_RANGE_MAPPINGS,
 };
 
 typedef struct frame {

@@ -62,6 +62,7 @@ enum key lsm_json_match_key(const unsigned char *s, size_t n) {
         {"url", K_URL},
         {"line", K_LINE},
         {"column", K_COLUMN},
+        {"rangeMappings", K_RANGE_MAPPINGS},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
@@ -164,6 +165,7 @@ static void release_sections(lsm_map_record_t *m) {
 static void release_record(lsm_map_record_t *m) {
     release_sections(m);
     lsm_free(m->mappings_copy);
+    lsm_free(m->range_mappings);
     lsm_free(m->sources.entries.data);
     lsm_free(m->contents.entries.data);
     lsm_free(m->names.entries.data);
@@ -211,6 +213,29 @@ static int set_mappings(reader_t *r, lsm_map_record_t *m, const unsigned char *s
         }
         return 0;
     }
+    return 1;
+}
+
+/* "rangeMappings": kept as a copy until the view is built. */
+static int set_range_mappings(reader_t *r, lsm_map_record_t *m, enum value_kind kind,
+                              const unsigned char *s, size_t n) {
+    lsm_free(m->range_mappings);
+    m->range_mappings = NULL;
+    m->range_mappings_len = 0;
+    if (kind == V_NULL)
+        return 1;
+    if (kind != V_STRING)
+        return lsm_json_fail(r, LSM_ERR_BAD_RANGE_MAPPINGS,
+                             "\"rangeMappings\" must be a string, not %s", KIND_NAMES[kind]);
+    m->range_mappings = lsm_malloc(n + 1);
+    if (!m->range_mappings)
+        return nomem(r);
+    if (r->escaped)
+        n = lsm_json_unescape(s, n, (uint8_t *)m->range_mappings);
+    else
+        memcpy(m->range_mappings, s, n);
+    m->range_mappings[n] = 0;
+    m->range_mappings_len = n;
     return 1;
 }
 
@@ -298,6 +323,8 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
         }
         return push(r, google ? FR_X_IGNORE : FR_IGNORE, m, 0);
     }
+    case K_RANGE_MAPPINGS:
+        return set_range_mappings(r, m, kind, s, n);
     case K_SECTIONS:
         if (kind != V_ARRAY)
             return lsm_json_fail(r, LSM_ERR_BAD_SECTIONS, "\"sections\" must be an array, not %s",

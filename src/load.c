@@ -9,8 +9,13 @@ lsm_view_t *lsm_view_from_json_ex(const char *bytes, size_t len, uint32_t flags,
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "bytes is NULL");
         return NULL;
     }
-    if (flags & ~(uint32_t)LSM_LOAD_REJECT_INDEX) {
+    if (flags & ~(uint32_t)(LSM_LOAD_REJECT_INDEX | LSM_LOAD_RANGE_MAPPINGS_ONE_BASED |
+                            LSM_LOAD_RANGE_MAPPINGS_BITS)) {
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown load flags 0x%x", flags);
+        return NULL;
+    }
+    if ((flags & LSM_LOAD_RANGE_MAPPINGS_ONE_BASED) && (flags & LSM_LOAD_RANGE_MAPPINGS_BITS)) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "two rangeMappings encodings asked for");
         return NULL;
     }
     lsm_parse_t parse;

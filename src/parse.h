@@ -56,6 +56,10 @@ typedef struct lsm_map_record {
     /* Errors in "x_google_ignoreList" count only when "ignoreList" is
      * absent, which is known at the end. */
     int x_google_error;
+    /* "rangeMappings" (src/range_mappings.c), unescaped and owned here;
+     * NULL when absent or null. */
+    char *range_mappings;
+    size_t range_mappings_len;
     /* An index map's sections (has_sections), each owning its map. */
     lsm_section_t *sections;
     uint32_t section_count;

@@ -121,6 +121,7 @@ void lsm_view_free(lsm_view_t *view) {
     for (size_t i = 0; i < sizeof view->owned / sizeof view->owned[0]; i++)
         lsm_free(view->owned[i]);
     lsm_free(view->reverse); /* one block (src/reverse.c) */
+    lsm_free(view->range_owned);
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);
 }
