@@ -1000,7 +1000,13 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
  * and lsm_lookup_columns() apply the offset to the token they answer
  * (its src_line and src_col; dst_line and dst_col stay the token's own);
  * LSM_RULE_LEAST_UPPER_BOUND answers a token at or after the position and
- * never adds one.
+ * never adds one. lsm_generated_position_for() answers the other way
+ * round: when no token sits at the original column asked for and the
+ * token before it on that original line is a range reaching it before the
+ * next token on its generated line, the answer (either rule) is that
+ * token moved to the generated column of the asked one (dst_col and
+ * src_col shifted alike). lsm_all_generated_positions_for() lists tokens
+ * as they are.
  *
  * The current encoding, read by default: per generated line (";"
  * separated), unsigned base64 VLQs giving the 0-based indices, within that

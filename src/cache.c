@@ -19,7 +19,8 @@ static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FLAG_INDEX 1u
 #define FLAG_CONTENTS 2u
 #define FLAG_NAMES 4u
-#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES)
+#define FLAG_RANGES 8u /* optional section S_RANGES present */
+#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES)
 
 enum section_id {
     S_LINE_INDEX = 1,
@@ -36,6 +37,10 @@ enum section_id {
     S_COUNT_V1 = S_COL_BLOCKS,
     S_COUNT = S_SOURCES_JOINED
 };
+
+/* Optional sections follow the fixed ones, each present when its header
+ * flag is set, in increasing id order. */
+#define S_RANGES 32u /* FLAG_RANGES: range mapping token indices (uint32) */
 
 /* Header field offsets. */
 enum {
@@ -172,7 +177,7 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
         recs = records;
     }
 
-    uint32_t nsections = S_COUNT;
+    uint32_t nsections = S_COUNT + (view->range_count ? 1 : 0);
     if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
         goto nomem;
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
@@ -215,6 +220,8 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     add_section(&w, S_BLOB, w.blob.data, w.blob.len);
     add_section(&w, S_COL_BLOCKS, view->col_blocks, (size_t)lsm_block_count(view->token_count) * 4);
     add_section(&w, S_SOURCES_JOINED, tabs[6].data, tabs[6].len);
+    if (view->range_count)
+        add_section(&w, (enum section_id)S_RANGES, view->range_ids, (size_t)view->range_count * 4);
     if (w.failed)
         goto nomem;
 
@@ -223,7 +230,8 @@ int lsm_view_dump_cache(const lsm_view_t *view, uint32_t flags, uint8_t **out, s
     lsm_wr32(h + H_VERSION, FORMAT_VERSION);
     lsm_wr32(h + H_HEADER_SIZE, HEADER_SIZE);
     lsm_wr32(h + H_FLAGS, (view->flags & LSM_VIEW_INDEX ? FLAG_INDEX : 0) |
-                              (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0));
+                              (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0) |
+                              (view->range_count ? FLAG_RANGES : 0));
     lsm_wr32(h + H_SECTIONS, w.nsections);
     lsm_wr64(h + H_FILE_SIZE, w.out.len);
     lsm_wr32(h + H_TOKENS, view->token_count);
@@ -342,7 +350,10 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (p[i] != 0)
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
-    if (nsections != (version == 1 ? S_COUNT_V1 : S_COUNT))
+    uint32_t optional = (flags & FLAG_RANGES) ? 1 : 0;
+    if (optional && version == 1)
+        return corrupt(err, "optional sections in a version 1 file");
+    if (nsections != (version == 1 ? S_COUNT_V1 : S_COUNT) + optional)
         return corrupt(err, "unexpected section count");
     if (len < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its section table");
@@ -372,7 +383,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     expect[S_COL_BLOCKS] = (uint64_t)lsm_block_count(tokens) * 4;
     const uint8_t *at[S_COUNT + 1] = {NULL};
     uint64_t blob_len = 0;
-    for (uint32_t i = 0; i < nsections; i++) {
+    for (uint32_t i = 0; i < nsections - optional; i++) {
         const uint8_t *e = p + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
         uint32_t id = lsm_rd32(e);
         uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
@@ -386,6 +397,27 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         at[id] = p + off;
         if (id == S_BLOB)
             blob_len = size;
+    }
+
+    if (optional) {
+        /* The range mappings' token indices: sorted, unique, below the
+         * token count, so that lookups can trust them. */
+        const uint8_t *e = p + HEADER_SIZE + (size_t)(nsections - 1) * SECTION_ENTRY;
+        uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
+        if (lsm_rd32(e) != S_RANGES || lsm_rd32(e + 4) != 0)
+            return corrupt(err, "unknown optional section");
+        if (off < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY || off > len ||
+            size > len - off)
+            return corrupt(err, "section outside the file");
+        if (size == 0 || size % 4 != 0 || size / 4 > tokens)
+            return corrupt(err, "range mapping section size");
+        for (uint64_t k = 0; k < size / 4; k++) {
+            uint32_t v = lsm_rd32(p + off + k * 4);
+            if (v >= tokens || (k > 0 && v <= lsm_rd32(p + off + (k - 1) * 4)))
+                return corrupt(err, "range mapping indices not sorted or past the tokens");
+        }
+        view->range_ids = p + off;
+        view->range_count = (uint32_t)(size / 4);
     }
 
     view->flags = flags & FLAG_INDEX ? LSM_VIEW_INDEX : 0;

@@ -318,6 +318,23 @@ void lsm_range_apply(const lsm_view_t *view, uint32_t index, uint32_t line, uint
     tok->src_col = src_col >= LSM_NO_ID ? LSM_NO_ID - 1 : (uint32_t)src_col;
 }
 
+bool lsm_range_reverse(const lsm_view_t *view, uint32_t index, uint32_t col, lsm_token_t *out) {
+    if (!view->range_count || out->src_col == LSM_NO_ID || col < out->src_col ||
+        !lsm_range_is(view, index))
+        return false;
+    uint64_t dst = (uint64_t)out->dst_col + (col - out->src_col);
+    uint32_t end = out->dst_line + 1 < view->line_count ? lsm_line_start(view, out->dst_line + 1)
+                                                        : view->token_count;
+    if (index + 1 < end &&
+        dst >= lsm_field(view->records, &view->packing, index + 1, F_DST_COL))
+        return false;
+    if (dst >= LSM_NO_ID)
+        return false;
+    out->dst_col = (uint32_t)dst;
+    out->src_col = col;
+    return true;
+}
+
 /* ------------------------------------------------------------- public */
 
 uint32_t lsm_view_range_mapping_count(const lsm_view_t *view) {

@@ -35,4 +35,12 @@ LSM_INTERNAL bool lsm_range_is(const lsm_view_t *view, uint32_t index);
 LSM_INTERNAL void lsm_range_apply(const lsm_view_t *view, uint32_t index, uint32_t line,
                                   uint32_t col, lsm_token_t *tok);
 
+/* For a reverse lookup of original column `col` on the line of token
+ * `index` (filled into `out`, its original column before `col`): when the
+ * token is a range that reaches `col` before the next token on its
+ * generated line, moves `out` to the generated position of `col` and
+ * returns true. */
+LSM_INTERNAL bool lsm_range_reverse(const lsm_view_t *view, uint32_t index, uint32_t col,
+                                    lsm_token_t *out);
+
 #endif

@@ -105,6 +105,105 @@ static void ranges_cross_lines(void) {
     }
 }
 
+/* Original -> generated inside a range. */
+static void reverse_lookups(void) {
+    lsm_view_t *v = load(MULTI, 0, NULL);
+    CHECK(v != NULL);
+    if (!v)
+        return;
+    lsm_token_t t;
+    /* Original column 5: inside the range at generated column 1. */
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 5, GLB, &t, NULL), 1);
+    CHECK_EQ(t.dst_line, 1u);
+    CHECK_EQ(t.dst_col, 6u);
+    CHECK_EQ(t.src_col, 5u);
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 5, LUB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 6u);
+    /* Original 13 is a token of its own; 15 lies past the first range's
+     * reach (generated 14 is the next token) and after the plain token
+     * at 13: the rules answer as without ranges. */
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 13, GLB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 14u);
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 15, GLB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 14u);
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 15, LUB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 16u);
+    /* Original 20: in the second range (generated 16 -> original 16),
+     * which reaches generated 32. */
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 20, GLB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 20u);
+    /* Original 35: the range would put it at generated 35, past the
+     * token at 33; that token (original 36) is after it. */
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 35, LUB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 33u);
+    CHECK_EQ(lsm_generated_position_for(v, 0, 0, 35, GLB, &t, NULL), 1);
+    CHECK_EQ(t.dst_col, 16u);
+    lsm_view_free(v);
+}
+
+/* A cache file carries the range tokens in an optional section. */
+static void cache_files(void) {
+    lsm_view_t *v = load(MULTI, 0, NULL);
+    CHECK(v != NULL);
+    if (!v)
+        return;
+    uint8_t *bytes = NULL, *again = NULL;
+    size_t len = 0, again_len = 0;
+    lsm_error_t err;
+    CHECK_EQ(lsm_view_dump_cache(v, LSM_CACHE_DEFAULT, &bytes, &len, &err), 0);
+    lsm_view_t *c = lsm_view_from_cache(bytes, len, &err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_EQ(lsm_view_range_mapping_count(c), 2u);
+        CHECK_EQ(lsm_view_token_is_range(c, 2), 1);
+        CHECK_EQ(lsm_view_token_is_range(c, 1), 0);
+        CHECK_AT(c, GLB, 1, 18, 0, 18);
+        CHECK_AT(c, GLB, 1, 15, 0, 13);
+        lsm_token_t t;
+        CHECK_EQ(lsm_generated_position_for(c, 0, 0, 5, GLB, &t, NULL), 1);
+        CHECK_EQ(t.dst_col, 6u);
+        /* A cache of the cache is the same file. */
+        CHECK_EQ(lsm_view_dump_cache(c, LSM_CACHE_DEFAULT, &again, &again_len, NULL), 0);
+        CHECK_EQ(again_len, len);
+        CHECK(again && memcmp(again, bytes, len) == 0);
+        lsm_buffer_free(again);
+        lsm_view_free(c);
+    }
+    /* The range section is the last one: swap its two indices. */
+    if (bytes && len > 8) {
+        uint8_t *copy = malloc(len);
+        memcpy(copy, bytes, len);
+        uint8_t tmp[4];
+        memcpy(tmp, copy + len - 8, 4);
+        memcpy(copy + len - 8, copy + len - 4, 4);
+        memcpy(copy + len - 4, tmp, 4);
+        c = lsm_view_from_cache(copy, len, &err);
+        CHECK(c == NULL);
+        CHECK_EQ(err.code, LSM_ERR_CACHE_CORRUPT);
+        lsm_view_free(c);
+        /* An index past the tokens. */
+        memcpy(copy, bytes, len);
+        copy[len - 4] = 200;
+        c = lsm_view_from_cache(copy, len, &err);
+        CHECK(c == NULL);
+        CHECK_EQ(err.code, LSM_ERR_CACHE_CORRUPT);
+        lsm_view_free(c);
+        free(copy);
+    }
+    lsm_buffer_free(bytes);
+    lsm_view_free(v);
+    /* Without ranges, the file has no optional section. */
+    v = load("{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],\"mappings\":\"AAAA\"}", 0,
+             NULL);
+    CHECK_EQ(lsm_view_dump_cache(v, LSM_CACHE_DEFAULT, &bytes, &len, NULL), 0);
+    c = lsm_view_from_cache(bytes, len, NULL);
+    CHECK(c != NULL);
+    CHECK_EQ(lsm_view_range_mapping_count(c), 0u);
+    lsm_view_free(c);
+    lsm_buffer_free(bytes);
+    lsm_view_free(v);
+}
+
 static void old_encodings(void) {
     /* 1-based deltas: "B" is the first segment, "BC" the first and third. */
     const char *one = "{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],"
@@ -294,6 +393,8 @@ static void out_of_memory(void) {
 int main(void) {
     RUN(ranges_on_one_line);
     RUN(ranges_cross_lines);
+    RUN(reverse_lookups);
+    RUN(cache_files);
     RUN(old_encodings);
     RUN(index_maps);
     RUN(valid_edges);
