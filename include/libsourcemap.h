@@ -1032,9 +1032,9 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
 #define LSM_ERR_RANGE_NO_ORIGINAL 123    /* a range on a 1-field segment, which has no
                                             original position */
 
-/* The number of tokens that are range mappings; 0 for NULL. A token at a
- * position where several segments sit counts as a range when any segment
- * at that generated position was marked as one. */
+/* The number of tokens that are range mappings; 0 for NULL. Where several
+ * segments sit at one generated position and any of them is marked, every
+ * one of them with an original position counts as a range. */
 LSM_API uint32_t lsm_view_range_mapping_count(const lsm_view_t *view);
 
 /* 1 when token `index` is a range mapping, 0 when not, or when `view` is

@@ -256,7 +256,7 @@ int lsm_range_finish(lsm_range_acc_t *acc, lsm_view_t *view, lsm_error_t *err) {
         }
         uint32_t end = lsm_line_start(view, line + 1);
         for (uint32_t t = lo; t < end && lsm_field(view->records, pk, t, F_DST_COL) == col; t++) {
-            if (last != UINT32_MAX && t <= last)
+            if ((last != UINT32_MAX && t <= last) || lsm_field(view->records, pk, t, F_SRC_ID) == 0)
                 continue;
             uint8_t le[4];
             lsm_wr32(le, t);
