@@ -1041,6 +1041,46 @@ LSM_API uint32_t lsm_view_range_mapping_count(const lsm_view_t *view);
  * NULL or `index` is past the tokens. Thread-safe. */
 LSM_API int lsm_view_token_is_range(const lsm_view_t *view, uint32_t index);
 
+/* --------------------------------------------- React Native: Metro, Hermes */
+
+/* Metro's function maps ("x_facebook_sources") and Hermes' bytecode
+ * function offsets ("x_hermes_function_offsets") are read with the map,
+ * from every regular map an index map flattens (sources numbered as in the
+ * view; offsets also from the index map itself), and kept by the view
+ * (not by cache files). They are vendor fields: a function map or a
+ * segment's offsets that are malformed are left out, never an error.
+ * A function map's names hold from their original position up to the
+ * next entry of the same source, as metro-symbolicate reads them.
+ * "x_facebook_segments" and "x_metro_module_paths" are not read. */
+
+/* 1 when the view has at least one function map, else 0 (NULL too). */
+LSM_API int lsm_view_has_function_maps(const lsm_view_t *view);
+
+/* The function name Metro's function map of source `src_id` gives at
+ * original (line, col), both 0-based; NULL with err cleared when the
+ * source has none there. Borrowed from the view, NUL-terminated, length
+ * in *len (0 when NULL; `len` may be NULL). NULL with
+ * LSM_ERR_INVALID_ARGUMENT for a NULL view, LSM_ERR_OUT_OF_RANGE for a
+ * src_id past the sources. Thread-safe. */
+LSM_API const char *lsm_view_function_name_at(const lsm_view_t *view, uint32_t src_id,
+                                              uint32_t line, uint32_t col, size_t *len,
+                                              lsm_error_t *err);
+
+/* The generated position of a Hermes bytecode frame: function
+ * `function_id` of segment `segment`, `offset` bytes into the function.
+ * In a Hermes map that is line `segment` (0-based) and column
+ * x_hermes_function_offsets[segment][function_id] + offset; look it up
+ * with lsm_lookup(). Returns 1 with *line and *col set; 0 when the map
+ * has no such segment or function (both LSM_NO_ID then); -1 with
+ * LSM_ERR_INVALID_ARGUMENT for a NULL view, line or col. Thread-safe. */
+LSM_API int lsm_view_hermes_position(const lsm_view_t *view, uint32_t segment,
+                                     uint32_t function_id, uint32_t offset, uint32_t *line,
+                                     uint32_t *col, lsm_error_t *err);
+
+/* The number of functions x_hermes_function_offsets lists for `segment`;
+ * 0 when none or for NULL. */
+LSM_API uint32_t lsm_view_hermes_function_count(const lsm_view_t *view, uint32_t segment);
+
 #ifdef __cplusplus
 }
 #endif

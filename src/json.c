@@ -144,6 +144,7 @@ int lsm_read_json(const char *bytes, size_t len, lsm_parse_t *out, lsm_error_t *
     r.input_len = len;
     r.err = err;
     r.top = -1;
+    out->input = bytes;
     out->input_len = len;
     out->root.file.offset = out->root.source_root.offset = LSM_NULL_STRING;
     out->root.debug_id.offset = out->root.debug_id_legacy.offset = LSM_NULL_STRING;

@@ -46,6 +46,8 @@ enum key {
     K_LINE,
     K_COLUMN,
     K_RANGE_MAPPINGS,
+    K_X_FACEBOOK_SOURCES,
+    K_X_HERMES_FUNCTION_OFFSETS,
 };
 
 typedef struct frame {

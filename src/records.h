@@ -127,6 +127,9 @@ struct lsm_view {
     uint32_t range_count;
     const uint8_t *range_ids;
     void *range_owned;
+    /* React Native's function maps and Hermes function offsets
+     * (src/hermes.c): one block, or NULL. */
+    struct lsm_hermes *hermes;
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];

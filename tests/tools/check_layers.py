@@ -31,7 +31,7 @@ LAYERS = [
     ["src/records.c"],
     # 2: reading source map JSON and its "mappings"
     ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json.c",
-     "src/probe.c", "src/range_mappings.c"],
+     "src/probe.c", "src/range_mappings.c", "src/hermes.c"],
     # 3: turning a parse into a view
     ["src/build.c"],
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
