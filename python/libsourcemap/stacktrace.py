@@ -167,6 +167,9 @@ def _v8_location(frame: Frame, loc: str) -> None:
     if loc in ("<anonymous>", "unknown location"):
         frame.filename = loc
         return
+    if loc.startswith(_HERMES_ADDRESS):
+        _hermes_location(frame, loc[len(_HERMES_ADDRESS) :])
+        return
     m = _V8_EVAL.match(loc)
     if m:
         frame.is_eval = True
@@ -187,6 +190,18 @@ def _v8_location(frame: Frame, loc: str) -> None:
         frame.filename, frame.lineno, frame.colno = url, line, col
         return
     frame.filename, frame.lineno, frame.colno = parse_location(loc)
+
+
+# Hermes (React Native) prints V8's shape with "address at" before the
+# bundle, and the bytecode's virtual offset as the column: 0-based, where
+# every other engine's column is 1-based.
+_HERMES_ADDRESS = "address at "
+
+
+def _hermes_location(frame: Frame, loc: str) -> None:
+    frame.filename, frame.lineno, frame.colno = parse_location(loc)
+    if frame.colno is not None:
+        frame.colno += 1  # Frame columns are 1-based
 
 
 def _v8_function(frame: Frame, name: str) -> None:

@@ -60,7 +60,7 @@ class SymbolicatedFrame:
     resolved: bool = False
     abs_path: Optional[str] = None
     in_app: Optional[bool] = None
-    function_source: Optional[str] = None  # "original", "generated", "none"
+    function_source: Optional[str] = None  # "original", "generated", "function_map", "none"
     generated: Dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> Dict[str, Any]:

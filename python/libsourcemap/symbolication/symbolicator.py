@@ -286,6 +286,11 @@ class Symbolicator:
             if data is not None:
                 namer.give_source(token.src_id, data)
         name, how = namer.name_at(line0, col0)
+        # React Native: Metro's function map (x_facebook_sources), when the
+        # map has one, names the original function before any guess.
+        mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
+        if mapped is not None:
+            name, how = mapped, "function_map"
         out.function_source = how
         if how != "none":
             out.function = name
@@ -299,6 +304,7 @@ class Symbolicator:
                         "generated": "from the generated code's enclosing function, "
                         "mapped: %r",
                         "none": "not known; the frame's own name %r is kept",
+                        "function_map": "from the map's function map (x_facebook_sources): %r",
                     }[how]
                     % (name if how != "none" else out.function),
                 )
