@@ -139,7 +139,11 @@ static bool read_uint(cur_t *c, uint64_t limit, uint64_t *out) {
     while (c->i < c->n && c->s[c->i] != ',' && c->s[c->i] != ']' && c->s[c->i] != '}' &&
            c->s[c->i] != ' ' && c->s[c->i] != '\n' && c->s[c->i] != '\r' && c->s[c->i] != '\t')
         c->i++;
-    return lsm_json_uint(c->s + from, c->i - from, limit, out) == 1;
+    /* yajl judged the number; only plain integers are offsets. */
+    for (size_t k = from; k < c->i; k++)
+        if (c->s[k] < '0' || c->s[k] > '9')
+            return false;
+    return c->i > from && lsm_json_uint(c->s + from, c->i - from, limit, out) == 1;
 }
 
 static int vlq_digit(char ch) {
@@ -352,7 +356,13 @@ static int read_function_offsets(lsm_hermes_acc_t *acc, cur_t *c) {
         uint64_t id = 0;
         if (!string_span(c, &kf, &kt, &ke) || !eat(c, ':'))
             return 0;
-        bool id_ok = !ke && lsm_json_uint(c->s + kf, kt - kf, 0xfffffffe, &id) == 1;
+        /* A segment id: decimal digits, no leading zero. */
+        bool id_ok = !ke && kt > kf && kt - kf <= 10 && (c->s[kf] != '0' || kt - kf == 1);
+        for (size_t k = kf; k < kt && id_ok; k++) {
+            id_ok = c->s[k] >= '0' && c->s[k] <= '9';
+            id = id * 10 + (uint64_t)(c->s[k] - '0');
+        }
+        id_ok = id_ok && id <= 0xfffffffe;
         if (id_ok && peek(c, '[')) {
             eat(c, '[');
             seg_entry_t seg = {(uint32_t)id, (uint32_t)(acc->offsets.len / 4), 0,
@@ -483,6 +493,122 @@ void lsm_hermes_acc_release(lsm_hermes_acc_t *acc) {
     lsm_buf_release(&acc->segments);
     lsm_buf_release(&acc->offsets);
     lsm_buf_release(&acc->names);
+}
+
+/* ---------------------------------------------------------- cache files */
+
+/* Layout: u32 fn_count, seg_count, off_count, zero; u64 pool length; then
+ * fn_count entries of 32 bytes (u32 src, line, col, zero; u64 name offset
+ * or all ones, u64 name length), seg_count entries of 16 (u32 id, first,
+ * count, zero), off_count u32 offsets padded to 8 bytes, the pool. */
+#define DUMP_HEAD 24
+
+int lsm_hermes_dump(const lsm_view_t *view, lsm_buf_t *out) {
+    const struct lsm_hermes *h = view->hermes;
+    if (!h)
+        return 0;
+    uint64_t pool_len = 0;
+    for (uint32_t k = 0; k < h->fn_count; k++)
+        if (h->fns[k].name != UINT64_MAX && h->fns[k].name + h->fns[k].name_len + 1 > pool_len)
+            pool_len = h->fns[k].name + h->fns[k].name_len + 1;
+    uint64_t off_bytes = ((uint64_t)h->off_count * 4 + 7) / 8 * 8;
+    uint64_t size = DUMP_HEAD + (uint64_t)h->fn_count * 32 + (uint64_t)h->seg_count * 16 +
+                    off_bytes + pool_len;
+    if (size > SIZE_MAX || lsm_buf_reserve(out, (size_t)size))
+        return LSM_ERR_NOMEM;
+    uint8_t *p = out->data + out->len;
+    memset(p, 0, (size_t)size);
+    lsm_wr32(p, h->fn_count);
+    lsm_wr32(p + 4, h->seg_count);
+    lsm_wr32(p + 8, h->off_count);
+    lsm_wr64(p + 16, pool_len);
+    uint8_t *q = p + DUMP_HEAD;
+    for (uint32_t k = 0; k < h->fn_count; k++, q += 32) {
+        lsm_wr32(q, h->fns[k].src);
+        lsm_wr32(q + 4, h->fns[k].line);
+        lsm_wr32(q + 8, h->fns[k].col);
+        lsm_wr64(q + 16, h->fns[k].name);
+        lsm_wr64(q + 24, h->fns[k].name_len);
+    }
+    for (uint32_t k = 0; k < h->seg_count; k++, q += 16) {
+        lsm_wr32(q, h->segs[k].id);
+        lsm_wr32(q + 4, h->segs[k].first);
+        lsm_wr32(q + 8, h->segs[k].count);
+    }
+    for (uint32_t k = 0; k < h->off_count; k++)
+        lsm_wr32(q + (size_t)k * 4, h->offsets[k]);
+    q += off_bytes;
+    if (pool_len)
+        memcpy(q, h->pool, (size_t)pool_len);
+    out->len += (size_t)size;
+    return 0;
+}
+
+static int load_corrupt(lsm_error_t *err, const char *what) {
+    return lsm_set_error(err, LSM_ERR_CACHE_CORRUPT, "cache file corrupt: %s", what);
+}
+
+int lsm_hermes_load(lsm_view_t *view, const uint8_t *p, uint64_t len, lsm_error_t *err) {
+    if (len < DUMP_HEAD || lsm_rd32(p + 12) != 0)
+        return load_corrupt(err, "function map section header");
+    uint64_t nfn = lsm_rd32(p), nseg = lsm_rd32(p + 4), noff = lsm_rd32(p + 8);
+    uint64_t pool_len = lsm_rd64(p + 16);
+    uint64_t off_bytes = (noff * 4 + 7) / 8 * 8;
+    if (pool_len > len || DUMP_HEAD + nfn * 32 + nseg * 16 + off_bytes + pool_len != len)
+        return load_corrupt(err, "function map section size");
+    const uint8_t *f = p + DUMP_HEAD, *sg = f + nfn * 32, *of = sg + nseg * 16;
+    const uint8_t *pool = of + off_bytes;
+    if (pool_len && pool[pool_len - 1] != 0)
+        return load_corrupt(err, "function name pool");
+    struct lsm_hermes *h = lsm_malloc(sizeof *h + (size_t)(nfn * sizeof(fn_entry_t) +
+                                                           nseg * sizeof(seg_entry_t) +
+                                                           noff * 4 + pool_len + 8));
+    if (!h)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    fn_entry_t *fns = (fn_entry_t *)h->data;
+    seg_entry_t *segs = (seg_entry_t *)(fns + nfn);
+    uint32_t *offsets = (uint32_t *)(segs + nseg);
+    char *copy = (char *)(offsets + noff);
+    const char *bad = NULL;
+    for (uint64_t k = 0; k < nfn && !bad; k++) {
+        const uint8_t *e = f + k * 32;
+        fn_entry_t x = {lsm_rd32(e), lsm_rd32(e + 4), lsm_rd32(e + 8), (uint32_t)k,
+                        lsm_rd64(e + 16), lsm_rd64(e + 24)};
+        if (lsm_rd32(e + 12) != 0 || x.src >= view->sources.count)
+            bad = "function map entry";
+        else if (x.name != UINT64_MAX &&
+                 (x.name >= pool_len || x.name_len >= pool_len - x.name ||
+                  pool[x.name + x.name_len] != 0))
+            bad = "function name outside the pool";
+        else if (k > 0 && cmp_fn(&fns[k - 1], &x) > 0)
+            bad = "function map entries out of order";
+        fns[k] = x;
+    }
+    for (uint64_t k = 0; k < nseg && !bad; k++) {
+        const uint8_t *e = sg + k * 16;
+        seg_entry_t x = {lsm_rd32(e), lsm_rd32(e + 4), lsm_rd32(e + 8), (uint32_t)k};
+        if (lsm_rd32(e + 12) != 0 || (uint64_t)x.first + x.count > noff ||
+            (k > 0 && segs[k - 1].id >= x.id))
+            bad = "function offsets entry";
+        segs[k] = x;
+    }
+    if (bad) {
+        lsm_free(h);
+        return load_corrupt(err, bad);
+    }
+    for (uint64_t k = 0; k < noff; k++)
+        offsets[k] = lsm_rd32(of + k * 4);
+    if (pool_len)
+        memcpy(copy, pool, (size_t)pool_len);
+    h->fn_count = (uint32_t)nfn;
+    h->seg_count = (uint32_t)nseg;
+    h->off_count = (uint32_t)noff;
+    h->fns = fns;
+    h->segs = segs;
+    h->offsets = offsets;
+    h->pool = copy;
+    view->hermes = h;
+    return 0;
 }
 
 /* ------------------------------------------------------------- public */

@@ -29,4 +29,16 @@ LSM_INTERNAL int lsm_hermes_finish(lsm_hermes_acc_t *acc, lsm_view_t *view, lsm_
 
 LSM_INTERNAL void lsm_hermes_acc_release(lsm_hermes_acc_t *acc);
 
+/* Cache files (docs/cache-format.md, optional section 33): the view's
+ * extensions written little-endian to `out`; nothing when it has none.
+ * Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_hermes_dump(const lsm_view_t *view, lsm_buf_t *out);
+
+/* Reads what lsm_hermes_dump() wrote, checking all of it (sorted entries,
+ * names inside the pool, sources below the view's count, offsets in
+ * range), into view->hermes. Returns 0, LSM_ERR_CACHE_CORRUPT or
+ * LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_hermes_load(lsm_view_t *view, const uint8_t *p, uint64_t len,
+                                 lsm_error_t *err);
+
 #endif

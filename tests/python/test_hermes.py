@@ -216,3 +216,28 @@ def test_function_offsets_edges() -> None:
     v = View.from_json(fb_map(x_hermes_function_offsets={"3": [1], "3x": [2]}))
     assert v.hermes_position(3, 0, 0) == (3, 1)
     assert not v.has_function_maps
+
+
+def test_cache_files_keep_function_maps_and_offsets(view: View) -> None:
+    data = view.dump_cache()
+    cached = View.from_cache(data)
+    assert cached.has_function_maps
+    for frame in FRAMES:
+        assert cached.hermes_position(0, frame["function_id"], frame["bytecode_offset"]) == (
+            0,
+            frame["column"],
+        )
+        want = {k: frame["expected"][k] for k in ("source", "line", "column", "function_name")}
+        assert answer(cached, 0, frame["column"]) == want
+    assert cached.dump_cache() == data  # a cache of the cache is the same file
+
+
+def test_damaged_function_map_section_is_corrupt(view: View) -> None:
+    from libsourcemap.errors import CacheCorruptError
+
+    data = bytearray(view.dump_cache())
+    # The last section is the function maps; its pool ends with a NUL.
+    assert data[-1] == 0
+    data[-1] = ord("x")
+    with pytest.raises(CacheCorruptError):
+        View.from_cache(bytes(data))
