@@ -1047,7 +1047,7 @@ LSM_API int lsm_view_token_is_range(const lsm_view_t *view, uint32_t index);
  * function offsets ("x_hermes_function_offsets") are read with the map,
  * from every regular map an index map flattens (sources numbered as in the
  * view; offsets also from the index map itself), and kept by the view
- * (not by cache files). They are vendor fields: a function map or a
+ * and its cache files. They are vendor fields: a function map or a
  * segment's offsets that are malformed are left out, never an error.
  * A function map's names hold from their original position up to the
  * next entry of the same source, as metro-symbolicate reads them.
