@@ -470,10 +470,12 @@ int lsm_hermes_finish(lsm_hermes_acc_t *acc, lsm_view_t *view, lsm_error_t *err)
     h->fn_count = (uint32_t)nfn;
     h->seg_count = (uint32_t)nseg;
     h->off_count = (uint32_t)noff;
-    memcpy(p, fns, nfn * sizeof *fns);
+    if (nfn)
+        memcpy(p, fns, nfn * sizeof *fns);
     h->fns = (const fn_entry_t *)p;
     p += nfn * sizeof *fns;
-    memcpy(p, segs, nseg * sizeof *segs);
+    if (nseg)
+        memcpy(p, segs, nseg * sizeof *segs);
     h->segs = (const seg_entry_t *)p;
     p += nseg * sizeof *segs;
     if (noff)
