@@ -241,3 +241,48 @@ def test_damaged_function_map_section_is_corrupt(view: View) -> None:
     data[-1] = ord("x")
     with pytest.raises(CacheCorruptError):
         View.from_cache(bytes(data))
+
+
+def test_bytecode_crash_frames_symbolicate(tmp_path: Path) -> None:
+    # React Native's crash data names frames by (segment, function id,
+    # bytecode offset), as metro-symbolicate's symbolicateHermesMinidumpTrace
+    # reads them.
+    shutil.copy(HERMES / "index.android.bundle.hbc", tmp_path / "index.android.bundle")
+    shutil.copy(COMPOSED, tmp_path / "index.android.bundle.map")
+    callstack = [
+        {"SegmentID": 0, "FunctionID": f["function_id"], "ByteCodeOffset": f["bytecode_offset"],
+         "SourceURL": "index.android.bundle"}
+        for f in FRAMES
+    ]
+    out = Symbolicator(Artifacts([tmp_path])).symbolicate(callstack)
+    assert len(out.frames) == len(FRAMES)
+    for got, frame in zip(out.frames, FRAMES):
+        want = frame["expected_bytecode"]
+        if want["source"] is None:
+            assert not got.resolved
+            continue
+        assert got.resolved
+        assert (got.filename, got.lineno, got.colno - 1, got.function) == (
+            want["source"],
+            want["line"],
+            want["column"],
+            want["function_name"],
+        )
+    # A function the map does not list.
+    bad = Symbolicator(Artifacts([tmp_path])).symbolicate(
+        [{"SegmentID": 0, "FunctionID": 9999, "ByteCodeOffset": 0,
+          "SourceURL": "index.android.bundle"}]
+    )
+    assert not bad.frames[0].resolved
+    assert bad.frames[0].error == "position_outside_map"
+
+
+def test_bytecode_frames_from_dicts() -> None:
+    from libsourcemap.stacktrace import frames_from_dicts
+
+    (f,) = frames_from_dicts(
+        [{"CJSModuleOffset": 2, "FunctionID": 5, "ByteCodeOffset": 7, "SourceURL": "b.hbc"}]
+    )
+    assert (f.hermes, f.filename, f.lineno, f.colno) == ((2, 5, 7), "b.hbc", 3, None)
+    (g,) = frames_from_dicts([{"filename": "x.js", "lineno": 1, "colno": 2}])
+    assert g.hermes is None

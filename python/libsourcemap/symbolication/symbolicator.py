@@ -218,6 +218,21 @@ class Symbolicator:
         out.generated["map"] = str(ref.map_path) if ref.map_path else "data: URL"
 
         line0 = frame.lineno - 1
+        hermes_col = None
+        if frame.hermes is not None:
+            # A Hermes bytecode frame: its position from the map's
+            # x_hermes_function_offsets (the C library decides).
+            pos = view.hermes_position(*frame.hermes)
+            if pos is None:
+                return self._fail(
+                    out,
+                    steps,
+                    "position_outside_map",
+                    "the map lists no function %d in Hermes segment %d"
+                    % (frame.hermes[1], frame.hermes[0]),
+                    step="look up",
+                )
+            line0, hermes_col = pos
         if line0 >= view.line_count:
             return self._fail(
                 out,
@@ -227,7 +242,9 @@ class Symbolicator:
                 step="look up",
             )
         namer = self._namer(ref)
-        if frame.colno is None:
+        if hermes_col is not None:
+            col0 = hermes_col
+        elif frame.colno is None:
             # No column: the line's first mapped column.
             first = view.lookup_token(line0, 0, rule=LookupRule.LEAST_UPPER_BOUND)
             col0 = first.dst_col if first is not None else 0
