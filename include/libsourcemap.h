@@ -1006,7 +1006,8 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
  * next token on its generated line, the answer (either rule) is that
  * token moved to the generated column of the asked one (dst_col and
  * src_col shifted alike). lsm_all_generated_positions_for() lists tokens
- * as they are.
+ * as they are. lsm_view_to_json() writes "rangeMappings" in the current
+ * encoding when the view has ranges, and cache files keep them.
  *
  * The current encoding, read by default: per generated line (";"
  * separated), unsigned base64 VLQs giving the 0-based indices, within that

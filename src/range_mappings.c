@@ -335,6 +335,42 @@ bool lsm_range_reverse(const lsm_view_t *view, uint32_t index, uint32_t col, lsm
     return true;
 }
 
+static int put_uvlq(lsm_buf_t *out, uint32_t v) {
+    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char digits[8];
+    size_t n = 0;
+    do {
+        unsigned d = v & 31;
+        v >>= 5;
+        digits[n++] = B64[d | (v ? 32 : 0)];
+    } while (v);
+    return lsm_buf_append(out, digits, n);
+}
+
+int lsm_range_write(const lsm_view_t *view, lsm_buf_t *out) {
+    uint32_t line = 0, prev = 0;
+    bool first = true;
+    for (uint32_t k = 0; k < view->range_count; k++) {
+        uint32_t id = lsm_rd32(view->range_ids + (size_t)k * 4);
+        if (id >= view->token_count)
+            continue;
+        uint32_t l = lsm_view_token_line(view, id);
+        for (; line < l; line++) {
+            if (lsm_buf_append(out, ";", 1))
+                return LSM_ERR_NOMEM;
+            first = true;
+        }
+        uint32_t index = id - lsm_line_start(view, l);
+        if (!first && index <= prev)
+            continue; /* only from a damaged cache file */
+        if (put_uvlq(out, first ? index : index - prev))
+            return LSM_ERR_NOMEM;
+        prev = index;
+        first = false;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- public */
 
 uint32_t lsm_view_range_mapping_count(const lsm_view_t *view) {

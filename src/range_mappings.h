@@ -43,4 +43,9 @@ LSM_INTERNAL void lsm_range_apply(const lsm_view_t *view, uint32_t index, uint32
 LSM_INTERNAL bool lsm_range_reverse(const lsm_view_t *view, uint32_t index, uint32_t col,
                                     lsm_token_t *out);
 
+/* Appends the view's "rangeMappings" in the current encoding (without
+ * quotes) to `out`, counting segments as lsm_view_to_json() writes them:
+ * every token of a line, in order. Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_range_write(const lsm_view_t *view, lsm_buf_t *out);
+
 #endif

@@ -204,6 +204,47 @@ static void cache_files(void) {
     lsm_view_free(v);
 }
 
+/* lsm_view_to_json() writes "rangeMappings" (current encoding) so that
+ * reading its output gives the same ranges. */
+static void written_maps(void) {
+    static const char *const maps[] = {
+        "{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],"
+        "\"mappings\":\";CAAA,aAAa,EAAG,iBAAoB;A\",\"rangeMappings\":\";AC;\"}",
+        "{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],"
+        "\"mappings\":\"CAAA;GACG;;AAAA,A,CAAC\",\"rangeMappings\":\"A;A;;AC\"}",
+    };
+    for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
+        lsm_view_t *v = load(maps[m], 0, NULL);
+        CHECK(v != NULL);
+        if (!v)
+            continue;
+        uint8_t *json = NULL;
+        size_t len = 0;
+        lsm_error_t err;
+        CHECK_EQ(lsm_view_to_json(v, LSM_JSON_DEFAULT, &json, &len, &err), 0);
+        CHECK(json && strstr((const char *)json, "\"rangeMappings\":\"") != NULL);
+        lsm_view_t *w = json ? lsm_view_from_json((const char *)json, len, &err) : NULL;
+        CHECK(w != NULL);
+        if (w) {
+            CHECK_EQ(lsm_view_range_mapping_count(w), lsm_view_range_mapping_count(v));
+            for (uint32_t i = 0; i < lsm_view_token_count(v); i++)
+                CHECK_EQ(lsm_view_token_is_range(w, i), lsm_view_token_is_range(v, i));
+            lsm_view_free(w);
+        }
+        lsm_buffer_free(json);
+        lsm_view_free(v);
+    }
+    /* No ranges, no field. */
+    lsm_view_t *v = load("{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],\"mappings\":\"AAAA\"}",
+                         0, NULL);
+    uint8_t *json = NULL;
+    size_t len = 0;
+    CHECK_EQ(lsm_view_to_json(v, LSM_JSON_DEFAULT, &json, &len, NULL), 0);
+    CHECK(json && strstr((const char *)json, "rangeMappings") == NULL);
+    lsm_buffer_free(json);
+    lsm_view_free(v);
+}
+
 static void old_encodings(void) {
     /* 1-based deltas: "B" is the first segment, "BC" the first and third. */
     const char *one = "{\"version\":3,\"names\":[],\"sources\":[\"a.js\"],"
@@ -395,6 +436,7 @@ int main(void) {
     RUN(ranges_cross_lines);
     RUN(reverse_lookups);
     RUN(cache_files);
+    RUN(written_maps);
     RUN(old_encodings);
     RUN(index_maps);
     RUN(valid_edges);
