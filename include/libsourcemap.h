@@ -1052,7 +1052,8 @@ LSM_API int lsm_view_token_is_range(const lsm_view_t *view, uint32_t index);
  * segment's offsets that are malformed are left out, never an error.
  * A function map's names hold from their original position up to the
  * next entry of the same source, as metro-symbolicate reads them.
- * "x_facebook_segments" and "x_metro_module_paths" are not read. */
+ * "x_facebook_segments" is kept as text (lsm_view_segment_map());
+ * "x_metro_module_paths" is not read. */
 
 /* 1 when the view has at least one function map, else 0 (NULL too). */
 LSM_API int lsm_view_has_function_maps(const lsm_view_t *view);
@@ -1081,6 +1082,18 @@ LSM_API int lsm_view_hermes_position(const lsm_view_t *view, uint32_t segment,
 /* The number of functions x_hermes_function_offsets lists for `segment`;
  * 0 when none or for NULL. */
 LSM_API uint32_t lsm_view_hermes_function_count(const lsm_view_t *view, uint32_t segment);
+
+/* The map of segment `segment` from "x_facebook_segments" (Metro's
+ * segmented bundles: each segment has its own map, with its own function
+ * maps and Hermes offsets), parsed now with LSM_LOAD_* `flags`: a new view
+ * the caller frees with lsm_view_free(). NULL with err cleared when the
+ * map lists no such segment (an entry that is not an object, or whose key
+ * is not a decimal id, is left out); NULL with the parser's error when the
+ * segment's map is malformed, LSM_ERR_INVALID_ARGUMENT for a NULL view.
+ * Segment maps are read from the JSON map only, not from cache files.
+ * Thread-safe. */
+LSM_API lsm_view_t *lsm_view_segment_map(const lsm_view_t *view, uint32_t segment,
+                                         uint32_t flags, lsm_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,20 @@ typedef struct seg_entry {
     uint32_t seq;
 } seg_entry_t;
 
+typedef struct seg_map {
+    uint32_t id;
+    uint32_t seq;
+    uint64_t at, len;    /* the map's JSON text in the text block */
+} seg_map_t;
+
+/* x_facebook_segments: one block, freed by lsm_view_free(). */
+struct lsm_fb_segments {
+    uint32_t count;
+    const seg_map_t *maps;  /* sorted by id, unique */
+    const char *text;
+    _Alignas(8) uint8_t data[];
+};
+
 /* One block, freed by lsm_view_free(). */
 struct lsm_hermes {
     uint32_t fn_count, seg_count, off_count;
@@ -402,6 +416,39 @@ static int read_function_offsets(lsm_hermes_acc_t *acc, cur_t *c) {
     return 0;
 }
 
+/* {"<segment id>": {map}, ...}: each map's text, kept as it is. */
+static int read_segments(lsm_hermes_acc_t *acc, cur_t *c) {
+    if (!eat(c, '{'))
+        return 0;
+    while (!peek(c, '}')) {
+        size_t kf, kt;
+        bool ke;
+        if (!string_span(c, &kf, &kt, &ke) || !eat(c, ':'))
+            return 0;
+        bool id_ok = !ke && kt > kf && kt - kf <= 10 && (c->s[kf] != '0' || kt - kf == 1);
+        uint64_t id = 0;
+        for (size_t k = kf; k < kt && id_ok; k++) {
+            id_ok = c->s[k] >= '0' && c->s[k] <= '9';
+            id = id * 10 + (uint64_t)(c->s[k] - '0');
+        }
+        id_ok = id_ok && id <= 0xfffffffe;
+        bool object = peek(c, '{');
+        size_t from = c->i;
+        if (!skip_value(c))
+            return 0;
+        if (id_ok && object) {
+            seg_map_t e = {(uint32_t)id, (uint32_t)(acc->seg_maps.len / sizeof e),
+                           acc->seg_text.len, c->i - from};
+            if (lsm_buf_append(&acc->seg_text, c->s + from, c->i - from) ||
+                lsm_buf_append(&acc->seg_maps, &e, sizeof e))
+                return LSM_ERR_NOMEM;
+        }
+        if (!eat(c, ','))
+            break;
+    }
+    return 0;
+}
+
 int lsm_hermes_collect(lsm_hermes_acc_t *acc, const lsm_map_record_t *m, uint32_t src_base,
                        const char *input, size_t input_len, lsm_error_t *err) {
     int code = 0;
@@ -412,6 +459,10 @@ int lsm_hermes_collect(lsm_hermes_acc_t *acc, const lsm_map_record_t *m, uint32_
     if (!code && m->hermes_offsets_at && m->hermes_offsets_at <= input_len) {
         cur_t c = {input, input_len, (size_t)m->hermes_offsets_at - 1};
         code = read_function_offsets(acc, &c);
+    }
+    if (!code && m->fb_segments_at && m->fb_segments_at <= input_len) {
+        cur_t c = {input, input_len, (size_t)m->fb_segments_at - 1};
+        code = read_segments(acc, &c);
     }
     if (code)
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
@@ -438,7 +489,61 @@ static int cmp_seg(const void *a, const void *b) {
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+static int cmp_seg_map(const void *a, const void *b) {
+    const seg_map_t *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int finish_segments(lsm_hermes_acc_t *acc, lsm_view_t *view, lsm_error_t *err) {
+    size_t n = acc->seg_maps.len / sizeof(seg_map_t);
+    if (n == 0)
+        return 0;
+    seg_map_t *maps = (seg_map_t *)acc->seg_maps.data;
+    qsort(maps, n, sizeof *maps, cmp_seg_map);
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++)
+        if (kept == 0 || maps[kept - 1].id != maps[k].id)
+            maps[kept++] = maps[k];
+    struct lsm_fb_segments *s =
+        lsm_malloc(sizeof *s + kept * sizeof *maps + acc->seg_text.len + 1);
+    if (!s)
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+    memcpy(s->data, maps, kept * sizeof *maps);
+    char *text = (char *)(s->data + kept * sizeof *maps);
+    memcpy(text, acc->seg_text.data, acc->seg_text.len);
+    text[acc->seg_text.len] = 0;
+    s->count = (uint32_t)kept;
+    s->maps = (const seg_map_t *)s->data;
+    s->text = text;
+    view->fb_segments = s;
+    return 0;
+}
+
+const char *lsm_fb_segment_text(const lsm_view_t *view, uint32_t id, size_t *len) {
+    const struct lsm_fb_segments *s = view->fb_segments;
+    *len = 0;
+    if (!s)
+        return NULL;
+    uint32_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->maps[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == s->count || s->maps[lo].id != id)
+        return NULL;
+    *len = (size_t)s->maps[lo].len;
+    return s->text + s->maps[lo].at;
+}
+
 int lsm_hermes_finish(lsm_hermes_acc_t *acc, lsm_view_t *view, lsm_error_t *err) {
+    int code = finish_segments(acc, view, err);
+    if (code)
+        return code;
     size_t nfn = acc->fns.len / sizeof(fn_entry_t);
     size_t nseg = acc->segments.len / sizeof(seg_entry_t);
     size_t noff = acc->offsets.len / 4;
@@ -495,6 +600,8 @@ void lsm_hermes_acc_release(lsm_hermes_acc_t *acc) {
     lsm_buf_release(&acc->segments);
     lsm_buf_release(&acc->offsets);
     lsm_buf_release(&acc->names);
+    lsm_buf_release(&acc->seg_maps);
+    lsm_buf_release(&acc->seg_text);
 }
 
 /* ---------------------------------------------------------- cache files */

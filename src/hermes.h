@@ -13,6 +13,8 @@ typedef struct lsm_hermes_acc {
     lsm_buf_t offsets;   /* uint32_t */
     lsm_buf_t names;     /* scratch: one function map's names (offset, len pairs) */
     uint32_t dropped;    /* function maps left out as malformed */
+    lsm_buf_t seg_maps;  /* x_facebook_segments: seg_map_t */
+    lsm_buf_t seg_text;  /* their JSON texts */
 } lsm_hermes_acc_t;
 
 /* Reads the extensions of the regular map `m` (its source ids start at
@@ -28,6 +30,10 @@ LSM_INTERNAL int lsm_hermes_collect(lsm_hermes_acc_t *acc, const lsm_map_record_
 LSM_INTERNAL int lsm_hermes_finish(lsm_hermes_acc_t *acc, lsm_view_t *view, lsm_error_t *err);
 
 LSM_INTERNAL void lsm_hermes_acc_release(lsm_hermes_acc_t *acc);
+
+/* The JSON text of segment `id`'s map in "x_facebook_segments", or NULL
+ * when the view has none; its length in *len. */
+LSM_INTERNAL const char *lsm_fb_segment_text(const lsm_view_t *view, uint32_t id, size_t *len);
 
 /* Cache files (docs/cache-format.md, optional section 33): the view's
  * extensions written little-endian to `out`; nothing when it has none.

@@ -48,6 +48,7 @@ enum key {
     K_RANGE_MAPPINGS,
     K_X_FACEBOOK_SOURCES,
     K_X_HERMES_FUNCTION_OFFSETS,
+    K_X_FACEBOOK_SEGMENTS,
 };
 
 typedef struct frame {

@@ -65,6 +65,7 @@ enum key lsm_json_match_key(const unsigned char *s, size_t n) {
         {"rangeMappings", K_RANGE_MAPPINGS},
         {"x_facebook_sources", K_X_FACEBOOK_SOURCES},
         {"x_hermes_function_offsets", K_X_HERMES_FUNCTION_OFFSETS},
+        {"x_facebook_segments", K_X_FACEBOOK_SEGMENTS},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
@@ -328,9 +329,12 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
     case K_RANGE_MAPPINGS:
         return set_range_mappings(r, m, kind, s, n);
     case K_X_FACEBOOK_SOURCES:
-    case K_X_HERMES_FUNCTION_OFFSETS: {
+    case K_X_HERMES_FUNCTION_OFFSETS:
+    case K_X_FACEBOOK_SEGMENTS: {
         /* Read later from the input (src/hermes.c); only noted here. */
-        uint64_t *at = f->key == K_X_FACEBOOK_SOURCES ? &m->fb_sources_at : &m->hermes_offsets_at;
+        uint64_t *at = f->key == K_X_FACEBOOK_SOURCES          ? &m->fb_sources_at
+                       : f->key == K_X_HERMES_FUNCTION_OFFSETS ? &m->hermes_offsets_at
+                                                               : &m->fb_segments_at;
         *at = 0;
         if (kind == V_OBJECT || kind == V_ARRAY) {
             uint64_t pos = lsm_json_input_pos(r);

@@ -65,6 +65,7 @@ typedef struct lsm_map_record {
      * reads them). */
     uint64_t fb_sources_at;
     uint64_t hermes_offsets_at;
+    uint64_t fb_segments_at;     /* "x_facebook_segments" (an object) */
     /* An index map's sections (has_sections), each owning its map. */
     lsm_section_t *sections;
     uint32_t section_count;

@@ -130,6 +130,9 @@ struct lsm_view {
     /* React Native's function maps and Hermes function offsets
      * (src/hermes.c): one block, or NULL. */
     struct lsm_hermes *hermes;
+    /* "x_facebook_segments": each segment's map as JSON text, parsed on
+     * request (src/hermes.c, src/segments.c); one block, or NULL. */
+    struct lsm_fb_segments *fb_segments;
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];

@@ -167,10 +167,52 @@ static void out_of_memory(void) {
     CHECK_EQ(lsm_alloc_live(), live);
 }
 
+/* x_facebook_segments: each segment's own map, made on request. */
+static void segment_maps(void) {
+    static const char *const json =
+        "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],\"mappings\":\"AAAA\","
+        "\"x_facebook_segments\":{\"3\":{\"version\":3,\"sources\":[\"s.js\"],\"names\":[],"
+        "\"mappings\":\"AAAA\",\"x_hermes_function_offsets\":{\"3\":[0,9]}},"
+        "\"4\":[1],\"03\":{},\"5\":{\"version\":4}}}";
+    int64_t live = lsm_alloc_live();
+    bool done = false;
+    for (uint64_t n = 1; n < 1000 && !done; n++) {
+        lsm_error_t err;
+        lsm_alloc_fail_after(n);
+        lsm_view_t *v = lsm_view_from_json(json, strlen(json), &err);
+        lsm_view_t *s = v ? lsm_view_segment_map(v, 3, LSM_LOAD_DEFAULT, &err) : NULL;
+        lsm_alloc_fail_after(0);
+        if (s) {
+            uint32_t line, col;
+            CHECK_EQ(lsm_view_hermes_position(s, 3, 1, 2, &line, &col, NULL), 1);
+            CHECK_EQ(col, 11u);
+            size_t len;
+            const char *src = lsm_view_source_name(s, 0, &len, NULL);
+            CHECK(src && strcmp(src, "s.js") == 0);
+            CHECK(lsm_view_segment_map(v, 4, 0, &err) == NULL);
+            CHECK_EQ(err.code, LSM_OK);
+            CHECK(lsm_view_segment_map(v, 1, 0, &err) == NULL);
+            CHECK_EQ(err.code, LSM_OK);
+            CHECK(lsm_view_segment_map(v, 5, 0, &err) == NULL);
+            CHECK_EQ(err.code, LSM_ERR_UNSUPPORTED_VERSION);
+            CHECK(lsm_view_segment_map(NULL, 3, 0, &err) == NULL);
+            CHECK_EQ(err.code, LSM_ERR_INVALID_ARGUMENT);
+            done = true;
+        } else {
+            CHECK_EQ(err.code, LSM_ERR_NOMEM);
+        }
+        lsm_view_free(s);
+        lsm_view_free(v);
+        CHECK_EQ(lsm_alloc_live(), live);
+    }
+    CHECK(done);
+}
+
 int main(void) {
     RUN(read_with_the_map);
     RUN(misuse);
     RUN(malformed_is_left_out);
     RUN(out_of_memory);
+    RUN(segment_maps);
     return check_finish();
 }

@@ -286,3 +286,33 @@ def test_bytecode_frames_from_dicts() -> None:
     assert (f.hermes, f.filename, f.lineno, f.colno) == ((2, 5, 7), "b.hbc", 3, None)
     (g,) = frames_from_dicts([{"filename": "x.js", "lineno": 1, "colno": 2}])
     assert g.hermes is None
+
+
+def test_segment_maps() -> None:
+    from libsourcemap import hermes
+
+    seg1 = {
+        "version": 3,
+        "sources": ["seg1.js"],
+        "names": [],
+        "mappings": "AAAA;AACA",
+        "x_facebook_sources": [[{"names": ["<global>", "lazy"], "mappings": "AAA;CCC"}]],
+        "x_hermes_function_offsets": {"1": [0, 40]},
+    }
+    main = json.loads(fb_map())
+    main["x_facebook_segments"] = {"1": seg1, "2": "not a map", "x": seg1, "7": {"version": 2}}
+    v = View.from_json(json.dumps(main))
+    s1 = hermes.segment_map(v, 1)
+    assert s1 is not None
+    assert s1.sources == ["seg1.js"]
+    assert s1.hermes_position(1, 1, 3) == (1, 43)
+    assert s1.function_name_at(0, 1, 0) == "<global>"
+    assert s1.function_name_at(0, 1, 1) == "lazy"
+    assert hermes.segment_map(v, 2) is None  # not an object: left out
+    assert hermes.segment_map(v, 3) is None
+    assert hermes.segment_map(v, -1) is None
+    from libsourcemap.errors import UnsupportedVersionError
+
+    with pytest.raises(UnsupportedVersionError):
+        hermes.segment_map(v, 7)
+    assert hermes.segment_map(View.from_json(fb_map()), 1) is None
