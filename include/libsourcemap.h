@@ -1256,6 +1256,115 @@ LSM_API int lsm_view_source_context(const lsm_view_t *view, uint32_t src_id, uin
                                     lsm_text_span_t *lines, size_t lines_count, uint32_t *first,
                                     uint32_t *count, lsm_error_t *err);
 
+/* ------------------------------------------------------- range mappings */
+
+/* Range mappings (the ECMA-426 range mappings proposal): a top-level
+ * "rangeMappings" string marks some segments of "mappings" as ranges. A
+ * range maps every generated position from its own up to the next token
+ * (newlines included) to its original position plus the same offset: on
+ * its own generated line the original column grows with the generated
+ * column; on a later line (reached when that line has no token before the
+ * position) the original line grows by the lines crossed and the original
+ * column is the generated one. lsm_lookup(), lsm_lookup_ex() with
+ * LSM_RULE_GREATEST_LOWER_BOUND or LSM_RULE_SAME_LINE, lsm_lookup_many()
+ * and lsm_lookup_columns() apply the offset to the token they answer
+ * (its src_line and src_col; dst_line and dst_col stay the token's own);
+ * LSM_RULE_LEAST_UPPER_BOUND answers a token at or after the position and
+ * never adds one. lsm_generated_position_for() answers the other way
+ * round: when no token sits at the original column asked for and the
+ * token before it on that original line is a range reaching it before the
+ * next token on its generated line, the answer (either rule) is that
+ * token moved to the generated column of the asked one (dst_col and
+ * src_col shifted alike). lsm_all_generated_positions_for() lists tokens
+ * as they are. lsm_view_to_json() writes "rangeMappings" in the current
+ * encoding when the view has ranges, and cache files keep them.
+ *
+ * The current encoding, read by default: per generated line (";"
+ * separated), unsigned base64 VLQs giving the 0-based indices, within that
+ * line's segments as written in "mappings", of the range segments: the
+ * first absolute, each next one as a positive delta. A "rangeMappings"
+ * of null is as if absent. The two older encodings are read only when a
+ * load flag asks for them (with both flags: LSM_ERR_INVALID_ARGUMENT). */
+
+/* rangeMappings as the proposal wrote it before 2025: every value a
+ * positive delta from the previous 1-based index (starting from 0). */
+#define LSM_LOAD_RANGE_MAPPINGS_ONE_BASED 256
+/* rangeMappings as the first draft wrote it: a bit field per line, six
+ * segments per base64 digit, the lowest bit first. */
+#define LSM_LOAD_RANGE_MAPPINGS_BITS 512
+
+/* Range mapping errors (120-129) */
+#define LSM_ERR_BAD_RANGE_MAPPINGS 120   /* "rangeMappings" is not a string (or null) */
+#define LSM_ERR_RANGE_OUT_OF_RANGE 121   /* an index past its line's segments, or a
+                                            non-empty line past the last line of
+                                            "mappings" */
+#define LSM_ERR_RANGE_NOT_INCREASING 122 /* a delta of 0: indices must increase (the
+                                            1-based encoding: any value of 0) */
+#define LSM_ERR_RANGE_NO_ORIGINAL 123    /* a range on a 1-field segment, which has no
+                                            original position */
+
+/* The number of tokens that are range mappings; 0 for NULL. Where several
+ * segments sit at one generated position and any of them is marked, every
+ * one of them with an original position counts as a range. */
+LSM_API uint32_t lsm_view_range_mapping_count(const lsm_view_t *view);
+
+/* 1 when token `index` is a range mapping, 0 when not, or when `view` is
+ * NULL or `index` is past the tokens. Thread-safe. */
+LSM_API int lsm_view_token_is_range(const lsm_view_t *view, uint32_t index);
+
+/* --------------------------------------------- React Native: Metro, Hermes */
+
+/* Metro's function maps ("x_facebook_sources") and Hermes' bytecode
+ * function offsets ("x_hermes_function_offsets") are read with the map,
+ * from every regular map an index map flattens (sources numbered as in the
+ * view; offsets also from the index map itself), and kept by the view
+ * and its cache files. They are vendor fields: a function map or a
+ * segment's offsets that are malformed are left out, never an error.
+ * A function map's names hold from their original position up to the
+ * next entry of the same source, as metro-symbolicate reads them.
+ * "x_facebook_segments" is kept as text (lsm_view_segment_map());
+ * "x_metro_module_paths" is not read. */
+
+/* 1 when the view has at least one function map, else 0 (NULL too). */
+LSM_API int lsm_view_has_function_maps(const lsm_view_t *view);
+
+/* The function name Metro's function map of source `src_id` gives at
+ * original (line, col), both 0-based; NULL with err cleared when the
+ * source has none there. Borrowed from the view, NUL-terminated, length
+ * in *len (0 when NULL; `len` may be NULL). NULL with
+ * LSM_ERR_INVALID_ARGUMENT for a NULL view, LSM_ERR_OUT_OF_RANGE for a
+ * src_id past the sources. Thread-safe. */
+LSM_API const char *lsm_view_function_name_at(const lsm_view_t *view, uint32_t src_id,
+                                              uint32_t line, uint32_t col, size_t *len,
+                                              lsm_error_t *err);
+
+/* The generated position of a Hermes bytecode frame: function
+ * `function_id` of segment `segment`, `offset` bytes into the function.
+ * In a Hermes map that is line `segment` (0-based) and column
+ * x_hermes_function_offsets[segment][function_id] + offset; look it up
+ * with lsm_lookup(). Returns 1 with *line and *col set; 0 when the map
+ * has no such segment or function (both LSM_NO_ID then); -1 with
+ * LSM_ERR_INVALID_ARGUMENT for a NULL view, line or col. Thread-safe. */
+LSM_API int lsm_view_hermes_position(const lsm_view_t *view, uint32_t segment,
+                                     uint32_t function_id, uint32_t offset, uint32_t *line,
+                                     uint32_t *col, lsm_error_t *err);
+
+/* The number of functions x_hermes_function_offsets lists for `segment`;
+ * 0 when none or for NULL. */
+LSM_API uint32_t lsm_view_hermes_function_count(const lsm_view_t *view, uint32_t segment);
+
+/* The map of segment `segment` from "x_facebook_segments" (Metro's
+ * segmented bundles: each segment has its own map, with its own function
+ * maps and Hermes offsets), parsed now with LSM_LOAD_* `flags`: a new view
+ * the caller frees with lsm_view_free(). NULL with err cleared when the
+ * map lists no such segment (an entry that is not an object, or whose key
+ * is not a decimal id, is left out); NULL with the parser's error when the
+ * segment's map is malformed, LSM_ERR_INVALID_ARGUMENT for a NULL view.
+ * Segment maps are read from the JSON map only, not from cache files.
+ * Thread-safe. */
+LSM_API lsm_view_t *lsm_view_segment_map(const lsm_view_t *view, uint32_t segment,
+                                         uint32_t flags, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

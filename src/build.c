@@ -7,6 +7,8 @@
 
 #include "contents.h"
 #include "parse.h"
+#include "hermes.h"
+#include "range_mappings.h"
 
 #define FIELD_MAX 4294967294u
 /* Index maps may describe at most this many generated lines per input
@@ -593,9 +595,41 @@ static int reference_contents(builder_t *b, uint32_t flags) {
     return 0;
 }
 
+/* Step 3b: range mappings (src/range_mappings.c) mark tokens. */
+static int build_ranges(builder_t *b, uint32_t flags) {
+    lsm_range_acc_t acc;
+    memset(&acc, 0, sizeof acc);
+    acc.flags = flags;
+    int code = 0;
+    for (uint32_t i = 0; i < b->nparts && !code; i++)
+        code = lsm_range_collect(&acc, b->parts[i].map, &b->parts[i].place, b->err);
+    if (!code)
+        code = lsm_range_finish(&acc, b->view, b->err);
+    lsm_range_acc_release(&acc);
+    return code;
+}
+
+/* Step 3c: React Native's extensions (src/hermes.c). */
+static int build_hermes(builder_t *b) {
+    lsm_hermes_acc_t acc;
+    memset(&acc, 0, sizeof acc);
+    int code = 0;
+    for (uint32_t i = 0; i < b->nparts && !code; i++)
+        code = lsm_hermes_collect(&acc, b->parts[i].map, b->parts[i].place.src_base, b->p->input,
+                                  b->p->input_len, b->err);
+    /* An index map's own offsets (Metro puts them at the top). */
+    if (!code && b->index)
+        code = lsm_hermes_collect(&acc, &b->p->root, 0, b->p->input, b->p->input_len, b->err);
+    if (!code)
+        code = lsm_hermes_finish(&acc, b->view, b->err);
+    lsm_hermes_acc_release(&acc);
+    return code;
+}
+
 static int build(builder_t *b, uint32_t flags) {
     int code;
     if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
+        (code = build_ranges(b, flags)) || (code = build_hermes(b)) ||
         (code = build_source_tables(b)) || (code = build_properties(b)) ||
         (code = reference_contents(b, flags)))
         return code;

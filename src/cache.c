@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "frames.h"
 #include "internal.h"
+#include "hermes.h"
 
 static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FORMAT_VERSION 3
@@ -22,7 +23,9 @@ static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FLAG_INDEX 1u
 #define FLAG_CONTENTS 2u
 #define FLAG_NAMES 4u
-#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES)
+#define FLAG_RANGES 8u  /* optional section S_RANGES present */
+#define FLAG_HERMES 16u /* optional section S_HERMES present */
+#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES | FLAG_HERMES)
 
 enum section_id {
     S_LINE_INDEX = 1,
@@ -46,6 +49,11 @@ enum section_id {
     S_COUNT_V2 = S_SOURCES_JOINED,
     S_COUNT = S_LINE_STARTS
 };
+
+/* Optional sections follow the fixed ones, each present when its header
+ * flag is set, in increasing id order. */
+#define S_RANGES 32u /* FLAG_RANGES: range mapping token indices (uint32) */
+#define S_HERMES 33u /* FLAG_HERMES: function maps and Hermes offsets (src/hermes.c) */
 
 /* Header field offsets. */
 enum {
@@ -185,6 +193,7 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     lsm_buf_t tabs[7];
     memset(tabs, 0, sizeof tabs);
     uint8_t *records = NULL;
+    lsm_buf_t hermes = {NULL, 0, 0}; /* optional section S_HERMES */
     int rc = -1;
 
     /* Without names the name field goes: repack every record. */
@@ -208,7 +217,10 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
         recs = records;
     }
 
-    uint32_t nsections = extra ? S_COUNT : S_COUNT_V2;
+    if (lsm_hermes_dump(view, &hermes))
+        goto nomem;
+    uint32_t nsections = (extra ? S_COUNT : S_COUNT_V2) + (view->range_count ? 1 : 0) +
+                         (hermes.len ? 1 : 0);
     if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
         goto nomem;
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
@@ -253,6 +265,10 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     add_section(&w, S_SOURCES_JOINED, tabs[6].data, tabs[6].len);
     for (int i = 0; extra && i < LSM_CACHE_V3_EXTRA; i++)
         add_section(&w, (enum section_id)(S_TOKEN_FUNCS + i), extra[i].data, extra[i].len);
+    if (view->range_count)
+        add_section(&w, (enum section_id)S_RANGES, view->range_ids, (size_t)view->range_count * 4);
+    if (hermes.len)
+        add_section(&w, (enum section_id)S_HERMES, hermes.data, hermes.len);
     if (w.failed)
         goto nomem;
 
@@ -261,7 +277,9 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     lsm_wr32(h + H_VERSION, extra ? 3 : 2);
     lsm_wr32(h + H_HEADER_SIZE, HEADER_SIZE);
     lsm_wr32(h + H_FLAGS, (view->flags & LSM_VIEW_INDEX ? FLAG_INDEX : 0) |
-                              (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0));
+                              (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0) |
+                              (view->range_count ? FLAG_RANGES : 0) |
+                              (view->hermes ? FLAG_HERMES : 0));
     lsm_wr32(h + H_SECTIONS, w.nsections);
     lsm_wr64(h + H_FILE_SIZE, w.out.len);
     lsm_wr32(h + H_TOKENS, view->token_count);
@@ -282,6 +300,7 @@ nomem:
     lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
 cleanup:
     lsm_free(records);
+    lsm_buf_release(&hermes);
     lsm_free(w.out.data);
     lsm_free(w.blob.data);
     for (int i = 0; i < 7; i++)
@@ -387,7 +406,10 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (p[i] != 0)
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
-    if (nsections != (version == 1 ? S_COUNT_V1 : version == 2 ? S_COUNT_V2 : S_COUNT))
+    uint32_t optional = ((flags & FLAG_RANGES) ? 1 : 0) + ((flags & FLAG_HERMES) ? 1 : 0);
+    if (optional && version == 1)
+        return corrupt(err, "optional sections in a version 1 file");
+    if (nsections != (version == 1 ? S_COUNT_V1 : version == 2 ? S_COUNT_V2 : S_COUNT) + optional)
         return corrupt(err, "unexpected section count");
     if (len < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY)
         return lsm_set_error(err, LSM_ERR_CACHE_TRUNCATED, "cache file truncated in its section table");
@@ -419,7 +441,7 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     expect[S_LINE_DIR] = ((uint64_t)sources + 1) * LSM_LINEDIR_ENTRY;
     const uint8_t *at[S_COUNT + 1] = {NULL};
     uint64_t blob_len = 0;
-    for (uint32_t i = 0; i < nsections; i++) {
+    for (uint32_t i = 0; i < nsections - optional; i++) {
         const uint8_t *e = p + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
         uint32_t id = lsm_rd32(e);
         uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
@@ -441,7 +463,43 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
             blob_len = size;
     }
 
+    const uint8_t *hermes_at = NULL;
+    uint64_t hermes_size = 0;
+    for (uint32_t i = nsections - optional; i < nsections; i++) {
+        const uint8_t *e = p + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
+        uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
+        /* In id order: ranges first when both are there. */
+        uint32_t want = (flags & FLAG_RANGES) && i == nsections - optional ? S_RANGES : S_HERMES;
+        if (lsm_rd32(e) != want || lsm_rd32(e + 4) != 0)
+            return corrupt(err, "unknown optional section");
+        if (off < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY || off > len ||
+            size > len - off)
+            return corrupt(err, "section outside the file");
+        if (want == S_HERMES) {
+            hermes_at = p + off;
+            hermes_size = size;
+            continue;
+        }
+        /* The range mappings' token indices: sorted, unique, below the
+         * token count, so that lookups can trust them. */
+        if (size == 0 || size % 4 != 0 || size / 4 > tokens)
+            return corrupt(err, "range mapping section size");
+        for (uint64_t k = 0; k < size / 4; k++) {
+            uint32_t v = lsm_rd32(p + off + k * 4);
+            if (v >= tokens || (k > 0 && v <= lsm_rd32(p + off + (k - 1) * 4)))
+                return corrupt(err, "range mapping indices not sorted or past the tokens");
+        }
+        view->range_ids = p + off;
+        view->range_count = (uint32_t)(size / 4);
+    }
+
     view->flags = flags & FLAG_INDEX ? LSM_VIEW_INDEX : 0;
+    view->sources.count = sources; /* lsm_hermes_load() checks ids against it */
+    if (hermes_at) {
+        int code = lsm_hermes_load(view, hermes_at, hermes_size, err);
+        if (code)
+            return code;
+    }
     view->token_count = tokens;
     view->line_count = tokens ? lines : 0;
     view->line_index = at[S_LINE_INDEX];

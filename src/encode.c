@@ -8,6 +8,7 @@
 
 #include "contents.h"
 #include "encode.h"
+#include "range_mappings.h"
 
 static const char BASE64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -225,6 +226,16 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
     put_table(&w, view, &view->names, false, err);
     lsm_jw_lit(&w, ",\"mappings\":");
     put_mappings(&w, view);
+    if (view->range_count && !w.code) {
+        /* Range mappings (src/range_mappings.c), as tokens are written. */
+        lsm_buf_t ranges = {NULL, 0, 0};
+        if (lsm_range_write(view, &ranges))
+            w.code = LSM_ERR_NOMEM;
+        lsm_jw_lit(&w, ",\"rangeMappings\":\"");
+        lsm_jw_put(&w, (const char *)ranges.data, ranges.len);
+        lsm_jw_lit(&w, "\"");
+        lsm_buf_release(&ranges);
+    }
     if (view->ignore_count) {
         lsm_jw_lit(&w, ",\"ignoreList\":[");
         for (uint32_t i = 0; i < view->ignore_count; i++) {

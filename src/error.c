@@ -69,6 +69,13 @@ static const struct {
     {LSM_ERR_SCOPES_DEFINITION, "LSM_ERR_SCOPES_DEFINITION",
      "bad generated range definition or bindings"},
     {LSM_ERR_CACHE_FRAMES, "LSM_ERR_CACHE_FRAMES", "cache file corrupt in its frame sections"},
+    {LSM_ERR_BAD_RANGE_MAPPINGS, "LSM_ERR_BAD_RANGE_MAPPINGS", "\"rangeMappings\" is not a string"},
+    {LSM_ERR_RANGE_OUT_OF_RANGE, "LSM_ERR_RANGE_OUT_OF_RANGE",
+     "range mapping index past its line's segments"},
+    {LSM_ERR_RANGE_NOT_INCREASING, "LSM_ERR_RANGE_NOT_INCREASING",
+     "range mapping indices not increasing"},
+    {LSM_ERR_RANGE_NO_ORIGINAL, "LSM_ERR_RANGE_NO_ORIGINAL",
+     "range mapping on a segment without an original position"},
 };
 
 const char *lsm_error_name(int code) {

@@ -48,6 +48,10 @@ enum key {
     K_COLUMN,
     K_SCOPES,
     K_RANGES,
+    K_RANGE_MAPPINGS,
+    K_X_FACEBOOK_SOURCES,
+    K_X_HERMES_FUNCTION_OFFSETS,
+    K_X_FACEBOOK_SEGMENTS,
 };
 
 typedef struct frame {

@@ -65,6 +65,10 @@ enum key lsm_json_match_key(const unsigned char *s, size_t n) {
         {"column", K_COLUMN},
         {"scopes", K_SCOPES},
         {"ranges", K_RANGES},
+        {"rangeMappings", K_RANGE_MAPPINGS},
+        {"x_facebook_sources", K_X_FACEBOOK_SOURCES},
+        {"x_hermes_function_offsets", K_X_HERMES_FUNCTION_OFFSETS},
+        {"x_facebook_segments", K_X_FACEBOOK_SEGMENTS},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
@@ -187,6 +191,7 @@ static void release_sections(lsm_map_record_t *m) {
 static void release_record(lsm_map_record_t *m) {
     release_sections(m);
     lsm_free(m->mappings_copy);
+    lsm_free(m->range_mappings);
     lsm_free(m->sources.entries.data);
     lsm_free(m->contents.entries.data);
     lsm_free(m->names.entries.data);
@@ -235,6 +240,29 @@ static int set_mappings(reader_t *r, lsm_map_record_t *m, const unsigned char *s
         }
         return 0;
     }
+    return 1;
+}
+
+/* "rangeMappings": kept as a copy until the view is built. */
+static int set_range_mappings(reader_t *r, lsm_map_record_t *m, enum value_kind kind,
+                              const unsigned char *s, size_t n) {
+    lsm_free(m->range_mappings);
+    m->range_mappings = NULL;
+    m->range_mappings_len = 0;
+    if (kind == V_NULL)
+        return 1;
+    if (kind != V_STRING)
+        return lsm_json_fail(r, LSM_ERR_BAD_RANGE_MAPPINGS,
+                             "\"rangeMappings\" must be a string, not %s", KIND_NAMES[kind]);
+    m->range_mappings = lsm_malloc(n + 1);
+    if (!m->range_mappings)
+        return nomem(r);
+    if (r->escaped)
+        n = lsm_json_unescape(s, n, (uint8_t *)m->range_mappings);
+    else
+        memcpy(m->range_mappings, s, n);
+    m->range_mappings[n] = 0;
+    m->range_mappings_len = n;
     return 1;
 }
 
@@ -356,6 +384,25 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
     case K_SCOPES:
     case K_RANGES:
         return scopes_value(r, f, kind, s, n);
+    case K_RANGE_MAPPINGS:
+        return set_range_mappings(r, m, kind, s, n);
+    case K_X_FACEBOOK_SOURCES:
+    case K_X_HERMES_FUNCTION_OFFSETS:
+    case K_X_FACEBOOK_SEGMENTS: {
+        /* Read later from the input (src/hermes.c); only noted here. */
+        uint64_t *at = f->key == K_X_FACEBOOK_SOURCES          ? &m->fb_sources_at
+                       : f->key == K_X_HERMES_FUNCTION_OFFSETS ? &m->hermes_offsets_at
+                                                               : &m->fb_segments_at;
+        *at = 0;
+        if (kind == V_OBJECT || kind == V_ARRAY) {
+            uint64_t pos = lsm_json_input_pos(r);
+            if (pos > 0 && pos <= r->input_len &&
+                r->input[pos - 1] == (kind == V_ARRAY ? '[' : '{'))
+                *at = pos;
+            r->skip = 1;
+        }
+        return 1;
+    }
     case K_SECTIONS:
         if (kind != V_ARRAY)
             return lsm_json_fail(r, LSM_ERR_BAD_SECTIONS, "\"sections\" must be an array, not %s",

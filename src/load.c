@@ -6,7 +6,8 @@
 #include "scopes.h"
 
 #define KNOWN_FLAGS \
-    ((uint32_t)LSM_LOAD_REJECT_INDEX | (uint32_t)LSM_LOAD_STRICT_SCOPES | (uint32_t)LSM_LOAD_BORROW)
+    ((uint32_t)LSM_LOAD_REJECT_INDEX | (uint32_t)LSM_LOAD_STRICT_SCOPES | (uint32_t)LSM_LOAD_BORROW | \
+     (uint32_t)LSM_LOAD_RANGE_MAPPINGS_ONE_BASED | (uint32_t)LSM_LOAD_RANGE_MAPPINGS_BITS)
 
 /* `mapped`: `bytes` is a whole mapping of lsm_map_file(). */
 static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, bool mapped,
@@ -18,6 +19,10 @@ static lsm_view_t *load(const char *bytes, size_t len, uint32_t flags, bool mapp
     }
     if (flags & ~KNOWN_FLAGS) {
         lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "unknown load flags 0x%x", flags);
+        return NULL;
+    }
+    if ((flags & LSM_LOAD_RANGE_MAPPINGS_ONE_BASED) && (flags & LSM_LOAD_RANGE_MAPPINGS_BITS)) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "two rangeMappings encodings asked for");
         return NULL;
     }
     lsm_parse_t parse;

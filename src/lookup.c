@@ -1,6 +1,6 @@
 /* Finding the token for a generated position: a line index gives the
  * line's tokens, a binary search over their packed columns the token. */
-#include "internal.h"
+#include "range_mappings.h"
 
 /* A lookup in two steps, so that a batch can run the first step for
  * several positions, letting their cache misses overlap, before the
@@ -174,6 +174,8 @@ static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
         index = first - 1;
     }
     lsm_view_fill_token(view, index, token_line, out);
+    if (view->range_count && p->rule != LSM_RULE_LEAST_UPPER_BOUND)
+        lsm_range_apply(view, index, p->line, p->key, out);
     return out->src_id != LSM_NO_ID;
 }
 

@@ -66,6 +66,16 @@ typedef struct lsm_map_record {
     lsm_list_t scopes_list;
     lsm_span_t ranges;
     int scopes_type_error;
+    /* "rangeMappings" (src/range_mappings.c), unescaped and owned here;
+     * NULL when absent or null. */
+    char *range_mappings;
+    size_t range_mappings_len;
+    /* Where "x_facebook_sources" and "x_hermes_function_offsets" (arrays,
+     * objects) start in the input, plus one; 0 when absent (src/hermes.c
+     * reads them). */
+    uint64_t fb_sources_at;
+    uint64_t hermes_offsets_at;
+    uint64_t fb_segments_at;     /* "x_facebook_segments" (an object) */
     /* An index map's sections (has_sections), each owning its map. */
     lsm_section_t *sections;
     uint32_t section_count;
@@ -84,7 +94,7 @@ struct lsm_section {
 };
 
 typedef struct lsm_parse {
-    const char *input;       /* the caller's bytes (contents may stay there) */
+    const char *input;       /* the caller's bytes (contents may stay there; src/hermes.c reads there) */
     size_t input_len;
     lsm_buf_t blob;
     lsm_map_record_t root;

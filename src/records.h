@@ -121,6 +121,18 @@ struct lsm_view {
     lsm_strtab_t meta;         /* META_COUNT entries */
     uint32_t ignore_count;
     const uint32_t *ignore_ids; /* native order, sorted, unique (owned) */
+    /* Range mappings (src/range_mappings.c): the indices of the tokens that
+     * are ranges, sorted and unique, as little-endian uint32s; freed with
+     * range_owned when that is not NULL. */
+    uint32_t range_count;
+    const uint8_t *range_ids;
+    void *range_owned;
+    /* React Native's function maps and Hermes function offsets
+     * (src/hermes.c): one block, or NULL. */
+    struct lsm_hermes *hermes;
+    /* "x_facebook_segments": each segment's map as JSON text, parsed on
+     * request (src/hermes.c, src/segments.c); one block, or NULL. */
+    struct lsm_fb_segments *fb_segments;
 
     /* What to release on free: heap blocks, or a file mapping. */
     void *owned[12];

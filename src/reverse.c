@@ -10,7 +10,7 @@
  * shared view are safe: one index wins, the others are freed. */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "range_mappings.h"
 
 struct lsm_reverse {
     uint32_t source_count;
@@ -261,6 +261,13 @@ int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, uint32_t
     }
     uint32_t lt = bound(rev->cols, lo, hi, col, false);
     uint32_t le = bound(rev->cols, lt, hi, col, true);
+    /* Inside a range mapping (src/range_mappings.c) the position itself
+     * is mapped, whatever the rule. */
+    if (lt == le && lt > lo && view->range_count) {
+        fill(view, rev, lt - 1, out);
+        if (lsm_range_reverse(view, rev->order[lt - 1], col, out))
+            return 1;
+    }
     int64_t k;
     if (rule == LSM_RULE_GREATEST_LOWER_BOUND)
         /* On the column: the first there; else the last before it. */

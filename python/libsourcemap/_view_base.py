@@ -331,6 +331,61 @@ class ViewBase(_native.Handle):
             buf = ffi.new("char[]", n[0] + 1)
         return None  # pragma: no cover - the second call always fits
 
+    # --------------------------- range mappings, React Native's extensions
+
+    @property
+    def range_mapping_count(self) -> int:
+        """How many tokens are range mappings (``rangeMappings``); lookups
+        inside a range add the offset into it."""
+        return int(lib.lsm_view_range_mapping_count(self._get_ptr()))
+
+    def is_range_mapping(self, index: int) -> bool:
+        """Whether token `index` is a range mapping (False past the end)."""
+        if index < 0 or index > U32_MAX:
+            return False
+        return bool(lib.lsm_view_token_is_range(self._get_ptr(), index))
+
+    @property
+    def has_function_maps(self) -> bool:
+        """Whether the map has Metro function maps (``x_facebook_sources``)."""
+        return bool(lib.lsm_view_has_function_maps(self._get_ptr()))
+
+    def function_name_at(self, src_id: int, line: int, col: int) -> Optional[str]:
+        """The function name Metro's function map of source `src_id` gives
+        at the original (`line`, `col`), both 0-based; None when it has
+        none there (or a position is negative). A `src_id` past the
+        sources raises :class:`OutOfRangeError`."""
+        if line < 0 or col < 0 or src_id < 0:
+            return None
+        ptr = self._get_ptr()
+        n = ffi.new("size_t *")
+        with capture_err() as (err, check):
+            p = check(
+                lib.lsm_view_function_name_at(
+                    ptr, min(src_id, U32_MAX), min(line, U32_MAX), min(col, U32_MAX), n, err
+                )
+            )
+        return to_str(p, n[0])
+
+    def hermes_position(
+        self, segment: int, function_id: int, offset: int
+    ) -> Optional[Tuple[int, int]]:
+        """The generated (line, column), 0-based, of a Hermes bytecode frame
+        (`segment`, `function_id`, `offset` into the function) from
+        ``x_hermes_function_offsets``; None when the map does not list that
+        function."""
+        if min(segment, function_id, offset) < 0 or max(segment, function_id, offset) > U32_MAX:
+            return None
+        line = ffi.new("uint32_t *")
+        col = ffi.new("uint32_t *")
+        with capture_err() as (err, check):
+            found = check(
+                lib.lsm_view_hermes_position(
+                    self._get_ptr(), segment, function_id, offset, line, col, err
+                )
+            )
+        return (int(line[0]), int(col[0])) if found == 1 else None
+
     # ---------------------------------------------------------- pickling
     # A view travels (to another process, a Dask worker) as the file it was
     # opened from, opened again there, or else as its cache bytes. `_origin`

@@ -55,6 +55,7 @@ __all__ = [
     "ProguardSyntaxError",
     "BadScopesError",
     "ClosedViewError",
+    "BadRangeMappingsError",
     "ERROR_CLASSES",
     "error_class",
 ]
@@ -363,6 +364,29 @@ ERROR_CLASSES: Dict[str, Type[SourceMapError]] = {
     "LSM_ERR_SCOPES_NAME": BadScopesError,
     "LSM_ERR_SCOPES_DEFINITION": BadScopesError,
 }
+
+
+# --------------------------------------------------------- range mappings
+
+
+class BadRangeMappingsError(BadMappingsError):
+    """``rangeMappings`` marks a segment that is not there, marks one twice
+    (indices not increasing), or marks one without an original position;
+    ``line`` is the generated line, ``segment`` the index when known
+    (LSM_ERR_RANGE_OUT_OF_RANGE, LSM_ERR_RANGE_NOT_INCREASING,
+    LSM_ERR_RANGE_NO_ORIGINAL). A ``rangeMappings`` that is not a string is
+    a :class:`BadFieldError` (LSM_ERR_BAD_RANGE_MAPPINGS); its bad VLQs are
+    :class:`BadVlqError`."""
+
+
+ERROR_CLASSES.update(
+    {
+        "LSM_ERR_BAD_RANGE_MAPPINGS": BadFieldError,
+        "LSM_ERR_RANGE_OUT_OF_RANGE": BadRangeMappingsError,
+        "LSM_ERR_RANGE_NOT_INCREASING": BadRangeMappingsError,
+        "LSM_ERR_RANGE_NO_ORIGINAL": BadRangeMappingsError,
+    }
+)
 
 
 def error_class(error_name: str) -> Type[SourceMapError]:

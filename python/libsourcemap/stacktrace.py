@@ -72,6 +72,11 @@ class Frame:
     #: For eval frames: where eval was called, itself a frame (V8) or a
     #: location (SpiderMonkey).
     eval_origin: Optional["Frame"] = None
+    #: For a Hermes bytecode frame (React Native crash data): (segment id,
+    #: function id, bytecode offset in the function). Its generated
+    #: position comes from the map's x_hermes_function_offsets; lineno is
+    #: the segment + 1 and colno is None.
+    hermes: Optional[Tuple[int, int, int]] = None
 
     @property
     def display_function(self) -> Optional[str]:
@@ -167,6 +172,9 @@ def _v8_location(frame: Frame, loc: str) -> None:
     if loc in ("<anonymous>", "unknown location"):
         frame.filename = loc
         return
+    if loc.startswith(_HERMES_ADDRESS):
+        _hermes_location(frame, loc[len(_HERMES_ADDRESS) :])
+        return
     m = _V8_EVAL.match(loc)
     if m:
         frame.is_eval = True
@@ -187,6 +195,18 @@ def _v8_location(frame: Frame, loc: str) -> None:
         frame.filename, frame.lineno, frame.colno = url, line, col
         return
     frame.filename, frame.lineno, frame.colno = parse_location(loc)
+
+
+# Hermes (React Native) prints V8's shape with "address at" before the
+# bundle, and the bytecode's virtual offset as the column: 0-based, where
+# every other engine's column is 1-based.
+_HERMES_ADDRESS = "address at "
+
+
+def _hermes_location(frame: Frame, loc: str) -> None:
+    frame.filename, frame.lineno, frame.colno = parse_location(loc)
+    if frame.colno is not None:
+        frame.colno += 1  # Frame columns are 1-based
 
 
 def _v8_function(frame: Frame, name: str) -> None:
@@ -321,11 +341,36 @@ def _as_int(value: Any) -> Optional[int]:
         return None
 
 
+def _hermes_fields(frame: Frame, item: Mapping[str, Any]) -> None:
+    """Fills a Hermes bytecode frame's fields from `item`, when it is one."""
+    fid = _as_int(item.get("FunctionID", item.get("function_id")))
+    offset = _as_int(item.get("ByteCodeOffset", item.get("bytecode_offset")))
+    if fid is None or offset is None or fid < 0 or offset < 0:
+        return
+    segment = None
+    for key in ("SegmentID", "CJSModuleOffset", "segment_id"):
+        segment = _as_int(item.get(key))
+        if segment is not None:
+            break
+    segment = segment if segment is not None and segment >= 0 else 0
+    frame.hermes = (segment, fid, offset)
+    if frame.filename is None:
+        url = item.get("SourceURL", item.get("source_url"))
+        frame.filename = url if isinstance(url, str) and url else None
+    frame.lineno = segment + 1
+    frame.colno = None
+
+
 def frames_from_dicts(items: Iterable[Mapping[str, Any]]) -> List[Frame]:
     """Frames from structured data: dicts with ``filename`` (or ``abs_path``,
     ``url``, ``file``), ``lineno`` (or ``line``), ``colno`` (or ``column``,
     ``col``) and ``function`` (or ``name``). Unknown keys are ignored;
-    anything that is not a dict is skipped."""
+    anything that is not a dict is skipped.
+
+    Hermes bytecode frames, as React Native's crash data and
+    metro-symbolicate give them (``FunctionID``, ``ByteCodeOffset``,
+    ``SegmentID`` or ``CJSModuleOffset``, ``SourceURL``; or the same in
+    snake case), become frames with :attr:`Frame.hermes` set."""
     frames: List[Frame] = []
     for item in items:
         if not isinstance(item, Mapping):
@@ -358,6 +403,7 @@ def frames_from_dicts(items: Iterable[Mapping[str, Any]]) -> List[Frame]:
             raw=json.dumps(dict(item), sort_keys=True, default=str),
             engine=STRUCTURED,
         )
+        _hermes_fields(frame, item)
         if function and function.startswith("new "):
             frame.is_constructor = True
             frame.function = function[4:]

@@ -27,7 +27,7 @@ LAYERS: List[List[str]] = [
     ["_view_base"],
     ["batch", "encode", "reverse", "scopes"],
     ["view", "proguard"],
-    ["builder", "compose"],
+    ["builder", "compose", "range_mappings", "hermes"],
     ["js", "stacktrace"],
     ["symbolication.results"],
     ["symbolication.frames"],

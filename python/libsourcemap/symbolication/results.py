@@ -65,7 +65,8 @@ class SymbolicatedFrame:
     abs_path: Optional[str] = None
     in_app: Optional[bool] = None
     # Where the function name came from: "scopes" (the map's ECMA-426
-    # scopes), "original" or "generated" (the JavaScript scanner), "none".
+    # scopes), "function_map" (Metro's x_facebook_sources), "original" or
+    # "generated" (the JavaScript scanner), "none".
     function_source: Optional[str] = None
     generated: Dict[str, Any] = field(default_factory=dict)
     # From the map's scopes: the frames of the functions inlined into this

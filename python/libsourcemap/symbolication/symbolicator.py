@@ -319,6 +319,21 @@ class Symbolicator:
 
         line0 = frame.lineno - 1
         fd = self._frame_data(ref)
+        hermes_col = None
+        if frame.hermes is not None:
+            # A Hermes bytecode frame: its position from the map's
+            # x_hermes_function_offsets (the C library decides).
+            pos = view.hermes_position(*frame.hermes)
+            if pos is None:
+                return self._fail(
+                    out,
+                    steps,
+                    "position_outside_map",
+                    "the map lists no function %d in Hermes segment %d"
+                    % (frame.hermes[1], frame.hermes[0]),
+                    step="look up",
+                )
+            line0, hermes_col = pos
         if line0 >= fd.line_count:
             return self._fail(
                 out,
@@ -327,7 +342,9 @@ class Symbolicator:
                 "line %d is past the %d lines the map covers" % (frame.lineno, view.line_count),
                 step="look up",
             )
-        if frame.colno is None:
+        if hermes_col is not None:
+            col0 = hermes_col
+        elif frame.colno is None:
             # No column: the line's first mapped column.
             first = view.lookup_token(line0, 0, rule=LookupRule.LEAST_UPPER_BOUND)
             col0 = first.dst_col if first is not None else 0
@@ -405,6 +422,11 @@ class Symbolicator:
                     if data is not None:
                         namer.give_source(token.src_id, data)
                 name, how = namer.name_at(line0, col0)
+        # React Native: Metro's function map (x_facebook_sources), when the
+        # map has one, names the original function before any guess.
+        mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
+        if mapped is not None:
+            name, how = mapped, "function_map"
         if _scopes.has_ranges(view):
             # The map's own scopes name the frame (and its inlined callers);
             # the scanner's answer stands only for maps without them.
@@ -423,6 +445,7 @@ class Symbolicator:
                         "generated": "from the generated code's enclosing function, "
                         "mapped: %r",
                         "none": "not known; the frame's own name %r is kept",
+                        "function_map": "from the map's function map (x_facebook_sources): %r",
                     }[how]
                     % (name if how != "none" else out.function),
                 )
