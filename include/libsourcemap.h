@@ -879,9 +879,10 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
  * output gives a view with the same tokens, sources, source URLs,
  * contents, names, ignore list, debug ID, file and sourceRoot. An index
  * map is written flattened: its sources resolved (each section had its
- * own sourceRoot) and no "sourceRoot". Fields the view does not keep
- * (unknown and x_* fields other than x_google_ignoreList, which becomes
- * "ignoreList") are not written. On success returns 0 and sets `*out`
+ * own sourceRoot) and no "sourceRoot". The top-level fields the view
+ * keeps as text (lsm_view_extra_field(): unknown and x_* fields other
+ * than x_google_ignoreList, which becomes "ignoreList") follow, each as
+ * it was read. On success returns 0 and sets `*out`
  * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
  * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
  * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
@@ -985,6 +986,31 @@ LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err
  * and parser's errors. Thread-safe as the read functions are. */
 LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                                 uint32_t inner_count, lsm_error_t *err);
+
+/* ------------------------------------- top-level fields kept as JSON text */
+
+/* A view made from JSON keeps the top-level fields it does not interpret
+ * (unknown keys and x_* extensions; x_google_ignoreList is read as the
+ * ignore list instead) as the JSON text of their values, in input order.
+ * A key written more than once is kept once, at its first place with its
+ * last value, as JSON.parse keeps it. Of an index map only its own
+ * top-level fields are kept, not its sections'. lsm_view_to_json() writes
+ * them back unchanged after the standard fields. Views opened from cache
+ * files have none: caches do not store them. */
+
+/* The number of fields kept, 0 for NULL. */
+LSM_API uint32_t lsm_view_extra_count(const lsm_view_t *view);
+
+/* Field `index` (< lsm_view_extra_count()): sets `*name` and `*name_len`
+ * to its key (UTF-8, escapes decoded) and `*value` and `*value_len` to
+ * its value's JSON text exactly as the input had it (white space inside
+ * included). Both strings are borrowed from the view and NUL-terminated.
+ * Returns 0, or -1 with every output NULL or 0: LSM_ERR_INVALID_ARGUMENT
+ * (NULL view or output pointer), LSM_ERR_OUT_OF_RANGE (bad index).
+ * Allocates nothing; thread-safe. */
+LSM_API int lsm_view_extra_field(const lsm_view_t *view, uint32_t index, const char **name,
+                                 size_t *name_len, const char **value, size_t *value_len,
+                                 lsm_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -173,6 +173,7 @@ static void release_record(lsm_map_record_t *m) {
 
 void lsm_parse_release(lsm_parse_t *p) {
     release_record(&p->root);
+    lsm_free(p->extras.data);
     lsm_free(p->blob.data);
     memset(p, 0, sizeof *p);
 }
@@ -224,6 +225,26 @@ static int optional_string(reader_t *r, enum value_kind kind, const unsigned cha
     if (kind != V_STRING)
         return lsm_json_fail(r, code, "\"%s\" must be a string, not %s", field, KIND_NAMES[kind]);
     return store_string(r, s, n, span);
+}
+
+/* A field the view does not interpret: skipped, and at the top level
+ * kept as JSON text (src/json_extra.c) up to where its value ends. */
+static int other_value(reader_t *r, const lsm_map_record_t *m, enum value_kind kind) {
+    if (m == &r->p->root) {
+        int code = lsm_extra_open(r->p);
+        if (code == LSM_ERR_TOO_LARGE)
+            return lsm_json_fail(r, code, "more than 2^32 - 2 top-level fields");
+        if (code)
+            return nomem(r);
+    }
+    if (kind == V_OBJECT || kind == V_ARRAY) {
+        r->skip = 1;
+        return 1;
+    }
+    if (r->p->extra_open &&
+        lsm_extra_close(r->p, r->input, r->input_len, lsm_json_input_pos(r)))
+        return nomem(r);
+    return 1;
 }
 
 static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
@@ -309,9 +330,7 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
         release_sections(m);
         return push(r, FR_SECTIONS, m, 0);
     default:
-        if (kind == V_OBJECT || kind == V_ARRAY)
-            r->skip = 1;
-        return 1;
+        return other_value(r, m, kind);
     }
 }
 

@@ -30,13 +30,15 @@ LAYERS = [
     # 1: the record format of a view
     ["src/records.c"],
     # 2: reading source map JSON and its "mappings"
-    ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json.c",
+    ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json_extra.c",
+     "src/json.c",
      "src/probe.c"],
     # 3: turning a parse into a view
     ["src/build.c"],
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
     ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c",
-     "src/stats.c", "src/cursor.c", "src/reverse.c", "src/encode.c", "src/builder.c", "src/compose.c"],
+     "src/stats.c", "src/cursor.c", "src/reverse.c", "src/encode.c", "src/builder.c", "src/compose.c",
+     "src/view_extra.c"],
     # 5: JavaScript scanning and symbolication
     [
         "src/js/chars.c",
