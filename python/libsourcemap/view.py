@@ -52,6 +52,7 @@ from ._convert import (
 )
 from . import batch as _batch
 from . import encode as _encode
+from . import extras as _extras
 from . import reverse as _reverse
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from ._view_base import ViewBase
@@ -450,6 +451,20 @@ class View(ViewBase):
         the same; an index map is written flattened. See
         :func:`libsourcemap.encode.to_json`."""
         return _encode.to_json(self, with_contents=with_contents)
+
+    @property
+    def extra_fields(self) -> Dict[str, Any]:
+        """The top-level fields this view keeps without interpreting them
+        (unknown keys, ``x_*`` extensions), name -> parsed JSON value, in
+        the map's order; :meth:`to_json` writes them back unchanged. Empty
+        for a view opened from a cache. See
+        :func:`libsourcemap.extras.extra_fields`."""
+        return _extras.extra_fields(self)
+
+    @property
+    def extra_fields_raw(self) -> Dict[str, str]:
+        """As :attr:`extra_fields`, each value its JSON text as written."""
+        return _extras.extra_fields(self, raw=True)
 
 
 _Loader = Callable[[], View]

@@ -25,7 +25,7 @@ LAYERS: List[List[str]] = [
     ["telemetry"],
     ["_convert"],
     ["_view_base"],
-    ["batch", "encode", "reverse"],
+    ["batch", "encode", "extras", "reverse"],
     ["view", "proguard"],
     ["builder", "compose"],
     ["js", "stacktrace"],
