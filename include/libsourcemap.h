@@ -1012,6 +1012,38 @@ LSM_API int lsm_view_extra_field(const lsm_view_t *view, uint32_t index, const c
                                  size_t *name_len, const char **value, size_t *value_len,
                                  lsm_error_t *err);
 
+/* ------------------------------------------------ reverse lookup cursors */
+
+/* A reverse lookup cursor: lsm_cursor_t's counterpart for
+ * lsm_generated_position_for(). A view, a rule and the array answers go
+ * to are fixed once, so that each lookup passes only the source and the
+ * original position. Opaque; it borrows the view and `out`, which must
+ * outlive it. Not thread-safe: one cursor per thread (any number may read
+ * one view). Free with lsm_reverse_cursor_free(). */
+typedef struct lsm_reverse_cursor lsm_reverse_cursor_t;
+
+/* A cursor over `view` under `rule` (LSM_RULE_GREATEST_LOWER_BOUND or
+ * LSM_RULE_LEAST_UPPER_BOUND) writing to `out`, which has room for 6
+ * uint32s. Returns NULL on failure (LSM_ERR_INVALID_ARGUMENT: NULL view
+ * or out, another rule; LSM_ERR_NOMEM). */
+LSM_API lsm_reverse_cursor_t *lsm_reverse_cursor_new(const lsm_view_t *view, int rule,
+                                                     uint32_t *out, lsm_error_t *err);
+
+/* Frees a cursor. NULL is accepted. */
+LSM_API void lsm_reverse_cursor_free(lsm_reverse_cursor_t *cursor);
+
+/* lsm_generated_position_for() of source `src_id` at the original
+ * position `line_col` (the line in its high 32 bits, the column in its
+ * low 32) under the cursor's rule. Returns 1 and writes the token found
+ * to the cursor's array: dst_line, dst_col, src_line, src_col, src_id,
+ * name_id (LSM_NO_ID when it has no name); 0 when none is found (the
+ * array is left alone); -1 for a NULL cursor or the errors of
+ * lsm_generated_position_for() (call it to learn which). The first lookup
+ * on a view builds its reverse index, as lsm_generated_position_for()
+ * does. */
+LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src_id,
+                                      uint64_t line_col);
+
 #ifdef __cplusplus
 }
 #endif

@@ -81,6 +81,7 @@ _V = TypeVar("_V", bound="View")
 
 _lookup_ex = lib.lsm_lookup_ex
 _cursor_lookup = lib.lsm_cursor_lookup
+_reverse_lookup = lib.lsm_reverse_cursor_lookup
 _new_tuple = tuple.__new__
 
 #: The message of the IndexedSourceMap raised for an index map where a
@@ -110,12 +111,13 @@ class View(ViewBase):
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_tokens", "_origin", "_cursors")
+    __slots__ = ("_tokens", "_origin", "_cursors", "_rcursors")
     # How to open the view again when unpickled: ("path", path, allow_index)
     # or ("cache_path", path) for a view opened from a file, else None (it
     # then travels as its cache bytes).
     _origin: Optional[Tuple[Any, ...]]
     _cursors: threading.local
+    _rcursors: threading.local
 
     def __init__(self) -> None:
         raise TypeError(
@@ -134,6 +136,8 @@ class View(ViewBase):
         # This thread's lookup cursors by rule as given (lsm_cursor_t:
         # lookup_token passes one argument per call, see _cursor).
         rv._cursors = threading.local()
+        # And its reverse lookup cursors (lsm_reverse_cursor_t), by rule.
+        rv._rcursors = threading.local()
         return rv
 
     def _cursor(self, rule: RuleArg) -> Tuple[Any, ...]:
@@ -152,6 +156,7 @@ class View(ViewBase):
         # Forget the cursors, so that the next lookup makes one and finds
         # the view closed (a cursor holds the view's memory, never stale).
         self._cursors = threading.local()
+        self._rcursors = threading.local()
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
@@ -430,7 +435,28 @@ class View(ViewBase):
         `col`) in `source` (an index, or a name as written or resolved), or
         None: trace-mapping's ``generatedPositionFor``, 0-based. See
         :func:`libsourcemap.reverse.generated_position_for`."""
-        return _reverse.generated_position_for(self, source, line, col, rule=rule)
+        # As lookup_token: an index and ints in range, with a rule used
+        # before on this thread, cost a dict lookup and a 3-argument call.
+        cursors = self._rcursors.__dict__
+        try:
+            cursor, ids, srcs, names = cursors[rule]  # type: ignore[index]
+            if type(source) is not int or col >= U32_MAX:
+                raise TypeError
+            found = _reverse_lookup(cursor, source, line << 32 | col)
+        except (KeyError, TypeError, OverflowError):
+            found = -1
+        if found != 1:
+            if found < 0:  # converts, raises, or makes the cursor
+                return _reverse.slow_path(self, cursors, source, line, col, rule)
+            return None
+        dl, dc, sl, sc, sid, nid = ids
+        src = srcs[sid]
+        if src is _UNSET:
+            src = self._tokens.string("src", sid)
+        name = None if nid == NO_ID else names[nid]
+        if name is _UNSET:
+            name = self._tokens.string("name", nid)
+        return _new_tuple(Token, (dl, dc, src, sl, sc, sid, name))
 
     def all_generated_positions_for(
         self,
@@ -454,11 +480,8 @@ class View(ViewBase):
 
     @property
     def extra_fields(self) -> Dict[str, Any]:
-        """The top-level fields this view keeps without interpreting them
-        (unknown keys, ``x_*`` extensions), name -> parsed JSON value, in
-        the map's order; :meth:`to_json` writes them back unchanged. Empty
-        for a view opened from a cache. See
-        :func:`libsourcemap.extras.extra_fields`."""
+        """Top-level fields kept uninterpreted (unknown, ``x_*``), name ->
+        parsed value; see :func:`libsourcemap.extras.extra_fields`."""
         return _extras.extra_fields(self)
 
     @property
