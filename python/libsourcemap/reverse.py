@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import array
 import operator
+import threading
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _native
@@ -36,6 +37,19 @@ from ._view_base import ViewBase
 from .errors import OutOfRangeError
 
 _generated_position_for = lib.lsm_generated_position_for
+_all_generated_positions_for = lib.lsm_all_generated_positions_for
+_tls = threading.local()
+
+
+def _thread_tokens(count: int) -> Tuple[Any, int]:
+    """This thread's array of at least `count` ``lsm_token_t`` and its
+    length, for all_generated_positions_for: views are shared between
+    threads, so the output cannot live on the view."""
+    have = getattr(_tls, "tokens", None)
+    if have is None or have[1] < count:
+        size = max(count, 16)
+        have = _tls.tokens = (ffi.new("lsm_token_t[]", size), size)
+    return have
 
 __all__ = [
     "SourceArg",
@@ -151,19 +165,31 @@ def all_generated_positions_for(
     ``"least_upper_bound"``) or before it (``"greatest_lower_bound"``), on
     `line` only; with `col` None, every token on `line`. Sorted by original
     column, then generated position."""
-    src_id = source_index(view, source)
-    line_v, col_v = _original(line, col)
+    # As generated_position_for: plain ints in range convert nothing, err
+    # is NULL and the output array is this thread's; a failure is repeated
+    # to learn why.
+    if type(source) is int and 0 <= source < U32_MAX:
+        src_id = source
+    else:
+        src_id = source_index(view, source)
+    if (type(line) is int and 0 <= line < U32_MAX
+            and (col is None or (type(col) is int and 0 <= col < U32_MAX))):
+        line_v, col_v = line, (NO_ID if col is None else col)
+    else:
+        line_v, col_v = _original(line, col)
     rule_v = _rule(rule)
     ptr = view._get_ptr()
-    cap = 16
-    while True:
-        out = ffi.new("lsm_token_t[]", cap)
+    out, cap = _thread_tokens(16)
+    n = int(_all_generated_positions_for(ptr, src_id, line_v, col_v, rule_v, out, cap, ffi.NULL))
+    if n > cap:
+        out, cap = _thread_tokens(n)
+        n = int(_all_generated_positions_for(ptr, src_id, line_v, col_v, rule_v, out, cap, ffi.NULL))
+    if n < 0:
+        source_index(view, source)  # an index past the sources raises here
         with capture_err() as (err, check):
-            n = int(check(lib.lsm_all_generated_positions_for(
-                ptr, src_id, line_v, col_v, rule_v, out, cap, err)))
-        if n <= cap:
-            break
-        cap = n
+            check(lib.lsm_all_generated_positions_for(
+                ptr, src_id, line_v, col_v, rule_v, out, cap, err))
+        return []
     return [t for t in view._tokens.many(out, n) if t is not None]
 
 

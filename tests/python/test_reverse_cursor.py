@@ -106,3 +106,26 @@ def test_one_cursor_per_thread() -> None:
     for th in threads:
         th.join()
     assert len(results) == 6 and all(r == want for r in results)
+
+
+def test_all_generated_positions_for_many_answers_and_errors() -> None:
+    """all_generated_positions_for reuses a per-thread array of 16 tokens:
+    lines with more answers than that grow it, and errors still raise."""
+    mappings = ",".join(["AAAA"] + ["CAAA"] * 39)  # 40 tokens, all at original 0:0
+    view = View.from_json(
+        '{"version":3,"sources":["a.js"],"names":[],"mappings":"%s"}' % mappings)
+    every = view.all_generated_positions_for(0, 0, 0)
+    assert [(t.dst_line, t.dst_col) for t in every] == [(0, c) for c in range(40)]
+    assert len(view.all_generated_positions_for(0, 0)) == 40
+    assert view.all_generated_positions_for(0, 1) == []
+    with pytest.raises(libsourcemap.OutOfRangeError):
+        view.all_generated_positions_for(1, 0)
+    with pytest.raises(libsourcemap.OutOfRangeError):
+        view.all_generated_positions_for(-1, 0)
+    with pytest.raises(TypeError):
+        view.all_generated_positions_for(True, 0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        view.all_generated_positions_for(0, 0, -1)
+    with pytest.raises(libsourcemap.InvalidArgumentError):
+        view.all_generated_positions_for(0, 0, 0, rule="same_line")
+    assert view.all_generated_positions_for(0, 2**40, 2**40) == []
