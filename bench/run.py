@@ -57,7 +57,14 @@ FIGURES = [
     ("batch", "batch lookup", "ns/pos", 1),
     ("columns", "columnar batch lookup (lookup_columns)", "ns/pos", 1),
     ("iter", "iterate all tokens", "ns/token", 1),
+    # original -> generated, and writing maps (ours from Python, the JS
+    # peers; same queries, see bench/py/reverse_queries.py)
+    ("reverse_first", "reverse: first lookup (builds the index)", "ms", 1e3),
+    ("reverse", "reverse lookup (generatedPositionFor)", "ns", 1),
+    ("reverse_all", "all generated positions (allGeneratedPositionsFor)", "ns", 1),
+    ("encode", "encode whole map to JSON", "ms", 1e3),
 ]
+N_REVERSE = 20_000
 CACHE_FIGURES = [
     ("dump", "cache dump", "ms", 1e3),
     ("size", "cache size", "MB", 1e-6),
@@ -363,6 +370,20 @@ def make_positions(cache, node_dir, m):
     return out, len(pairs)
 
 
+def make_reverse_queries(setup, tmp, m, pos):
+    """The map's reverse-lookup queries (bench/py/reverse_queries.py, with
+    our package), or None when they cannot be made."""
+    out = os.path.join(tmp, "%s.reverse.json" % m["id"])
+    env = dict(os.environ, LIBSOURCEMAP_LIBRARY=os.path.join(setup.lib_dir, "libsourcemap.so"))
+    p = run([sys.executable, os.path.join(BENCH, "py", "reverse_queries.py"), m["path"], pos, out,
+             str(N_REVERSE), "--python-path", os.path.join(ROOT, "python")], env=env, check=False)
+    if p.returncode != 0:
+        setup.status["reverse_queries_%s" % m["id"]] = (p.stderr or p.stdout).strip()[-300:]
+        log("no reverse queries for %s: %s" % (m["id"], setup.status["reverse_queries_%s" % m["id"]]))
+        return None
+    return out
+
+
 # ------------------------------------------------------------ implementations
 
 class Impl:
@@ -378,6 +399,9 @@ def implementations(setup, args, c_exe, node_dir):
     impls, unavailable = [], {}
     opts_c = lambda o: ["--warm", str(o["warm"]), "--budget", str(o["budget"]),
                         "--passes", str(o["passes"])]
+    # The reverse-lookup queries of the map, for the implementations that
+    # answer them (ours from Python, the JS peers).
+    rev = lambda o: ["--reverse", o["reverse"]] if o.get("reverse") else []
     if c_exe:
         impls.append(Impl("c", "libsourcemap (C API)", "C",
                           lambda m, p, cf, o: [c_exe] + opts_c(o) + ["--cache-file", cf, "--threads", m, p],
@@ -396,7 +420,8 @@ def implementations(setup, args, c_exe, node_dir):
         setup.status["py-ours"] = "ok"
         impls.append(Impl("py-ours", "libsourcemap (Python package)", "Python",
                           lambda m, p, cf, o: [sys.executable, py_bench, "ours", m, p, "--cache-file", cf,
-                                               "--python-path", os.path.join(ROOT, "python")] + opts_c(o),
+                                               "--python-path", os.path.join(ROOT, "python")] + opts_c(o)
+                          + rev(o),
                           env=env_ours, peer=False))
     else:
         err = (probe.stderr.strip().splitlines() or ["?"])[-1]
@@ -420,7 +445,8 @@ def implementations(setup, args, c_exe, node_dir):
                           ("js-source-map-0.6.1", "source-map-0.6.1")):
             impls.append(Impl(key, "%s (Node %s)" % (name, platform_node()), "JavaScript",
                               (lambda name: lambda m, p, cf, o: ["node", "--expose-gc", "--max-old-space-size=16384",
-                                                                 bench_mjs, node_dir, name, m, p] + opts_c(o))(name)))
+                                                                 bench_mjs, node_dir, name, m, p] + opts_c(o)
+                                              + rev(o))(name)))
     else:
         for key in ("js-trace-mapping", "js-source-map-0.7.4", "js-source-map-0.6.1"):
             unavailable[key] = "node packages: %s" % setup.status.get("node")
@@ -557,6 +583,19 @@ def summarize(runs, map_bytes, positions, tokens):
             s[key] = e
     s["lookup_found"] = ok[0].get("lookup_found")
     s["lookup_checksum"] = ok[0].get("lookup_checksum")
+    rq = [r for r in ok if r.get("reverse_s") and r.get("reverse_queries")]
+    if rq:
+        s["reverse_first"] = med([r.get("reverse_first_s") for r in rq])
+        s["reverse"] = med([per_process(r, "reverse_s") / r["reverse_queries"] * 1e9 for r in rq])
+        s["reverse_all"] = med([per_process(r, "reverse_all_s") / r["reverse_queries"] * 1e9
+                                for r in rq if r.get("reverse_all_s")])
+        s["encode"] = med([per_process(r, "encode_s") for r in rq if r.get("encode_s")])
+        for key in ("reverse_found", "reverse_checksum", "reverse_all_found", "reverse_all_checksum",
+                    "encode_bytes"):
+            s[key] = rq[0].get(key)
+    e = next((r["reverse_error"] for r in ok if r.get("reverse_error")), None)
+    if e:
+        s["reverse_error"] = e
     s["batch_checksum"] = ok[0].get("batch_checksum")
     caches = [r["cache"] for r in ok if isinstance(r.get("cache"), dict)]
     if caches:
@@ -935,7 +974,13 @@ def write_report(results, out_dir):
              "parses in one process, cold the first parse in a fresh process. Peak memory is the "
              "VmHWM increase over the process with the bytes loaded, as a multiple of the map size. "
              "Batch: ours through lsm_lookup_many / lookup_tokens, compared with the peers' single "
-             "lookups.\n")
+             "lookups. Reverse and encode (ours from Python, the JavaScript peers): the same "
+             "%d original positions per map (bench/py/reverse_queries.py: token positions moved by "
+             "-2..+2 columns), sources named as written for the peers and by index for ours; the "
+             "first reverse lookup on a fresh map builds the index; encoding writes the whole map "
+             "as JSON text (trace-mapping: encodedMappings of freshly decoded mappings and "
+             "JSON.stringify; source-map: SourceMapGenerator.fromSourceMap().toString()).\n"
+             % N_REVERSE)
     runtimes = {k: v.get("runtime") for k, v in results["implementations"].items()}
     for m in results["maps"]:
         L.append("### %s (%.2f MB, %s tokens)\n" % (m["id"], m["bytes"] / 1e6, m["tokens"]))
@@ -1106,6 +1151,7 @@ def main():
             continue
         pos, ntok = make_positions(cache, node_dir, m)
         log("map %s: %.2f MB, %d tokens" % (m["id"], size / 1e6, ntok))
+        map_opts = dict(opts, reverse=make_reverse_queries(setup, tmp, m, pos))
         raw = {i.key: [] for i in impls}
         for rep in range(reps):
             k = rep % len(impls)
@@ -1113,7 +1159,7 @@ def main():
             if rep % 2:
                 order = order[::-1]
             for impl in order:
-                r = measure(impl, m, pos, opts, tmp, args.timeout)
+                r = measure(impl, m, pos, map_opts, tmp, args.timeout)
                 r["rep"] = rep
                 raw[impl.key].append(r)
                 log("  rep %d %-20s %s" % (rep + 1, impl.key, "error: " + str(r.get("error") or r.get("unavailable"))[:200]
@@ -1143,6 +1189,13 @@ def main():
                 if (s["lookup_found"], s["lookup_checksum"]) != (ref["lookup_found"], ref["lookup_checksum"]):
                     dis.append("%s found %s (C %s), checksum %s (C %s)" % (
                         k, s["lookup_found"], ref["lookup_found"], s["lookup_checksum"], ref["lookup_checksum"]))
+        # Reverse answers: ours and trace-mapping mean the same thing.
+        tm_s, ours_s = summary.get("js-trace-mapping") or {}, summary.get("py-ours") or {}
+        for key in ("reverse", "reverse_all"):
+            a = (ours_s.get(key + "_found"), ours_s.get(key + "_checksum"))
+            b = (tm_s.get(key + "_found"), tm_s.get(key + "_checksum"))
+            if None not in a and None not in b and a != b:
+                dis.append("%s: py-ours found %s, checksum %s; trace-mapping %s, %s" % ((key,) + a + b))
         results["maps"].append({"id": m["id"], "path": os.path.relpath(m["path"], ROOT),
                                 "origin": m["origin"], "bytes": size, "tokens": ntok,
                                 "sha256": sha256_file(m["path"]), "order": keys, "summary": summary,
@@ -1219,6 +1272,12 @@ def smoke_checks(results, impls):
     checks.append(("C peak RSS", None if "c" in (pr_maps[0].get("peak") or {}) else
                    "missing: %s" % (pr.get("errors") or pr_maps[0].get("errors") or "no peak_rss")))
     checks.append(("C threads", None if "threads_speedup" in c else "missing"))
+    for k in ("py-ours", "js-trace-mapping"):
+        s = m["summary"].get(k)
+        if s and s.get("ok_runs"):
+            missing = [f for f in ("reverse_first", "reverse", "reverse_all", "encode") if s.get(f) is None]
+            checks.append(("%s reverse/encode" % k, "missing %s (%s)" % (missing, s.get("reverse_error"))
+                           if missing else None))
     checks.append(("C cache", None if c.get("cache") else "missing (neither figures nor an error)"))
     checks.append(("report", None if os.path.exists(os.path.join(results["out_dir"], "RESULTS.md")) else
                    "RESULTS.md not written"))

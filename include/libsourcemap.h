@@ -892,9 +892,10 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
  * output gives a view with the same tokens, sources, source URLs,
  * contents, names, ignore list, debug ID, file and sourceRoot. An index
  * map is written flattened: its sources resolved (each section had its
- * own sourceRoot) and no "sourceRoot". Fields the view does not keep
- * (unknown and x_* fields other than x_google_ignoreList, which becomes
- * "ignoreList") are not written. On success returns 0 and sets `*out`
+ * own sourceRoot) and no "sourceRoot". The top-level fields the view
+ * keeps as text (lsm_view_extra_field(): unknown and x_* fields other
+ * than x_google_ignoreList, which becomes "ignoreList") follow, each as
+ * it was read. On success returns 0 and sets `*out`
  * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
  * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
  * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
@@ -1364,6 +1365,63 @@ LSM_API uint32_t lsm_view_hermes_function_count(const lsm_view_t *view, uint32_t
  * Thread-safe. */
 LSM_API lsm_view_t *lsm_view_segment_map(const lsm_view_t *view, uint32_t segment,
                                          uint32_t flags, lsm_error_t *err);
+
+/* ------------------------------------- top-level fields kept as JSON text */
+
+/* A view made from JSON keeps the top-level fields it does not interpret
+ * (unknown keys and x_* extensions; x_google_ignoreList is read as the
+ * ignore list instead) as the JSON text of their values, in input order.
+ * A key written more than once is kept once, at its first place with its
+ * last value, as JSON.parse keeps it. Of an index map only its own
+ * top-level fields are kept, not its sections'. lsm_view_to_json() writes
+ * them back unchanged after the standard fields. Views opened from cache
+ * files have none: caches do not store them. */
+
+/* The number of fields kept, 0 for NULL. */
+LSM_API uint32_t lsm_view_extra_count(const lsm_view_t *view);
+
+/* Field `index` (< lsm_view_extra_count()): sets `*name` and `*name_len`
+ * to its key (UTF-8, escapes decoded) and `*value` and `*value_len` to
+ * its value's JSON text exactly as the input had it (white space inside
+ * included). Both strings are borrowed from the view and NUL-terminated.
+ * Returns 0, or -1 with every output NULL or 0: LSM_ERR_INVALID_ARGUMENT
+ * (NULL view or output pointer), LSM_ERR_OUT_OF_RANGE (bad index).
+ * Allocates nothing; thread-safe. */
+LSM_API int lsm_view_extra_field(const lsm_view_t *view, uint32_t index, const char **name,
+                                 size_t *name_len, const char **value, size_t *value_len,
+                                 lsm_error_t *err);
+
+/* ------------------------------------------------ reverse lookup cursors */
+
+/* A reverse lookup cursor: lsm_cursor_t's counterpart for
+ * lsm_generated_position_for(). A view, a rule and the array answers go
+ * to are fixed once, so that each lookup passes only the source and the
+ * original position. Opaque; it borrows the view and `out`, which must
+ * outlive it. Not thread-safe: one cursor per thread (any number may read
+ * one view). Free with lsm_reverse_cursor_free(). */
+typedef struct lsm_reverse_cursor lsm_reverse_cursor_t;
+
+/* A cursor over `view` under `rule` (LSM_RULE_GREATEST_LOWER_BOUND or
+ * LSM_RULE_LEAST_UPPER_BOUND) writing to `out`, which has room for 6
+ * uint32s. Returns NULL on failure (LSM_ERR_INVALID_ARGUMENT: NULL view
+ * or out, another rule; LSM_ERR_NOMEM). */
+LSM_API lsm_reverse_cursor_t *lsm_reverse_cursor_new(const lsm_view_t *view, int rule,
+                                                     uint32_t *out, lsm_error_t *err);
+
+/* Frees a cursor. NULL is accepted. */
+LSM_API void lsm_reverse_cursor_free(lsm_reverse_cursor_t *cursor);
+
+/* lsm_generated_position_for() of source `src_id` at the original
+ * position `line_col` (the line in its high 32 bits, the column in its
+ * low 32) under the cursor's rule. Returns 1 and writes the token found
+ * to the cursor's array: dst_line, dst_col, src_line, src_col, src_id,
+ * name_id (LSM_NO_ID when it has no name); 0 when none is found (the
+ * array is left alone); -1 for a NULL cursor or the errors of
+ * lsm_generated_position_for() (call it to learn which). The first lookup
+ * on a view builds its reverse index, as lsm_generated_position_for()
+ * does. */
+LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src_id,
+                                      uint64_t line_col);
 
 #ifdef __cplusplus
 }

@@ -22,7 +22,7 @@ typedef struct part {
 } part_t;
 
 /* The string tables a view keeps, while they are built. */
-enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_JOINED, T_COUNT };
+enum { T_SOURCES, T_URLS, T_CONTENTS, T_NAMES, T_META, T_IGNORE, T_JOINED, T_EXTRA, T_COUNT };
 
 typedef struct builder {
     lsm_parse_t *p;
@@ -557,6 +557,11 @@ static int build_properties(builder_t *b) {
                 ids[unique++] = ids[i];
         nignore = unique;
     }
+    /* Top-level fields kept as JSON text: pairs of (key, value) entries. */
+    uint32_t nextra = 0;
+    if (lsm_extra_finish(b->p, &tab[T_EXTRA], &nextra))
+        return NOMEM(b);
+    b->view->extras = (lsm_strtab_t){2 * nextra, nextra ? tab[T_EXTRA].data : NULL};
     b->view->meta = (lsm_strtab_t){META_COUNT, tab[T_META].data};
     b->view->ignore_count = nignore;
     b->view->ignore_ids = nignore ? (const uint32_t *)(const void *)tab[T_IGNORE].data : NULL;

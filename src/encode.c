@@ -197,6 +197,21 @@ static void put_meta(writer_t *w, const lsm_view_t *view, const char *key, int w
     put_table_string(w, view, &view->meta, (uint32_t)which, false, err);
 }
 
+/* The top-level fields kept as JSON text, as they were read. */
+static void put_extras(writer_t *w, const lsm_view_t *view) {
+    for (uint32_t i = 0; i + 1 < view->extras.count; i += 2) {
+        size_t nlen = 0, vlen = 0;
+        const char *name = lsm_strtab_get(view, &view->extras, i, &nlen);
+        const char *value = lsm_strtab_get(view, &view->extras, i + 1, &vlen);
+        if (!name || !value)
+            continue;
+        lsm_jw_lit(w, ",");
+        lsm_jw_string(w, name, nlen);
+        lsm_jw_lit(w, ":");
+        lsm_jw_put(w, value, vlen);
+    }
+}
+
 int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size_t *out_len,
                      lsm_error_t *err) {
     if (out)
@@ -250,6 +265,7 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
         lsm_jw_lit(&w, "]");
     }
     put_meta(&w, view, "debugId", META_DEBUG_ID, err);
+    put_extras(&w, view);
     lsm_jw_lit(&w, "}");
     /* NUL-terminated for convenience, the NUL not counted. */
     lsm_jw_put(&w, "", 1);

@@ -20,10 +20,19 @@ static int leave(reader_t *r) {
     r->depth--;
     if (r->skip) {
         r->skip--;
+        /* A kept top-level value (src/json_extra.c) may end here. */
+        if (!r->skip && r->depth == 1 && r->p->extra_open &&
+            lsm_extra_close(r->p, r->input, r->input_len, lsm_json_input_pos(r)))
+            return lsm_json_fail(r, LSM_ERR_NOMEM, "out of memory");
         return 1;
     }
     if (r->top >= 0)
         r->top--;
+    /* The one value kept as text that the reader also walks: a top-level
+     * "scopes" array (src/json_values.c) ends here. */
+    if (r->depth == 1 && r->p->extra_open &&
+        lsm_extra_close(r->p, r->input, r->input_len, lsm_json_input_pos(r)))
+        return lsm_json_fail(r, LSM_ERR_NOMEM, "out of memory");
     return 1;
 }
 
@@ -64,8 +73,13 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t n) {
      * text yajl is about to reject. */
     enum key key = r->pending ? K_UNKNOWN : lsm_json_match_key(s, n);
     r->pending = NULL;
-    if (!r->skip)
+    if (!r->skip) {
         r->frames[r->top].key = key;
+        /* The top-level object's keys, in case a value is kept as text. */
+        if (r->frames[r->top].kind == FR_MAP && r->frames[r->top].map == &r->p->root &&
+            lsm_extra_key(r->p, s, n, lsm_json_input_pos(r)))
+            return lsm_json_fail(r, LSM_ERR_NOMEM, "out of memory");
+    }
     return 1;
 }
 

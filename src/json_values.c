@@ -202,6 +202,7 @@ static void release_record(lsm_map_record_t *m) {
 
 void lsm_parse_release(lsm_parse_t *p) {
     release_record(&p->root);
+    lsm_free(p->extras.data);
     lsm_free(p->blob.data);
     memset(p, 0, sizeof *p);
 }
@@ -278,8 +279,31 @@ static int optional_string(reader_t *r, enum value_kind kind, const unsigned cha
     return store_string(r, s, n, span);
 }
 
-/* "scopes" and "ranges" are kept as written; a wrong type only marks the
- * record (the load decides, by LSM_LOAD_STRICT_SCOPES, what it means). */
+/* A field the view does not interpret: skipped, and at the top level
+ * kept as JSON text (src/json_extra.c) up to where its value ends. */
+static int other_value(reader_t *r, const lsm_map_record_t *m, enum value_kind kind) {
+    if (m == &r->p->root) {
+        int code = lsm_extra_open(r->p);
+        if (code == LSM_ERR_TOO_LARGE)
+            return lsm_json_fail(r, code, "more than 2^32 - 2 top-level fields");
+        if (code)
+            return nomem(r);
+    }
+    if (kind == V_OBJECT || kind == V_ARRAY) {
+        r->skip = 1;
+        return 1;
+    }
+    if (r->p->extra_open &&
+        lsm_extra_close(r->p, r->input, r->input_len, lsm_json_input_pos(r)))
+        return nomem(r);
+    return 1;
+}
+
+/* "scopes" and "ranges" are kept as written, both for the decoder
+ * (src/scopes_decode.c) and, at the top level, as JSON text for
+ * lsm_view_to_json() to write back unchanged (src/json_extra.c); a wrong
+ * type only marks the record (the load decides, by LSM_LOAD_STRICT_SCOPES,
+ * what it means). */
 static int scopes_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
                         size_t n) {
     lsm_map_record_t *m = f->map;
@@ -296,17 +320,25 @@ static int scopes_value(reader_t *r, frame_t *f, enum value_kind kind, const uns
             m->has_ranges = true;
         else
             m->has_scopes_string = true;
-        return store_string(r, s, n, ranges ? &m->ranges : &m->scopes_string);
+        if (!store_string(r, s, n, ranges ? &m->ranges : &m->scopes_string))
+            return 0;
+        return other_value(r, m, kind);
     }
     if (kind == V_ARRAY && !ranges) {
         m->scopes_list.present = true;
+        if (m == &r->p->root) {
+            /* Closed by the reader when the array ends (src/json.c). */
+            int code = lsm_extra_open(r->p);
+            if (code == LSM_ERR_TOO_LARGE)
+                return lsm_json_fail(r, code, "more than 2^32 - 2 top-level fields");
+            if (code)
+                return nomem(r);
+        }
         return push(r, FR_SCOPES, m, 0);
     }
     if (kind != V_NULL)
         m->scopes_type_error = LSM_ERR_BAD_SCOPES;
-    if (kind == V_OBJECT || kind == V_ARRAY)
-        r->skip = 1;
-    return 1;
+    return other_value(r, m, kind);
 }
 
 static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsigned char *s,
@@ -399,9 +431,10 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
             if (pos > 0 && pos <= r->input_len &&
                 r->input[pos - 1] == (kind == V_ARRAY ? '[' : '{'))
                 *at = pos;
-            r->skip = 1;
         }
-        return 1;
+        /* Also kept as written, so that lsm_view_to_json() carries the
+         * React Native fields through unchanged (src/json_extra.c). */
+        return other_value(r, m, kind);
     }
     case K_SECTIONS:
         if (kind != V_ARRAY)
@@ -414,9 +447,7 @@ static int map_value(reader_t *r, frame_t *f, enum value_kind kind, const unsign
         release_sections(m);
         return push(r, FR_SECTIONS, m, 0);
     default:
-        if (kind == V_OBJECT || kind == V_ARRAY)
-            r->skip = 1;
-        return 1;
+        return other_value(r, m, kind);
     }
 }
 

@@ -98,6 +98,13 @@ typedef struct lsm_parse {
     size_t input_len;
     lsm_buf_t blob;
     lsm_map_record_t root;
+    /* The top-level object's fields the view does not interpret
+     * (src/json_extra.c): pairs of string-table entries, the key and the
+     * JSON text of its value, in input order; repeats not yet merged. */
+    lsm_buf_t extras;
+    bool extra_open;         /* the last pair's value has not ended yet */
+    lsm_span_t extra_key;    /* the top-level key read last, in the blob */
+    uint64_t extra_key_end;  /* and the input offset just past it */
 } lsm_parse_t;
 
 /* Reads JSON into `out` (zeroed by the caller). Returns 0 or an error code;
@@ -108,5 +115,24 @@ LSM_INTERNAL void lsm_parse_release(lsm_parse_t *p);
 
 /* Builds a view from a complete parse; takes the blob. */
 LSM_INTERNAL lsm_view_t *lsm_build_view(lsm_parse_t *p, uint32_t flags, lsm_error_t *err);
+
+/* ------------------------------------------- fields kept as JSON text */
+
+/* Remembers a key of the top-level object, `name` (its `n` bytes as yajl
+ * unescaped them), which ends just before input offset `pos`, in case its
+ * value is one the view does not interpret. Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_extra_key(lsm_parse_t *p, const unsigned char *name, size_t n, uint64_t pos);
+/* The value of the key remembered last starts: it is kept. Returns 0,
+ * LSM_ERR_NOMEM or LSM_ERR_TOO_LARGE. */
+LSM_INTERNAL int lsm_extra_open(lsm_parse_t *p);
+/* The open field's value ends at input offset `end`: its text, as
+ * written in `input`, goes into the blob. Nothing when none is open.
+ * Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_extra_close(lsm_parse_t *p, const char *input, size_t input_len,
+                                 uint64_t end);
+/* Appends the kept pairs to `out`, a key written more than once merged
+ * into one (at its first place, with its last value), and sets `*count`
+ * to the number of pairs. Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_extra_finish(lsm_parse_t *p, lsm_buf_t *out, uint32_t *count);
 
 #endif

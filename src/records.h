@@ -133,9 +133,12 @@ struct lsm_view {
     /* "x_facebook_segments": each segment's map as JSON text, parsed on
      * request (src/hermes.c, src/segments.c); one block, or NULL. */
     struct lsm_fb_segments *fb_segments;
+    /* Top-level fields kept as JSON text (src/json_extra.c): entry 2i is
+     * a key, entry 2i + 1 its value as written; none in a cache file. */
+    lsm_strtab_t extras;
 
     /* What to release on free: heap blocks, or a file mapping. */
-    void *owned[12];
+    void *owned[16];
     /* The reverse-lookup index (src/reverse.c), built on first use and
      * published atomically; NULL until then. */
     struct lsm_reverse *reverse;

@@ -2,6 +2,14 @@
 // Measures one JavaScript source-map consumer, for bench/run.py.
 //
 //   node --expose-gc bench.mjs NODE_DIR IMPL MAP POSITIONS [--warm N] [--budget S] [--passes N]
+//                              [--reverse QUERIES.json]
+//
+// With --reverse (bench/py/reverse_queries.py's file) it also times
+// generatedPositionFor (the first call on a fresh map, which builds the
+// index, then every query), allGeneratedPositionsFor, and writing the
+// whole map as JSON text (trace-mapping: encodedMappings of freshly
+// decoded mappings and JSON.stringify; source-map:
+// SourceMapGenerator.fromSourceMap(...).toString()).
 //
 // IMPL: trace-mapping | source-map-0.7.4 | source-map-0.6.1.
 // POSITIONS: text, "line col" a line (0-based). Prints one JSON object whose
@@ -12,12 +20,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const args = process.argv.slice(2);
-const opts = { warm: 5, budget: 3, passes: 3 };
+const opts = { warm: 5, budget: 3, passes: 3, reverse: null };
 const pos = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--warm") opts.warm = Number(args[++i]);
   else if (args[i] === "--budget") opts.budget = Number(args[++i]);
   else if (args[i] === "--passes") opts.passes = Number(args[++i]);
+  else if (args[i] === "--reverse") opts.reverse = args[++i];
   else pos.push(args[i]);
 }
 const [nodeDir, impl, mapPath, posPath] = pos;
@@ -45,6 +54,22 @@ async function adapter(name) {
       },
       each: (h, cb) => tm.eachMapping(h, cb),
       free: () => {},
+      reverse: (h, source, line, column) => {
+        const g = tm.generatedPositionFor(h, { source, line: line + 1, column });
+        return g.line === null ? null : [g.line - 1, g.column];
+      },
+      reverseAll: (h, source, line, column) =>
+        tm.allGeneratedPositionsFor(h, { source, line: line + 1, column }).map((g) => [g.line - 1, g.column]),
+      // Encoding work only: a map of freshly decoded mappings (made
+      // untimed; trace-mapping keeps a map's encoded string once made).
+      encodePrepare: (h, text) => {
+        const raw = JSON.parse(text);
+        return tm.presortedDecodedMap({ ...raw, sections: undefined, mappings: tm.decodedMappings(h),
+                                        sources: h.sources, sourcesContent: h.sourcesContent, names: h.names });
+      },
+      encode: (fresh) => JSON.stringify({ version: 3, file: fresh.file, sources: fresh.sources,
+                                          sourcesContent: fresh.sourcesContent, names: fresh.names,
+                                          mappings: tm.encodedMappings(fresh) }),
     };
   }
   if (name === "source-map-0.7.4" || name === "source-map-0.6.1") {
@@ -62,9 +87,61 @@ async function adapter(name) {
       },
       each: (h, cb) => h.eachMapping(cb),
       free: (h) => (wasm ? h.destroy() : undefined),
+      reverse: (h, source, line, column) => {
+        const g = h.generatedPositionFor({ source, line: line + 1, column });
+        return g.line === null ? null : [g.line - 1, g.column];
+      },
+      reverseAll: (h, source, line, column) =>
+        h.allGeneratedPositionsFor({ source, line: line + 1, column }).map((g) => [g.line - 1, g.column]),
+      encodePrepare: (h) => h,
+      encode: (h) => sm.SourceMapGenerator.fromSourceMap(h).toString(),
     };
   }
   throw new Error(`unknown implementation ${name}`);
+}
+
+async function measureReverse(a, parse, h, text, res) {
+  const queries = JSON.parse(readFileSync(opts.reverse, "utf8")).queries;
+  const fresh = await parse();
+  let t0 = now();
+  a.reverse(fresh, ...queries[0]);
+  res.reverse_first_s = now() - t0;
+  a.free(fresh);
+  res.reverse_queries = queries.length;
+  res.reverse_s = [];
+  let found = 0, sum = 0;
+  for (let p = 0; p < opts.passes; p++) {
+    found = 0; sum = 0;
+    t0 = now();
+    for (const [s, l, c] of queries) {
+      const g = a.reverse(h, s, l, c);
+      if (g !== null) { found++; sum += g[0] + g[1]; }
+    }
+    res.reverse_s.push(now() - t0);
+  }
+  res.reverse_found = found;
+  res.reverse_checksum = sum;
+  res.reverse_all_s = [];
+  for (let p = 0; p < opts.passes; p++) {
+    found = 0; sum = 0;
+    t0 = now();
+    for (const [s, l, c] of queries) {
+      for (const g of a.reverseAll(h, s, l, c)) { found++; sum += g[0] + g[1]; }
+    }
+    res.reverse_all_s.push(now() - t0);
+  }
+  res.reverse_all_found = found;
+  res.reverse_all_checksum = sum;
+  res.encode_s = [];
+  const start = now();
+  let out = "";
+  while (res.encode_s.length < opts.warm && (res.encode_s.length === 0 || now() - start < opts.budget)) {
+    const input = a.encodePrepare(h, text);
+    t0 = now();
+    out = a.encode(input);
+    res.encode_s.push(now() - t0);
+  }
+  res.encode_bytes = Buffer.byteLength(out);
 }
 
 async function main() {
@@ -120,6 +197,14 @@ async function main() {
   }
   res.lookup_found = found;
   res.lookup_checksum = sum;
+
+  if (opts.reverse) {
+    try {
+      await measureReverse(a, parse, h, text, res);
+    } catch (e) {
+      res.reverse_error = String(e).slice(0, 500);
+    }
+  }
 
   try {
     const iter = [];

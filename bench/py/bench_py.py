@@ -164,12 +164,37 @@ class Ours(Impl):
     def batch(self, h):
         return h.lookup_tokens
 
+    # Reverse lookups and encoding (bench/run.py's --reverse figures).
+    # Sources are passed by index, the package's fast path; the queries
+    # name them, so each is turned into the first index written that way
+    # (trace-mapping's rule) before the clock starts.
+    def reverse_queries(self, h, queries):
+        first = {}
+        for i, s in enumerate(h.sources):
+            first.setdefault(s, i)
+        return [(first[s], line, col) for s, line, col in queries if s in first]
+
+    def reverse(self, h):
+        f = h.generated_position_for
+        return lambda s, line, col: _dst(f(s, line, col))
+
+    def reverse_all(self, h):
+        f = h.all_generated_positions_for
+        return lambda s, line, col: [(t.dst_line, t.dst_col) for t in f(s, line, col)]
+
+    def encode(self, h):
+        return h.to_json
+
     def cache(self, h, path):
         return {
             "dump": lambda: h.dump_cache(),
             "open": lambda b: self.m.View.from_cache(b),
             "open_path": lambda p: self.m.View.from_cache_path(p),
         }
+
+
+def _dst(t):
+    return None if t is None else (t.dst_line, t.dst_col)
 
 
 IMPLS = {"sourcemap": PureSourcemap, "sentry": Sentry, "symbolic": Symbolic, "ours": Ours}
@@ -225,6 +250,49 @@ def checksum(impl, lookup, pos):
     return found, total
 
 
+def measure_reverse(impl, parse, view, a, res):
+    """Reverse lookups (the first on a fresh view builds the index), all
+    generated positions of each query, and writing the map as JSON."""
+    with open(a.reverse) as f:
+        queries = impl.reverse_queries(view, json.load(f)["queries"])
+    fresh = parse()
+    rev = impl.reverse(fresh)
+    t0 = now()
+    rev(*queries[0])
+    res["reverse_first_s"] = now() - t0
+    rev = impl.reverse(view)
+    res["reverse_queries"] = len(queries)
+    res["reverse_s"] = []
+    for _ in range(a.passes):
+        t0 = now()
+        for s, line, col in queries:
+            rev(s, line, col)
+        res["reverse_s"].append(now() - t0)
+    found = total = 0
+    for s, line, col in queries:
+        d = rev(s, line, col)
+        if d is not None:
+            found += 1
+            total += d[0] + d[1]
+    res["reverse_found"], res["reverse_checksum"] = found, total
+    every = impl.reverse_all(view)
+    res["reverse_all_s"] = []
+    for _ in range(a.passes):
+        t0 = now()
+        for s, line, col in queries:
+            every(s, line, col)
+        res["reverse_all_s"].append(now() - t0)
+    found = total = 0
+    for s, line, col in queries:
+        for d in every(s, line, col):
+            found += 1
+            total += d[0] + d[1]
+    res["reverse_all_found"], res["reverse_all_checksum"] = found, total
+    encode = impl.encode(view)
+    res["encode_s"] = repeat(encode, a.warm, a.budget)
+    res["encode_bytes"] = len(encode())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("impl", choices=sorted(IMPLS))
@@ -235,6 +303,7 @@ def main():
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--cache-file")
     ap.add_argument("--python-path")
+    ap.add_argument("--reverse", help="reverse-lookup queries (bench/py/reverse_queries.py)")
     a = ap.parse_args()
     res = {"impl": a.impl}
     if a.python_path:
@@ -329,6 +398,12 @@ def run(impl, a, res):
             out = columns(lines, cols)
             res["columns_s"].append(now() - t0)
         res["columns_found"] = out.found
+
+    if a.reverse and hasattr(impl, "reverse"):
+        try:
+            measure_reverse(impl, parse, view, a, res)
+        except Exception as e:
+            res["reverse_error"] = describe(e)
 
     try:
         res["iter_s"] = []

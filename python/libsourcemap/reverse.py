@@ -17,21 +17,47 @@ and :meth:`View.all_generated_positions_for
 
 from __future__ import annotations
 
+import array
 import operator
-from typing import List, Optional, Union
+import threading
+from typing import Any, Dict, List, Optional, Tuple, Union
 
-from ._convert import RULE_VALUES, LookupRule, RuleArg, Token, rule_value, thread_token
+from . import _native
+from ._convert import (
+    RULE_VALUES,
+    U32_CODE,
+    LookupRule,
+    RuleArg,
+    Token,
+    rule_value,
+    thread_token,
+)
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
 from ._view_base import ViewBase
 from .errors import OutOfRangeError
 
 _generated_position_for = lib.lsm_generated_position_for
+_all_generated_positions_for = lib.lsm_all_generated_positions_for
+_tls = threading.local()
+
+
+def _thread_tokens(count: int) -> Tuple[Any, int]:
+    """This thread's array of at least `count` ``lsm_token_t`` and its
+    length, for all_generated_positions_for: views are shared between
+    threads, so the output cannot live on the view."""
+    have = getattr(_tls, "tokens", None)
+    if have is None or have[1] < count:
+        size = max(count, 16)
+        have = _tls.tokens = (ffi.new("lsm_token_t[]", size), size)
+    return have
 
 __all__ = [
     "SourceArg",
     "source_index",
     "generated_position_for",
     "all_generated_positions_for",
+    "make_cursor",
+    "slow_path",
 ]
 
 #: A source: its index in the view's sources, or its name as written in
@@ -139,17 +165,70 @@ def all_generated_positions_for(
     ``"least_upper_bound"``) or before it (``"greatest_lower_bound"``), on
     `line` only; with `col` None, every token on `line`. Sorted by original
     column, then generated position."""
-    src_id = source_index(view, source)
-    line_v, col_v = _original(line, col)
+    # As generated_position_for: plain ints in range convert nothing, err
+    # is NULL and the output array is this thread's; a failure is repeated
+    # to learn why.
+    if type(source) is int and 0 <= source < U32_MAX:
+        src_id = source
+    else:
+        src_id = source_index(view, source)
+    if (type(line) is int and 0 <= line < U32_MAX
+            and (col is None or (type(col) is int and 0 <= col < U32_MAX))):
+        line_v, col_v = line, (NO_ID if col is None else col)
+    else:
+        line_v, col_v = _original(line, col)
     rule_v = _rule(rule)
     ptr = view._get_ptr()
-    cap = 16
-    while True:
-        out = ffi.new("lsm_token_t[]", cap)
+    out, cap = _thread_tokens(16)
+    n = int(_all_generated_positions_for(ptr, src_id, line_v, col_v, rule_v, out, cap, ffi.NULL))
+    if n > cap:
+        out, cap = _thread_tokens(n)
+        n = int(_all_generated_positions_for(ptr, src_id, line_v, col_v, rule_v, out, cap, ffi.NULL))
+    if n < 0:
+        source_index(view, source)  # an index past the sources raises here
         with capture_err() as (err, check):
-            n = int(check(lib.lsm_all_generated_positions_for(
-                ptr, src_id, line_v, col_v, rule_v, out, cap, err)))
-        if n <= cap:
-            break
-        cap = n
+            check(lib.lsm_all_generated_positions_for(
+                ptr, src_id, line_v, col_v, rule_v, out, cap, err))
+        return []
     return [t for t in view._tokens.many(out, n) if t is not None]
+
+
+def make_cursor(view: ViewBase, rule: RuleArg) -> Tuple[Any, ...]:
+    """(cursor, the array it writes to, the view's source and name caches)
+    for single reverse lookups under `rule` on the calling thread:
+    ``lsm_reverse_cursor_t`` takes three arguments per lookup where
+    :func:`generated_position_for` passes seven, and a cffi call in ABI
+    mode pays for each (see batch.make_cursor, its forward counterpart).
+    The cursor borrows the view (own() keeps its memory alive) and its
+    array (kept alive by the cursor's owner)."""
+    value = _rule(rule)
+    out = array.array(U32_CODE, bytes(24))
+    parent = view._own
+    view_ptr = parent.get()
+    with capture_err() as (err, check):
+        ptr = check(lib.lsm_reverse_cursor_new(
+            view_ptr, value, ffi.from_buffer("uint32_t[]", out), err))
+    owned = _native.own(ptr, "lsm_reverse_cursor_free", what="reverse cursor", parent=parent,
+                        keepalive=out)
+    del view_ptr
+    srcs, names = view._tokens.caches()
+    return (owned.ptr, out, srcs, names)
+
+
+def slow_path(view: ViewBase, cursors: Dict[Any, Any], source: SourceArg, line: int, col: int,
+              rule: RuleArg) -> Optional[Token]:
+    """:meth:`View.generated_position_for
+    <libsourcemap.View.generated_position_for>` off its fast path (the
+    first call of a rule on a thread, a source by name, positions that are
+    not plain ints within 32 bits, errors): :func:`generated_position_for`
+    checks and converts everything and raises what it raises; then this
+    thread's cursor for `rule` is made and kept in `cursors` (the view's
+    per-thread dict) for the next call."""
+    token = generated_position_for(view, source, line, col, rule=rule)
+    try:
+        known = rule in cursors
+    except TypeError:  # unhashable: no cursor, always this path
+        return token
+    if not known:
+        cursors[rule] = make_cursor(view, rule)
+    return token

@@ -64,7 +64,7 @@ from .symbolication import Artifacts, Symbolicator
 from .symbolication.results import ERRORS as _FRAME_ERRORS
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
 
-__all__ = ["ERRORS", "ArtifactSpec", "symbolicate_many"]
+__all__ = ["ERRORS", "ArtifactSpec", "BatchTimeout", "DEFAULT_BATCH_TIMEOUT", "symbolicate_many"]
 
 #: Every reason a frame may carry after :func:`symbolicate_many`: those of
 #: :data:`libsourcemap.symbolicate.ERRORS` and the batch-level ones.
@@ -75,7 +75,17 @@ ERRORS: Dict[str, str] = dict(
     worker_lost="the process symbolicating the trace stopped (killed or crashed) every time "
     "it was tried",
     internal_error="symbolicating the trace raised an unexpected exception",
+    timed_out="no answer came for the trace's batch within the deadline (batch_timeout) every "
+    "time it was tried",
 )
+
+#: Seconds symbolicate_many waits on a Dask cluster for the next batch to
+#: finish before it gives up the batches still out (see batch_timeout).
+DEFAULT_BATCH_TIMEOUT = 300.0
+
+
+class BatchTimeout(Exception):
+    """A batch whose answer did not come within the deadline."""
 
 #: A trace as :meth:`Symbolicator.symbolicate` takes it.
 TraceInput = Union[str, bytes, StackTrace, Sequence[Mapping[str, Any]], Sequence[Frame]]
@@ -269,7 +279,10 @@ class _Batch:
 
 
 def _lost_reason(exc: BaseException) -> str:
-    """worker_lost for a worker that went away, internal_error otherwise."""
+    """timed_out for a batch past its deadline, worker_lost for a worker
+    that went away, internal_error otherwise."""
+    if isinstance(exc, BatchTimeout):
+        return "timed_out"
     lost = ("BrokenProcessPool", "KilledWorker", "CommClosedError", "BrokenPipeError",
             "CancelledError", "FutureCancelledError", "EOFError")
     return "worker_lost" if type(exc).__name__ in lost else "internal_error"
@@ -418,10 +431,55 @@ def _local_runner(call: str, context: int, workers: int, report: Callable[[int],
 # ------------------------------------------------------------------ Dask
 
 
+def _collect_until(
+    futures: Dict[Any, _Batch],
+    wait_first: Callable[[List[Any], Optional[float]], Iterable[Any]],
+    cancel: Callable[[List[Any]], None],
+    timeout: Optional[float],
+    report: Callable[[int], None],
+) -> Tuple[Dict[int, SymbolicatedTrace], List[Tuple[_Batch, BaseException]]]:
+    """As _collect, with a deadline: `wait_first` returns the futures done
+    once at least one is (or none when `timeout` seconds pass first, or
+    raises a timeout error); when none finishes in time, the batches still
+    out are cancelled and fail with BatchTimeout, so that a lost worker
+    whose loss the cluster never reports cannot hang the call."""
+    done: Dict[int, SymbolicatedTrace] = {}
+    failed: List[Tuple[_Batch, BaseException]] = []
+    pending = list(futures)
+    while pending:
+        try:
+            finished = set(wait_first(pending, timeout))
+        except Exception as exc:
+            if "Timeout" not in type(exc).__name__:
+                raise
+            finished = set()
+        if not finished:
+            for fut in pending:
+                failed.append((futures[fut], BatchTimeout(
+                    "no batch finished within %s s" % timeout)))
+            cancel(pending)
+            break
+        pending = [f for f in pending if f not in finished]
+        d, f = _collect({fut: futures[fut] for fut in finished}, lambda fs: fs, report)
+        done.update(d)
+        failed.extend(f)
+    return done, failed
+
+
 def _dask_runner(
-    client: Any, call: str, context: int, report: Callable[[int], None]
+    client: Any, call: str, context: int, report: Callable[[int], None],
+    timeout: Optional[float],
 ) -> _Runner:
-    from distributed import as_completed
+    from distributed import wait
+
+    def wait_first(pending: List[Any], limit: Optional[float]) -> Iterable[Any]:
+        return wait(pending, timeout=limit, return_when="FIRST_COMPLETED").done  # type: ignore[no-any-return]
+
+    def cancel(pending: List[Any]) -> None:
+        try:
+            client.cancel(pending)
+        except Exception:  # the cluster may be going away too
+            pass
 
     def submit(batches: List[_Batch]) -> Any:
         futures = {
@@ -429,7 +487,7 @@ def _dask_runner(
             for b in batches
         }
         try:
-            return _collect(futures, as_completed, report)
+            return _collect_until(futures, wait_first, cancel, timeout, report)
         finally:
             for fut in futures:
                 fut.release()
@@ -469,6 +527,7 @@ def symbolicate_many(
     context: int = 5,
     batch_size: Optional[int] = None,
     progress: Optional[Callable[[int], None]] = None,
+    batch_timeout: Optional[float] = DEFAULT_BATCH_TIMEOUT,
 ) -> List[SymbolicatedTrace]:
     """Symbolicates many traces; returns the results in the traces' order.
 
@@ -484,6 +543,13 @@ def symbolicate_many(
     go to a worker at a time (default: about four batches per worker).
     `progress`, when given, is called with the number of traces just
     finished as batches complete.
+
+    On a Dask cluster `batch_timeout` (seconds; None: no deadline) bounds
+    the wait for the next batch to finish: when none does in time, the
+    batches still out are cancelled and retried on their own, then in
+    parts, and a trace whose batch never answers gets ``timed_out`` on its
+    frames. A worker whose death the cluster never reports therefore
+    cannot hang the call. (Local processes report a death at once.)
 
     Never raises for bad input: see the module's documentation and
     :data:`ERRORS` for the reasons frames may carry.
@@ -531,7 +597,7 @@ def symbolicate_many(
             ]
             span.set("batches", len(batches))
             runner = (
-                _dask_runner(client, call, context, report)
+                _dask_runner(client, call, context, report, batch_timeout)
                 if client is not None
                 else _local_runner(call, context, n_workers, report)
             )

@@ -51,11 +51,9 @@ from ._convert import (
     rule_value as _rule_value,
 )
 from . import batch as _batch
-from . import encode as _encode
 from . import reverse as _reverse
-from . import scopes as _scopes
 from ._native import NO_ID, U32_MAX, capture_err, ffi, lib
-from ._view_base import ViewBase
+from ._view_readers import ViewReaders
 from .errors import (
     BadScopesError,
     BadSectionsError,
@@ -82,6 +80,7 @@ _V = TypeVar("_V", bound="View")
 
 _lookup_ex = lib.lsm_lookup_ex
 _cursor_lookup = lib.lsm_cursor_lookup
+_reverse_lookup = lib.lsm_reverse_cursor_lookup
 _new_tuple = tuple.__new__
 
 #: The message of the IndexedSourceMap raised for an index map where a
@@ -93,7 +92,7 @@ _INDEX_MAP_MESSAGE = "expected a regular source map, not an index map"
 _CACHE_PROBE_BYTES = 64
 
 
-class View(ViewBase):
+class View(ViewReaders):
     """A parsed source map: its tokens in generated order, sources, names
     and properties.
 
@@ -111,12 +110,13 @@ class View(ViewBase):
     give lists); iterating gives every token in generated order.
     """
 
-    __slots__ = ("_tokens", "_origin", "_cursors")
+    __slots__ = ("_tokens", "_origin", "_cursors", "_rcursors")
     # How to open the view again when unpickled: ("path", path, allow_index)
     # or ("cache_path", path) for a view opened from a file, else None (it
     # then travels as its cache bytes).
     _origin: Optional[Tuple[Any, ...]]
     _cursors: threading.local
+    _rcursors: threading.local
 
     def __init__(self) -> None:
         raise TypeError(
@@ -135,6 +135,8 @@ class View(ViewBase):
         # This thread's lookup cursors by rule as given (lsm_cursor_t:
         # lookup_token passes one argument per call, see _cursor).
         rv._cursors = threading.local()
+        # And its reverse lookup cursors (lsm_reverse_cursor_t), by rule.
+        rv._rcursors = threading.local()
         return rv
 
     def _cursor(self, rule: RuleArg) -> Tuple[Any, ...]:
@@ -153,6 +155,7 @@ class View(ViewBase):
         # Forget the cursors, so that the next lookup makes one and finds
         # the view closed (a cursor holds the view's memory, never stale).
         self._cursors = threading.local()
+        self._rcursors = threading.local()
 
     @classmethod
     def _parse(cls: Type[_V], data: Any, length: int, flags: int) -> _V:
@@ -443,52 +446,28 @@ class View(ViewBase):
         `col`) in `source` (an index, or a name as written or resolved), or
         None: trace-mapping's ``generatedPositionFor``, 0-based. See
         :func:`libsourcemap.reverse.generated_position_for`."""
-        return _reverse.generated_position_for(self, source, line, col, rule=rule)
-
-    def all_generated_positions_for(
-        self,
-        source: Union[int, str],
-        line: int,
-        col: Optional[int] = None,
-        *,
-        rule: RuleArg = LookupRule.LEAST_UPPER_BOUND,
-    ) -> List[Token]:
-        """Every token mapped to original (`line`, `col`) in `source` (the
-        whole line when `col` is None): trace-mapping's
-        ``allGeneratedPositionsFor``, 0-based. See
-        :func:`libsourcemap.reverse.all_generated_positions_for`."""
-        return _reverse.all_generated_positions_for(self, source, line, col, rule=rule)
-
-    # ---------------------------------------------------- ECMA-426 scopes
-
-    @property
-    def original_scopes(self) -> List[List[_scopes.OriginalScope]]:
-        """The top-level original scopes of each source (scope trees). See
-        :mod:`libsourcemap.scopes`."""
-        return _scopes.original_scopes(self)
-
-    @property
-    def generated_ranges(self) -> List[_scopes.GeneratedRange]:
-        """The top-level generated ranges (range trees). See
-        :mod:`libsourcemap.scopes`."""
-        return _scopes.generated_ranges(self)
-
-    @property
-    def scopes_warning(self) -> Optional[_scopes.ScopesWarning]:
-        """Why scope data was dropped at load, or None."""
-        return _scopes.scopes_warning(self)
-
-    def scope_frames(self, line: int, col: int) -> List[_scopes.ScopeFrame]:
-        """The original frames generated (`line`, `col`) stands for,
-        innermost first, from the scopes. See
-        :func:`libsourcemap.scopes.scope_frames`."""
-        return _scopes.scope_frames(self, line, col)
-
-    def to_json(self, *, with_contents: bool = True) -> bytes:
-        """This view as an ECMA-426 source map (UTF-8 JSON) that reads back
-        the same; an index map is written flattened. See
-        :func:`libsourcemap.encode.to_json`."""
-        return _encode.to_json(self, with_contents=with_contents)
+        # As lookup_token: an index and ints in range, with a rule used
+        # before on this thread, cost a dict lookup and a 3-argument call.
+        cursors = self._rcursors.__dict__
+        try:
+            cursor, ids, srcs, names = cursors[rule]  # type: ignore[index]
+            if type(source) is not int or col >= U32_MAX:
+                raise TypeError
+            found = _reverse_lookup(cursor, source, line << 32 | col)
+        except (KeyError, TypeError, OverflowError):
+            found = -1
+        if found != 1:
+            if found < 0:  # converts, raises, or makes the cursor
+                return _reverse.slow_path(self, cursors, source, line, col, rule)
+            return None
+        dl, dc, sl, sc, sid, nid = ids
+        src = srcs[sid]
+        if src is _UNSET:
+            src = self._tokens.string("src", sid)
+        name = None if nid == NO_ID else names[nid]
+        if name is _UNSET:
+            name = self._tokens.string("name", nid)
+        return _new_tuple(Token, (dl, dc, src, sl, sc, sid, name))
 
 
 _Loader = Callable[[], View]

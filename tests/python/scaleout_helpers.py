@@ -36,3 +36,32 @@ class KillsWorkerAlways(str):
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         return (os._exit, (71,))
+
+
+def sleep_once(marker: str, text: str, seconds: float) -> str:
+    """Unpickled in a worker: the first time (no `marker` file yet) the
+    worker hangs for `seconds` before answering, as a worker the cluster
+    never reports lost does; later, the trace text at once."""
+    if not os.path.exists(marker):
+        with open(marker, "w"):
+            pass
+        import time
+
+        time.sleep(seconds)
+    return text
+
+
+class HangsWorkerOnce(str):
+    """A trace whose unpickling holds the first worker that tries it."""
+
+    marker = ""
+    seconds = 0.0
+
+    def __new__(cls, text: str, marker: str, seconds: float) -> "HangsWorkerOnce":
+        obj = super().__new__(cls, text)
+        obj.marker = marker
+        obj.seconds = seconds
+        return obj
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (sleep_once, (self.marker, str(self), self.seconds))

@@ -64,8 +64,14 @@ def test_round_trip(path: Path) -> None:
     assert not second.is_index
     assert state(second, index=first.is_index) == state(first, index=first.is_index)
     assert second.to_json() == written
-    # A view opened from a cache file writes the same.
-    assert View.from_cache(first.dump_cache()).to_json() == written
+    # A view opened from a cache file writes the same, less the top-level
+    # fields kept as text, which caches do not store (test_extra_fields.py).
+    from_cache = View.from_cache(first.dump_cache()).to_json()
+    if not first.extra_fields:
+        assert from_cache == written
+    else:
+        assert json.loads(from_cache) == {k: v for k, v in json.loads(written).items()
+                                          if k not in first.extra_fields}
 
 
 def test_round_trips_cover_the_interesting_cases() -> None:
