@@ -986,6 +986,17 @@ LSM_API lsm_view_t *lsm_builder_to_view(const lsm_builder_t *b, lsm_error_t *err
 LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
                                 uint32_t inner_count, lsm_error_t *err);
 
+/* ------------------------------------------- function names: anonymous */
+
+/* A further `*how` of lsm_js_namer_name_at() (beside LSM_NAME_NONE,
+ * LSM_NAME_FROM_ORIGINAL and LSM_NAME_FROM_GENERATED): the position is
+ * inside a function of the original source that has no name (an
+ * anonymous callback, an IIFE); name_at() then returns 0. Top-level code
+ * keeps LSM_NAME_FROM_ORIGINAL with 0, unless the bundler wrapped it in a
+ * named function (esbuild's `var init_x = __esm({...})`), whose name is
+ * then given with LSM_NAME_FROM_GENERATED. */
+#define LSM_NAME_ANONYMOUS 3
+
 #ifdef __cplusplus
 }
 #endif

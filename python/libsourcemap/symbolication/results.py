@@ -60,8 +60,12 @@ class SymbolicatedFrame:
     resolved: bool = False
     abs_path: Optional[str] = None
     in_app: Optional[bool] = None
-    function_source: Optional[str] = None  # "original", "generated", "none"
+    # "original", "generated", "anonymous", "caller", "none" (docs/symbolication.md)
+    function_source: Optional[str] = None
     generated: Dict[str, Any] = field(default_factory=dict)
+    #: The original name the map gives the frame's own position (for a
+    #: caller: what it called), the callee's last resort for a name.
+    call_name: Optional[str] = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> Dict[str, Any]:
         return {
