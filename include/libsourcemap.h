@@ -559,7 +559,10 @@ LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t c
  * Writes the name to `buf` as snprintf() does (at most size - 1 bytes and
  * a NUL; `buf` may be NULL when `size` is 0) and its whole length to
  * `*name_len` (may be NULL): a longer name is truncated, call again with a
- * larger buffer. `*how` (may be NULL) gets an LSM_NAME_* value.
+ * larger buffer. `*how` (may be NULL) gets an LSM_NAME_* value
+ * (LSM_NAME_ANONYMOUS, at the end of this header, for an anonymous
+ * original function; original top-level code that the bundler wrapped in a
+ * named function takes that function's name from the generated side).
  * Returns 1 with a name; 0 when there is none (top-level code, an anonymous
  * function, nothing known); -1 on error (NULL namer, LSM_ERR_NOMEM). */
 LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
