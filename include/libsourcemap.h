@@ -569,7 +569,10 @@ LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t c
  * Writes the name to `buf` as snprintf() does (at most size - 1 bytes and
  * a NUL; `buf` may be NULL when `size` is 0) and its whole length to
  * `*name_len` (may be NULL): a longer name is truncated, call again with a
- * larger buffer. `*how` (may be NULL) gets an LSM_NAME_* value.
+ * larger buffer. `*how` (may be NULL) gets an LSM_NAME_* value
+ * (LSM_NAME_ANONYMOUS, at the end of this header, for an anonymous
+ * original function; original top-level code that the bundler wrapped in a
+ * named function takes that function's name from the generated side).
  * Returns 1 with a name; 0 when there is none (top-level code, an anonymous
  * function, nothing known); -1 on error (NULL namer, LSM_ERR_NOMEM). */
 LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
@@ -1422,6 +1425,17 @@ LSM_API void lsm_reverse_cursor_free(lsm_reverse_cursor_t *cursor);
  * does. */
 LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src_id,
                                       uint64_t line_col);
+
+/* ------------------------------------------- function names: anonymous */
+
+/* A further `*how` of lsm_js_namer_name_at() (beside LSM_NAME_NONE,
+ * LSM_NAME_FROM_ORIGINAL and LSM_NAME_FROM_GENERATED): the position is
+ * inside a function of the original source that has no name (an
+ * anonymous callback, an IIFE); name_at() then returns 0. Top-level code
+ * keeps LSM_NAME_FROM_ORIGINAL with 0, unless the bundler wrapped it in a
+ * named function (esbuild's `var init_x = __esm({...})`), whose name is
+ * then given with LSM_NAME_FROM_GENERATED. */
+#define LSM_NAME_ANONYMOUS 3
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,8 @@ typedef struct lsm_frames {
     uint32_t nsources;
     /* From a version 3 cache (all NULL/0 otherwise). */
     bool stored;
-    const uint8_t *tok_func;      /* token_count u32s: 0 generated side, 1 no name, k + 2 */
+    const uint8_t *tok_func;      /* token_count u32s: 0 generated side, 1 no name,
+                                   * 2 anonymous, k + 3 name k */
     const uint8_t *scopes;        /* scope_count records */
     uint32_t scope_count;
     const uint8_t *fn_entries;    /* fn_count * 16: u64 offset, u64 length in fn_bytes */

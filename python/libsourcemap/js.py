@@ -186,7 +186,7 @@ class Namer:
     namer is safe to share between threads (it builds each source's scopes
     once and publishes them atomically), so calls need no lock."""
 
-    HOW = {0: "none", 1: "original", 2: "generated"}
+    HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 
     def __init__(self, view: View, generated: Optional[bytes]) -> None:
         self.view = view

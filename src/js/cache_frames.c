@@ -71,7 +71,8 @@ static uint32_t intern(names_t *N, const char *s, size_t n) {
 }
 
 /* The stored value of the namer's answer at (line, col), when it decided
- * on the original side: 1 without a name, k + 2 with name k; else 0. */
+ * on the original side: 1 without a name, 2 in an anonymous function,
+ * k + 3 with name k; else 0. */
 static int token_value(lsm_js_namer_t *namer, names_t *N, uint32_t line, uint32_t col,
                        char *buf, uint32_t *value, lsm_error_t *err) {
     size_t n = 0;
@@ -80,6 +81,10 @@ static int token_value(lsm_js_namer_t *namer, names_t *N, uint32_t line, uint32_
     if (rc < 0)
         return -1;
     *value = 0;
+    if (how == LSM_NAME_ANONYMOUS) {
+        *value = 2;
+        return 0;
+    }
     if (how != LSM_NAME_FROM_ORIGINAL)
         return 0;
     if (rc == 0) {
@@ -87,9 +92,9 @@ static int token_value(lsm_js_namer_t *namer, names_t *N, uint32_t line, uint32_
         return 0;
     }
     uint32_t k = intern(N, buf, n < NAME_BUF ? n : NAME_BUF - 1);
-    if (k == UINT32_MAX || k > UINT32_MAX - 3)
+    if (k == UINT32_MAX || k > UINT32_MAX - 4)
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
-    *value = k + 2;
+    *value = k + 3;
     return 0;
 }
 

@@ -97,6 +97,10 @@ typedef struct js_scope {
     uint32_t name_off, name_len; /* name_off == JS_NONE: anonymous */
     uint32_t first_part, part_count;
     uint32_t name_line, name_col;
+    /* `var v = f(() => {…})` (bscope_t.wrap_*): where `f` and `v` are,
+     * else LSM_NO_ID; the namer names esbuild's lazy module initialisers
+     * (`f` mapped to `__esm`) by `v`. */
+    uint32_t wrap_callee_line, wrap_callee_col, wrap_var_line, wrap_var_col;
 } js_scope_t;
 
 struct lsm_js_scopes {

@@ -348,6 +348,39 @@ static void map_scope_name(lsm_js_namer_t *N, const lsm_js_scopes_t *S, uint32_t
     }
 }
 
+/* The mapping's name of the token starting exactly at generated
+ * (line, col), or NULL. */
+static const char *exact_name(const lsm_js_namer_t *N, uint32_t line, uint32_t col,
+                              size_t *n) {
+    lsm_token_t tok;
+    if (line == LSM_NO_ID ||
+        lsm_lookup_ex(N->view, line, col, LSM_RULE_SAME_LINE, &tok, NULL) != 1 ||
+        tok.dst_line != line || tok.dst_col != col || !tok.name)
+        return NULL;
+    *n = tok.name_len;
+    return tok.name;
+}
+
+static bool name_is(const char *s, size_t n, const char *want) {
+    return s && n == strlen(want) && memcmp(s, want, n) == 0;
+}
+
+/* esbuild's lazy module initialiser `var v = f(() => {…})` whose `f` maps
+ * to its runtime's __esm or __commonJS (minified: __esmMin,
+ * __commonJSMin): named by the mapping's name of `v` (`init_themes`). */
+static bool map_wrapper_name(const lsm_js_namer_t *N, const js_scope_t *s, out_t *o) {
+    size_t n = 0, vn = 0;
+    const char *f = exact_name(N, s->wrap_callee_line, s->wrap_callee_col, &n);
+    if (!(name_is(f, n, "__esm") || name_is(f, n, "__esmMin") || name_is(f, n, "__commonJS") ||
+          name_is(f, n, "__commonJSMin")))
+        return false;
+    const char *v = exact_name(N, s->wrap_var_line, s->wrap_var_col, &vn);
+    if (!v)
+        return false;
+    out_add(o, v, vn);
+    return true;
+}
+
 /* ------------------------------------------------------------------- API */
 
 lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_src, size_t len,
@@ -507,12 +540,21 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
         if (S) {
             uint32_t k = js_scopes_find(S, tok.src_line, tok.src_col);
             if (how)
-                *how = LSM_NAME_FROM_ORIGINAL;
+                *how = k == JS_NONE || S->scopes[k].name_off != JS_NONE ? LSM_NAME_FROM_ORIGINAL
+                                                                         : LSM_NAME_ANONYMOUS;
             if (k != JS_NONE && S->scopes[k].name_off != JS_NONE) {
                 out_add(o, S->strbuf + S->scopes[k].name_off, S->scopes[k].name_len);
                 found = 1;
             }
-            goto cleanup;
+            /* Top-level code of the original may run inside a function
+             * the bundler wrapped it in (esbuild's `init_x = __esm(…)`):
+             * then that function's name, from the generated side. */
+            if (k != JS_NONE || !namer->minified)
+                goto cleanup;
+            uint32_t g = js_scopes_find(namer->minified, line, col);
+            if (g == JS_NONE || (namer->minified->scopes[g].name_off == JS_NONE &&
+                                 namer->minified->scopes[g].wrap_callee_line == LSM_NO_ID))
+                goto cleanup;
         }
     }
 
@@ -523,6 +565,10 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
             map_scope_name(namer, namer->minified, k, o, &code);
             if (code != LSM_OK)
                 goto cleanup;
+            found = 1;
+            if (how)
+                *how = LSM_NAME_FROM_GENERATED;
+        } else if (k != JS_NONE && map_wrapper_name(namer, &namer->minified->scopes[k], o)) {
             found = 1;
             if (how)
                 *how = LSM_NAME_FROM_GENERATED;

@@ -113,14 +113,19 @@ static int resolve_stored(const lsm_view_t *view, const lsm_frames_t *F, uint32_
         uint32_t v = i < view->token_count ? lsm_rd32(F->tok_func + (size_t)i * 4) : 0;
         if (v >= 1) {
             if (how)
-                *how = LSM_NAME_FROM_ORIGINAL;
-            if (v == 1)
+                *how = v == 2 ? LSM_NAME_ANONYMOUS : LSM_NAME_FROM_ORIGINAL;
+            if (v == 2)
                 return rc;
-            if (!fn_name(F, v - 2, &s, &n))
-                return damaged(err);
-            deliver(s, n, buf, size, name_len);
-            *named = 1;
-            return rc;
+            /* v == 1, top-level original code: as the namer does, the
+             * generated function around the position names it when it
+             * has a mapped name (below); else it stays unnamed. */
+            if (v > 2) {
+                if (!fn_name(F, v - 3, &s, &n))
+                    return damaged(err);
+                deliver(s, n, buf, size, name_len);
+                *named = 1;
+                return rc;
+            }
         }
     }
     uint32_t k = stored_scope_at(F, line, col);

@@ -21,6 +21,14 @@ static uint32_t add_scope(builder_t *B, uint32_t start, uint32_t end, const name
     sc->start = start;
     sc->end = end;
     sc->seq = B->nscopes;
+    sc->wrap_callee = sc->wrap_var = JS_NONE;
+    /* `v = f(function…)`, `v = f(() => {…})`: a function alone in a call's parentheses */
+    if (!nm->n && start >= 4 && end + 1 < B->n && is(B, start - 1, "(") &&
+        B->v[start - 1].close == end + 1 && is_ident(B, start - 2) && is_assign(B, start - 3) &&
+        is_ident(B, start - 4)) {
+        sc->wrap_callee = start - 2;
+        sc->wrap_var = start - 4;
+    }
     if (!js_name_store(B, nm, &sc->first, &sc->count))
         return JS_NONE;
     return B->nscopes++;
@@ -211,6 +219,31 @@ static void on_arrow(builder_t *B, uint32_t i, uint32_t lv) {
     B->npend++;
 }
 
+/* esbuild's lazy module wrappers as it writes them unminified,
+ * `var init_x = __esm({ "src/x.ts"() {…} })` and
+ * `var require_x = __commonJS({ "x.js"(exports, module) {…} })`: the
+ * method, alone in an object literal that is alone the argument, is named
+ * by the assignment target (`init_x`), which says what the function is.
+ * `ks` is the key, `end` the method's last token, `lv` the object's level. */
+static bool wrapper_name(builder_t *B, uint32_t ks, const name_t *key, uint32_t end,
+                         uint32_t lv, name_t *nm) {
+    const level_t *obj = level_at(B, lv);
+    if (key->n != 1 || key->p[0].type != P_STRKEY || lv < 2 || !obj || obj->tok == JS_NONE)
+        return false;
+    uint32_t open = obj->tok, close = B->v[open].close;
+    if (ks != open + 1 || close == JS_NONE || close != end + 1 || open < 2)
+        return false;
+    uint32_t paren = open - 1;
+    if (!is(B, paren, "(") || B->levels[lv - 1].tok != paren || B->v[paren].close != close + 1)
+        return false;
+    uint32_t callee = paren - 1;
+    if (!(is(B, callee, "__esm") || is(B, callee, "__commonJS")) || callee == 0 ||
+        !is_assign(B, callee - 1))
+        return false;
+    js_infer_name(B, callee, close + 1, lv - 2, nm);
+    return nm->n > 0;
+}
+
 /* A `(` that may start a method `key(…) {…}` in a class body or object
  * literal, at level `lv` (the body's level). */
 static void on_paren(builder_t *B, uint32_t i, uint32_t lv) {
@@ -257,7 +290,9 @@ static void on_paren(builder_t *B, uint32_t i, uint32_t lv) {
         return;
     B->kind[body] = B_FUNC;
     name_t nm = {0};
-    if (enc->kind == B_CLASS && is(B, ks, "constructor") && key.n == 1 &&
+    if (enc->kind == B_OBJECT && start == ks && wrapper_name(B, ks, &key, end_of(B, body), lv, &nm)) {
+        /* named by its variable */
+    } else if (enc->kind == B_CLASS && is(B, ks, "constructor") && key.n == 1 &&
         key.p[0].type == P_TOK) {
         if (enc->name_count) {
             js_name_add(&nm, P_LIT, 0, 0, "new ");

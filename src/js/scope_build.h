@@ -33,6 +33,9 @@ typedef struct bscope {
     uint32_t start, end; /* token indices, inclusive */
     uint32_t first, count; /* parts in builder.parts; count 0 = anonymous */
     uint32_t seq;
+    /* A function passed alone to a call whose result is assigned,
+     * `var v = f(() => {…})`: the tokens of `f` and `v`, else JS_NONE. */
+    uint32_t wrap_callee, wrap_var;
 } bscope_t;
 
 typedef struct level {

@@ -177,6 +177,23 @@ void js_infer_name(builder_t *B, uint32_t s, uint32_t e, uint32_t lv, name_t *nm
             js_name_add(nm, key.p[k].type, key.p[k].a, key.p[k].b, key.p[k].lit);
         return;
     }
+    /* `x = (this && this.x) || function…` (TypeScript's helpers such as
+     * __decorate): named through a default, as V8 infers it. */
+    if ((is(B, p, "||") || is(B, p, "??")) && p > 0) {
+        uint32_t k = p - 1;
+        for (uint32_t steps = 0; k > 0 && k < B->n && steps < WALK_LIMIT; steps++) {
+            const js_tok_t *t = &B->v[k];
+            if (t->open != JS_NONE && !js_is_opener(t) && t->open > 0)
+                k = t->open - 1;
+            else if (kind(B, k) == T_IDENT || is_member_dot(B, k) || is(B, k, "&&"))
+                k--;
+            else
+                break;
+        }
+        if (k < B->n && is_assign(B, k))
+            assign_target(B, k, lv, nm);
+        return;
+    }
     if (is(B, p, "default") && p > 0 && is(B, p - 1, "export"))
         js_name_add(nm, P_LIT, 0, 0, "default");
 }

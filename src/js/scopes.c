@@ -98,6 +98,14 @@ static int finish(builder_t *B, lsm_js_scopes_t *out) {
         s->name_off = JS_NONE;
         s->name_len = 0;
         s->name_line = s->name_col = LSM_NO_ID;
+        s->wrap_callee_line = s->wrap_callee_col = LSM_NO_ID;
+        s->wrap_var_line = s->wrap_var_col = LSM_NO_ID;
+        if (b->wrap_callee != JS_NONE) {
+            s->wrap_callee_line = B->v[b->wrap_callee].line;
+            s->wrap_callee_col = B->v[b->wrap_callee].col;
+            s->wrap_var_line = B->v[b->wrap_var].line;
+            s->wrap_var_col = B->v[b->wrap_var].col;
+        }
         s->first_part = out->part_count;
         s->part_count = 0;
         if (b->count) {

@@ -1022,6 +1022,80 @@ static void test_allocation_failures(void) {
     lsm_view_free(view);
 }
 
+/* esbuild's lazy module initialisers and other names issue 13 asks for. */
+static void test_wrapper_and_default_names(void) {
+    /* unminified esbuild output: the method is named by its variable */
+    const char *esm = "var init_themes = __esm({\n"
+                      "  \"src/themes.ts\"() {\n"
+                      "    dark = load();\n"
+                      "  }\n"
+                      "});\n"
+                      "var require_x = __commonJS({\n"
+                      "  \"x.js\"(exports, module) { module.exports = 1; }\n"
+                      "});\n";
+    CHECK_NAME_AT(esm, "dark", "init_themes");
+    CHECK_NAME_AT(esm, "module.exports", "require_x");
+    /* any other call keeps the object member's own name */
+    CHECK_NAME_AT("var v = other({ \"k\"() { here(); } });", "here", "k");
+    /* two members: not a wrapper */
+    CHECK_NAME_AT("var v = __esm({ \"a\"() { here(); }, b() {} });", "here", "a");
+    /* TypeScript's helpers: named through `||`, as V8 infers */
+    CHECK_NAME_AT("var __decorate = (this && this.__decorate) || function (d) { here(); };",
+                  "here", "__decorate");
+    CHECK_NAME_AT("o.f = o.f ?? function () { here(); };", "here", "o.f");
+    CHECK_NAME_AT("g(a || function () { here(); });", "here", NULL);
+    /* a callback passed to a call is anonymous, even when the call is assigned */
+    CHECK_NAME_AT("const sorted = edits.sort(() => { here(); });", "here", NULL);
+}
+
+/* The minified form, `var v=f(()=>{…})` with `f` mapped to esbuild's
+ * __esmMin and `v` to init_themes: top-level code of the original, named
+ * from the generated side. */
+static void test_namer_esbuild_initialisers(void) {
+    const char *orig = "export const dark = load();\n"
+                       "[1].forEach(function () { boom(); });\n";
+    const char *gen = "var o,t=e(()=>{o=l();[1].forEach(function(){b()})});";
+    const seg_t segs[] = {
+        {"t=e", "export", "init_themes"},
+        {"e(()", "export", "__esmMin"},
+        {"o=l", "dark", "dark"},
+        {"l()", "load", "load"},
+        {"[1]", "[1]", NULL},
+        {"b()", "boom", "boom"},
+    };
+    lsm_view_t *view = make_map(gen, orig, segs, 6, true);
+    lsm_error_t err;
+    POISON(err);
+    lsm_js_namer_t *N = lsm_js_namer_new(view, gen, strlen(gen), 0, &err);
+    CHECK_CALL(N != NULL, err);
+    char buf[64];
+    size_t len;
+    int how;
+    CHECK_EQ(name_at(N, gen, "l()", buf, sizeof buf, &len, &how), 1);
+    CHECK_STR(buf, len, "init_themes");
+    CHECK_EQ(how, LSM_NAME_FROM_GENERATED);
+    /* inside the anonymous callback: the original says anonymous */
+    CHECK_EQ(name_at(N, gen, "b()", buf, sizeof buf, &len, &how), 0);
+    CHECK_EQ(how, LSM_NAME_ANONYMOUS);
+    CHECK_EQ(len, 0);
+    lsm_js_namer_free(N);
+    lsm_view_free(view);
+
+    /* the same call not mapped to __esmMin is no initialiser: top level */
+    const seg_t plain[] = {
+        {"t=e", "export", "init_themes"},
+        {"e(()", "export", "memo"},
+        {"o=l", "dark", "dark"},
+        {"l()", "load", "load"},
+    };
+    view = make_map(gen, orig, plain, 4, true);
+    N = lsm_js_namer_new(view, gen, strlen(gen), 0, NULL);
+    CHECK_EQ(name_at(N, gen, "l()", buf, sizeof buf, &len, &how), 0);
+    CHECK_EQ(how, LSM_NAME_FROM_ORIGINAL);
+    lsm_js_namer_free(N);
+    lsm_view_free(view);
+}
+
 int main(void) {
     RUN(test_declarations_and_expressions);
     RUN(test_classes);
@@ -1045,5 +1119,7 @@ int main(void) {
     RUN(test_name_token_before_identifier);
     RUN(test_namer_lookup);
     RUN(test_allocation_failures);
+    RUN(test_wrapper_and_default_names);
+    RUN(test_namer_esbuild_initialisers);
     return check_finish();
 }

@@ -56,9 +56,14 @@ VARIANTS: Tuple[Tuple[str, str], ...] = (
 
 def app_path(filename: Optional[str], app: str) -> Optional[str]:
     """'src/cart.mjs' for any spelling of a file of the app's sources
-    (file:///e2e/apps/shop/src/cart.mjs, ../../src/cart.mjs), else None."""
+    (file:///e2e/apps/shop/src/cart.mjs, ../../src/cart.mjs), and
+    'node_modules/acorn/dist/acorn.mjs' for a library the app bundles
+    (file:///e2e/node_modules/..., ../../../../node_modules/...), else None."""
     if not filename:
         return None
+    lib = re.search(r"(?:^|/)(node_modules/.+)$", filename.replace("\\", "/"))
+    if lib:
+        return lib.group(1)
     m = re.search(r"(?:^|/)src/([^/]+)$", filename.replace("\\", "/"))
     if not m:
         return None
@@ -172,6 +177,8 @@ def run_all() -> List[Result]:
             if s.strip() and not s.startswith("#")
         ]
         for bundler, artifacts in VARIANTS:
+            if not (adir / artifacts).is_dir():  # parser: no build without sourcesContent
+                continue
             for scenario in scenarios:
                 results.append(compare_one(adir.name, scenario, bundler, artifacts, cache))
     return results

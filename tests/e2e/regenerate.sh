@@ -60,23 +60,32 @@ capture() {
   rm -f "$out.raw"
 }
 
-# build_app <app> <entry>: a .mjs entry runs as it is for the unminified
-# run; a .tsx entry (TypeScript and JSX, with the app's own `h`) runs as an
-# unminified esbuild bundle under `node --enable-source-maps`, Node mapping
-# its frames back to the .ts/.tsx sources.
+# build_app <app> <entry> [with-nosrc|no-nosrc]: a .mjs entry runs as it
+# is for the unminified run; a .tsx entry (TypeScript and JSX, with the
+# app's own `h`) runs as an unminified esbuild bundle under
+# `node --enable-source-maps`, Node mapping its frames back to the .ts/.tsx
+# sources. no-nosrc: no build without sourcesContent (an app whose library
+# sources live in node_modules, which the repository does not hold).
+# LSM_E2E_APPS="parser shop" rebuilds only the apps named.
 build_app() {
-  local app="$1" entry="$2"
+  local app="$1" entry="$2" nosrc="${3:-with-nosrc}"
+  if [[ -n "${LSM_E2E_APPS:-}" && " $LSM_E2E_APPS " != *" $app "* ]]; then
+    return 0
+  fi
   local dir="$E2E/apps/$app"
   local flags=(--platform=node --log-level=warning)
   [[ "$entry" == *.tsx ]] && flags+=(--jsx-factory=h --jsx-fragment=Fragment)
   echo "== $app"
   rm -rf "$dir/dist" "$dir/traces"
-  mkdir -p "$dir/dist/esbuild" "$dir/dist/esbuild-nosrc" "$dir/dist/terser"
+  mkdir -p "$dir/dist/esbuild" "$dir/dist/terser"
 
   "$BIN/esbuild" "$dir/src/$entry" --bundle --minify --format=iife "${flags[@]}" \
     --sourcemap --sources-content=true --outfile="$dir/dist/esbuild/app.min.js"
-  "$BIN/esbuild" "$dir/src/$entry" --bundle --minify --format=iife "${flags[@]}" \
-    --sourcemap --sources-content=false --outfile="$dir/dist/esbuild-nosrc/app.min.js"
+  if [[ "$nosrc" == with-nosrc ]]; then
+    mkdir -p "$dir/dist/esbuild-nosrc"
+    "$BIN/esbuild" "$dir/src/$entry" --bundle --minify --format=iife "${flags[@]}" \
+      --sourcemap --sources-content=false --outfile="$dir/dist/esbuild-nosrc/app.min.js"
+  fi
 
   # terser: minify an unminified esbuild bundle, composing with its map.
   "$BIN/esbuild" "$dir/src/$entry" --bundle --format=esm "${flags[@]}" \
@@ -109,6 +118,11 @@ build_app() {
 build_app shop main.mjs
 build_app pipeline main.mjs
 build_app widgets main.tsx
+build_app parser main.mjs no-nosrc
+if [[ -n "${LSM_E2E_APPS:-}" ]]; then
+  echo "done (only $LSM_E2E_APPS)"
+  exit 0
+fi
 
 # The Python package's bundled example: one esbuild build and one trace.
 EX="$ROOT/python/libsourcemap/data/example"

@@ -52,7 +52,7 @@ static uint64_t walk_frames(const lsm_view_t *view) {
                                           sizeof name, &n, &how, &named, &err);
             REQUIRE(rc >= -1 && rc <= 2);
             REQUIRE(rc != -1 || err.code == LSM_ERR_CACHE_FRAMES);
-            REQUIRE(how >= LSM_NAME_NONE && how <= LSM_NAME_FROM_GENERATED);
+            REQUIRE(how >= LSM_NAME_NONE && how <= LSM_NAME_ANONYMOUS);
             REQUIRE(named == 0 || named == 1);
             REQUIRE(strlen(name) < sizeof name);
             sum += (uint64_t)rc + n + (uint64_t)how;

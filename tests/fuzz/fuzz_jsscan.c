@@ -148,9 +148,9 @@ static void check_names(const uint8_t *data, size_t size) {
             check_cleared(&err);
             REQUIRE(rc == 0 || rc == 1);
             REQUIRE(how == LSM_NAME_NONE || how == LSM_NAME_FROM_ORIGINAL ||
-                    how == LSM_NAME_FROM_GENERATED);
+                    how == LSM_NAME_FROM_GENERATED || how == LSM_NAME_ANONYMOUS);
             if (rc == 1) {
-                REQUIRE(how != LSM_NAME_NONE);
+                REQUIRE(how != LSM_NAME_NONE && how != LSM_NAME_ANONYMOUS);
                 /* (a name may hold NUL bytes: a string key; use the length) */
                 size_t shown = len < sizeof buf ? len : sizeof buf - 1;
                 REQUIRE(buf[shown] == 0);

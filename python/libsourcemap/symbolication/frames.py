@@ -26,7 +26,7 @@ SNIP = "{snip}"
 #: (pre_context, context_line, post_context)
 ContextLines = Tuple[List[str], str, List[str]]
 
-_HOW = {0: "none", 1: "original", 2: "generated"}
+_HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 #: lsm_text_span_t in native layout: pointer, size_t, uint32_t, padding.
 _SPAN = "PNI" + ("%dx" % (ffi.sizeof("lsm_text_span_t") - struct.calcsize("@PNI")))
 _SPANS: "dict[int, struct.Struct]" = {}

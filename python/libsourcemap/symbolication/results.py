@@ -65,8 +65,9 @@ class SymbolicatedFrame:
     abs_path: Optional[str] = None
     in_app: Optional[bool] = None
     # Where the function name came from: "scopes" (the map's ECMA-426
-    # scopes), "function_map" (Metro's x_facebook_sources), "original" or
-    # "generated" (the JavaScript scanner), "none".
+    # scopes), "function_map" (Metro's x_facebook_sources), "original",
+    # "generated" or "anonymous" (the JavaScript scanner), "caller" (the
+    # name the caller's call site gives), "none" (docs/function-names.md).
     function_source: Optional[str] = None
     generated: Dict[str, Any] = field(default_factory=dict)
     # From the map's scopes: the frames of the functions inlined into this
@@ -74,6 +75,9 @@ class SymbolicatedFrame:
     # generated frame is a hidden helper to leave out of the trace.
     inlined_callers: List["SymbolicatedFrame"] = field(default_factory=list)
     hidden: bool = False
+    #: The original name the map gives the frame's own position (for a
+    #: caller: what it called), the callee's last resort for a name.
+    call_name: Optional[str] = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> Dict[str, Any]:
         return {

@@ -32,6 +32,18 @@ def _source_name(view: View, token: Token) -> Optional[str]:
         return None
     return view.get_source_url(token.src_id)
 
+def _name_from_callers(frames: List[SymbolicatedFrame]) -> None:
+    """A frame whose function nothing names (``function_source`` "none")
+    takes the name its caller called it by: the original name the map
+    gives the next frame's position (the call site), as Sentry's
+    symbolicator does. The fallback order is in docs/symbolication.md."""
+    for frame, caller in zip(frames, frames[1:]):
+        if (frame.resolved and frame.function_source == "none" and caller.resolved
+                and caller.call_name):
+            frame.function = caller.call_name
+            frame.function_source = "caller"
+
+
 class Symbolicator:
     """Symbolicates frames against :class:`Artifacts`.
 
@@ -77,10 +89,9 @@ class Symbolicator:
         else:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
         with _telemetry.span("libsourcemap.symbolicate") as span:
-            result = SymbolicatedTrace(
-                message=st.message,
-                frames=[g for f in st.frames for g in self._with_scopes(self.symbolicate_frame(f))],
-            )
+            frames = [g for f in st.frames for g in self._with_scopes(self.symbolicate_frame(f))]
+            _name_from_callers(frames)
+            result = SymbolicatedTrace(message=st.message, frames=frames)
             span.trace_result(result.frames)
         return result
 
@@ -422,6 +433,9 @@ class Symbolicator:
                     if data is not None:
                         namer.give_source(token.src_id, data)
                 name, how = namer.name_at(line0, col0)
+        out.call_name = token.name
+        if how == "anonymous":  # as V8 and Sentry's SourceMapCache print it
+            name = "<anonymous>"
         # React Native: Metro's function map (x_facebook_sources), when the
         # map has one, names the original function before any guess.
         mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
@@ -444,6 +458,7 @@ class Symbolicator:
                         "original": "from the original source's enclosing function: %r",
                         "generated": "from the generated code's enclosing function, "
                         "mapped: %r",
+                        "anonymous": "the original enclosing function is anonymous: %r",
                         "none": "not known; the frame's own name %r is kept",
                         "function_map": "from the map's function map (x_facebook_sources): %r",
                     }[how]
