@@ -36,7 +36,7 @@ def _name_from_callers(frames: List[SymbolicatedFrame]) -> None:
     """A frame whose function nothing names (``function_source`` "none")
     takes the name its caller called it by: the original name the map
     gives the next frame's position (the call site), as Sentry's
-    symbolicator does. The fallback order is in docs/symbolication.md."""
+    symbolicator does. The fallback order is in docs/function-names.md."""
     for frame, caller in zip(frames, frames[1:]):
         if (frame.resolved and frame.function_source == "none" and caller.resolved
                 and caller.call_name):
