@@ -1437,6 +1437,33 @@ LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src
  * then given with LSM_NAME_FROM_GENERATED. */
 #define LSM_NAME_ANONYMOUS 3
 
+/* ------------------------------------------ building maps: extra fields */
+
+/* Sets the top-level field `name` (`name_len` bytes of UTF-8) of the map
+ * being built to the JSON value `json` (`json_len` bytes, written as
+ * given, white space included), or with a NULL `json` removes it: the
+ * builder's counterpart of the fields a view keeps as text
+ * (lsm_view_extra_field()), so that x_* extensions, "scopes" or any
+ * unknown field can be carried into a built map. The value is checked as
+ * the parser checks a map: exactly one JSON value, strict UTF-8 strings,
+ * nesting at most 999 levels (the map's own object is the 1000th the
+ * parser allows). Fields are written after the standard
+ * ones, in the order first set; setting a name again replaces its value
+ * in place. The fields the builder writes itself or the parser
+ * interprets ("version", "file", "sourceRoot", "sources",
+ * "sourcesContent", "names", "mappings", "ignoreList",
+ * "x_google_ignoreList", "debugId", "debug_id", "sections",
+ * "rangeMappings") are refused. A value the parser reads with meaning
+ * (say "x_facebook_sources") must still be valid for it, or
+ * lsm_builder_to_view() fails. Returns 0, or -1 with
+ * LSM_ERR_INVALID_ARGUMENT (NULL builder or name, a refused name),
+ * LSM_ERR_INVALID_UTF8 (the name or a string in the value), LSM_ERR_JSON
+ * (not one JSON value; err->offset may point into `json`),
+ * LSM_ERR_JSON_DEPTH, LSM_ERR_TOO_LARGE, LSM_ERR_NOMEM; the builder is
+ * unchanged on failure. */
+LSM_API int lsm_builder_set_extra(lsm_builder_t *b, const char *name, size_t name_len,
+                                  const char *json, size_t json_len, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif
