@@ -1464,6 +1464,23 @@ LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src
 LSM_API int lsm_builder_set_extra(lsm_builder_t *b, const char *name, size_t name_len,
                                   const char *json, size_t json_len, lsm_error_t *err);
 
+/* ------------------------------------ reverse lookup cursors: all positions */
+
+/* lsm_all_generated_positions_for() of source `src_id` at the original
+ * position `line_col` (the line in its high 32 bits, the column in its
+ * low 32; column LSM_NO_ID: every token on the line) under the cursor's
+ * rule, in five arguments instead of eight and without lsm_token_t: each
+ * token is written as 6 uint32s, as lsm_reverse_cursor_lookup() writes
+ * one (dst_line, dst_col, src_line, src_col, src_id, name_id), the first
+ * min(n, cap) of the n tokens to out[0 .. 6 * min(n, cap)). `out` may be
+ * NULL when `cap` is 0; the cursor's own array is not touched. Returns n,
+ * which may exceed `cap` (call again with more room), or -1 for a NULL
+ * cursor, NULL `out` with a `cap`, LSM_ERR_NOMEM, or the errors of
+ * lsm_all_generated_positions_for() (call it to learn which). The cursor
+ * keeps a scratch array between calls, freed with it. */
+LSM_API int64_t lsm_reverse_cursor_all(lsm_reverse_cursor_t *cursor, uint32_t src_id,
+                                       uint64_t line_col, uint32_t *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif
