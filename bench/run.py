@@ -25,6 +25,8 @@ import sys
 import tarfile
 import time
 
+import compose_bench
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 
@@ -927,6 +929,8 @@ def write_report(results, out_dir):
              % (mach.get("loadavg_at_start", "?"), mach.get("loadavg_at_end", "?")))
     L.append("On this shared machine absolute numbers drift between runs; the ratios (measured in the "
              "same run, alternating) are what to compare.\n")
+    if "composition" in results:
+        L.extend(compose_bench.report(results["composition"]))
     sym = results.get("symbolication")
     if sym:
         L.append("## Symbolication (%s, %s frames, %s context lines; ours and symbolic's "
@@ -1206,6 +1210,9 @@ def main():
                                        args, reps)
     if not args.smoke:
         results["symbolication"] = measure_symbolication(setup, maps, args.timeout)
+    # Composition against @jridgewell/remapping (bench/compose_bench.py).
+    results["composition"] = compose_bench.measure(
+        maps, cache, args.smoke, os.path.join(setup.lib_dir, "libsourcemap.so"), args.timeout, log)
     results["goals"] = goals(results)
     results["setup"] = dict(setup.status)
     results["elapsed_s"] = round(time.time() - started, 1)
@@ -1279,6 +1286,9 @@ def smoke_checks(results, impls):
             checks.append(("%s reverse/encode" % k, "missing %s (%s)" % (missing, s.get("reverse_error"))
                            if missing else None))
     checks.append(("C cache", None if c.get("cache") else "missing (neither figures nor an error)"))
+    comp = ((results.get("composition") or {}).get("maps") or [{}])[0]
+    checks.append(("composition vs remapping", None if comp.get("agree") else
+                   "ours %s, remapping %s" % (comp.get("ours"), comp.get("remapping"))))
     checks.append(("report", None if os.path.exists(os.path.join(results["out_dir"], "RESULTS.md")) else
                    "RESULTS.md not written"))
     failed = [(n, p) for n, p in checks if p]

@@ -1437,6 +1437,50 @@ LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src
  * then given with LSM_NAME_FROM_GENERATED. */
 #define LSM_NAME_ANONYMOUS 3
 
+/* ------------------------------------------ building maps: extra fields */
+
+/* Sets the top-level field `name` (`name_len` bytes of UTF-8) of the map
+ * being built to the JSON value `json` (`json_len` bytes, written as
+ * given, white space included), or with a NULL `json` removes it: the
+ * builder's counterpart of the fields a view keeps as text
+ * (lsm_view_extra_field()), so that x_* extensions, "scopes" or any
+ * unknown field can be carried into a built map. The value is checked as
+ * the parser checks a map: exactly one JSON value, strict UTF-8 strings,
+ * nesting at most 999 levels (the map's own object is the 1000th the
+ * parser allows). Fields are written after the standard
+ * ones, in the order first set; setting a name again replaces its value
+ * in place. The fields the builder writes itself or the parser
+ * interprets ("version", "file", "sourceRoot", "sources",
+ * "sourcesContent", "names", "mappings", "ignoreList",
+ * "x_google_ignoreList", "debugId", "debug_id", "sections",
+ * "rangeMappings") are refused. A value the parser reads with meaning
+ * (say "x_facebook_sources") must still be valid for it, or
+ * lsm_builder_to_view() fails. Returns 0, or -1 with
+ * LSM_ERR_INVALID_ARGUMENT (NULL builder or name, a refused name),
+ * LSM_ERR_INVALID_UTF8 (the name or a string in the value), LSM_ERR_JSON
+ * (not one JSON value; err->offset may point into `json`),
+ * LSM_ERR_JSON_DEPTH, LSM_ERR_TOO_LARGE, LSM_ERR_NOMEM; the builder is
+ * unchanged on failure. */
+LSM_API int lsm_builder_set_extra(lsm_builder_t *b, const char *name, size_t name_len,
+                                  const char *json, size_t json_len, lsm_error_t *err);
+
+/* ------------------------------------ reverse lookup cursors: all positions */
+
+/* lsm_all_generated_positions_for() of source `src_id` at the original
+ * position `line_col` (the line in its high 32 bits, the column in its
+ * low 32; column LSM_NO_ID: every token on the line) under the cursor's
+ * rule, in five arguments instead of eight and without lsm_token_t: each
+ * token is written as 6 uint32s, as lsm_reverse_cursor_lookup() writes
+ * one (dst_line, dst_col, src_line, src_col, src_id, name_id), the first
+ * min(n, cap) of the n tokens to out[0 .. 6 * min(n, cap)). `out` may be
+ * NULL when `cap` is 0; the cursor's own array is not touched. Returns n,
+ * which may exceed `cap` (call again with more room), or -1 for a NULL
+ * cursor, NULL `out` with a `cap`, LSM_ERR_NOMEM, or the errors of
+ * lsm_all_generated_positions_for() (call it to learn which). The cursor
+ * keeps a scratch array between calls, freed with it. */
+LSM_API int64_t lsm_reverse_cursor_all(lsm_reverse_cursor_t *cursor, uint32_t src_id,
+                                       uint64_t line_col, uint32_t *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "encode.h"
+#include "json_check.h"
 
 /* A table of distinct strings: bytes in `blob`, (offset, length) by id,
  * and an open-addressing hash from string to id + 1. Null entries (a
@@ -32,6 +33,7 @@ struct lsm_builder {
     lsm_buf_t ignore;  /* uint32_t */
     uint32_t ignore_count;
     strset_t meta;     /* META_COUNT entries, null when unset */
+    strset_t extras;   /* name, JSON text pairs; a removed field's text is null */
 };
 
 static uint64_t hash_bytes(const char *s, size_t n) {
@@ -164,6 +166,7 @@ void lsm_builder_free(lsm_builder_t *b) {
     strset_release(&b->names);
     strset_release(&b->contents);
     strset_release(&b->meta);
+    strset_release(&b->extras);
     lsm_free(b->tokens.data);
     lsm_free(b->ignore.data);
     lsm_free(b);
@@ -308,6 +311,63 @@ int lsm_builder_ignore_source(lsm_builder_t *b, uint32_t src_id, lsm_error_t *er
     return 0;
 }
 
+/* The fields the builder writes itself, or the parser reads as something
+ * other than a kept field: setting them as extras would be ambiguous. */
+static bool reserved_field(const char *s, size_t n) {
+    static const char *const names[] = {
+        "version",  "file",        "sourceRoot",          "sources", "sourcesContent",
+        "names",    "mappings",    "ignoreList",          "debugId", "debug_id",
+        "sections", "rangeMappings", "x_google_ignoreList",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+            return true;
+    return false;
+}
+
+int lsm_builder_set_extra(lsm_builder_t *b, const char *name, size_t name_len, const char *json,
+                          size_t json_len, lsm_error_t *err) {
+    if (!b || !name)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "builder or name is NULL"), -1;
+    if (check_string(name, name_len, "field name", err))
+        return -1;
+    if (reserved_field(name, name_len))
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT,
+                             "\"%.*s\" is not an extra field", (int)(name_len > 64 ? 64 : name_len),
+                             name),
+               -1;
+    if (json && lsm_json_check_value(json, json_len, "field value", err))
+        return -1;
+    /* Replaced in place: a field keeps the place it was first set at. */
+    for (uint32_t i = 0; i + 1 < b->extras.count; i += 2) {
+        const char *s;
+        size_t n;
+        span_of(&b->extras, i, &s, &n);
+        if (n == name_len && memcmp(s, name, n) == 0) {
+            int code = 0;
+            set_entry(&b->extras, i + 1, json, json_len, &code);
+            if (code)
+                return lsm_set_error(err, code, "out of memory"), -1;
+            lsm_clear_error(err);
+            return 0;
+        }
+    }
+    if (!json) {
+        lsm_clear_error(err);
+        return 0;
+    }
+    if (b->extras.count >= UINT32_MAX - 3)
+        return lsm_set_error(err, LSM_ERR_TOO_LARGE, "more than 2^31 - 2 extra fields"), -1;
+    /* Both entries or neither: room for the second is made first. */
+    if (lsm_buf_reserve(&b->extras.spans, 32) ||
+        lsm_buf_reserve(&b->extras.blob, name_len + json_len))
+        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    (void)append_entry(&b->extras, name, name_len);
+    (void)append_entry(&b->extras, json, json_len);
+    lsm_clear_error(err);
+    return 0;
+}
+
 /* ------------------------------------------------------------- writing */
 
 static int cmp_token(const void *a, const void *b) {
@@ -350,6 +410,22 @@ static void put_meta(writer_t *w, const lsm_builder_t *b, int which, const char 
     lsm_jw_lit(w, key);
     lsm_jw_lit(w, "\":");
     lsm_jw_string(w, s, n);
+}
+
+/* The extra top-level fields, in the order first set, as given. */
+static void put_extras(writer_t *w, const lsm_builder_t *b) {
+    for (uint32_t i = 0; i + 1 < b->extras.count; i += 2) {
+        const char *name, *value;
+        size_t nlen, vlen;
+        span_of(&b->extras, i, &name, &nlen);
+        span_of(&b->extras, i + 1, &value, &vlen);
+        if (!name || !value)
+            continue;
+        lsm_jw_lit(w, ",");
+        lsm_jw_string(w, name, nlen);
+        lsm_jw_lit(w, ":");
+        lsm_jw_put(w, value, vlen);
+    }
 }
 
 static void put_mappings(writer_t *w, btoken_t *tokens, uint32_t count) {
@@ -451,6 +527,7 @@ int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
         lsm_jw_lit(&w, "]");
     }
     put_meta(&w, b, META_DEBUG_ID, "debugId");
+    put_extras(&w, b);
     lsm_jw_lit(&w, "}");
     lsm_jw_put(&w, "", 1);
     lsm_free(tokens);

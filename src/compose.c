@@ -64,8 +64,16 @@ typedef struct traced {
     int content_code;  /* LSM_ERR_NOMEM when the contents could not be read */
 } traced_t;
 
+/* Per output source: the contents last given to the builder and whether
+ * it is on the ignore list, so that each is passed once per change rather
+ * than once per token (the builder copies contents on every set). */
+typedef struct given {
+    const char *content;
+    bool ignored;
+} given_t;
+
 static int add(lsm_builder_t *b, uint32_t dst_line, uint32_t dst_col, const traced_t *t,
-               last_t *last, lsm_error_t *err) {
+               last_t *last, lsm_buf_t *given, lsm_error_t *err) {
     if (!t->mapped) {
         if (!last->any || !last->mapped)
             return 0;
@@ -83,11 +91,23 @@ static int add(lsm_builder_t *b, uint32_t dst_line, uint32_t dst_col, const trac
         if (name < 0)
             return -1;
     }
-    if (t->content && lsm_builder_set_source_contents(b, (uint32_t)src, t->content,
-                                                      t->content_len, err))
-        return -1;
-    if (t->ignored && lsm_builder_ignore_source(b, (uint32_t)src, err))
-        return -1;
+    /* Sources are numbered in the order added: a new one is the next. */
+    if ((size_t)src >= given->len / sizeof(given_t)) {
+        given_t none = {NULL, false};
+        if (lsm_buf_append(given, &none, sizeof none))
+            return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+    }
+    given_t *g = (given_t *)(void *)given->data + src;
+    if (t->content && t->content != g->content) {
+        if (lsm_builder_set_source_contents(b, (uint32_t)src, t->content, t->content_len, err))
+            return -1;
+        g->content = t->content;
+    }
+    if (t->ignored && !g->ignored) {
+        if (lsm_builder_ignore_source(b, (uint32_t)src, err))
+            return -1;
+        g->ignored = true;
+    }
     if (last->any && last->mapped && last->src == (uint32_t)src && last->line == t->line &&
         last->col == t->col && last->name == (uint32_t)name)
         return 0;
@@ -139,6 +159,7 @@ lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
     if (file && lsm_builder_set_file(b, file, file_len, err))
         goto done;
     last_t last = {0};
+    lsm_buf_t given = {NULL, 0, 0};
     uint32_t line = 0;
     for (uint32_t i = 0; i < outer->token_count; i++) {
         while (line + 1 < outer->line_count && lsm_line_start(outer, line + 1) <= i) {
@@ -168,11 +189,12 @@ lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
             lsm_set_error(err, t.content_code, "out of memory");
             goto done;
         }
-        if (add(b, tok.dst_line, tok.dst_col, &t, &last, err))
+        if (add(b, tok.dst_line, tok.dst_col, &t, &last, &given, err))
             goto done;
     }
     view = lsm_builder_to_view(b, err);
 done:
+    lsm_buf_release(&given);
     lsm_builder_free(b);
     return view;
 }

@@ -7,6 +7,7 @@ struct lsm_reverse_cursor {
     const lsm_view_t *view;
     int rule;
     uint32_t *out;
+    lsm_buf_t scratch; /* lsm_token_t, for lsm_reverse_cursor_all() */
 };
 
 lsm_reverse_cursor_t *lsm_reverse_cursor_new(const lsm_view_t *view, int rule, uint32_t *out,
@@ -27,11 +28,14 @@ lsm_reverse_cursor_t *lsm_reverse_cursor_new(const lsm_view_t *view, int rule, u
     c->view = view;
     c->rule = rule;
     c->out = out;
+    memset(&c->scratch, 0, sizeof c->scratch);
     lsm_clear_error(err);
     return c;
 }
 
 void lsm_reverse_cursor_free(lsm_reverse_cursor_t *cursor) {
+    if (cursor)
+        lsm_buf_release(&cursor->scratch);
     lsm_free(cursor);
 }
 
@@ -51,4 +55,43 @@ int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src_id, uin
     out[4] = t.src_id;
     out[5] = t.name_id;
     return 1;
+}
+
+int64_t lsm_reverse_cursor_all(lsm_reverse_cursor_t *cursor, uint32_t src_id, uint64_t line_col,
+                               uint32_t *out, size_t cap) {
+    if (!cursor || (!out && cap))
+        return -1;
+    uint32_t line = (uint32_t)(line_col >> 32), col = (uint32_t)line_col;
+    /* The tokens go through the cursor's own array, kept between calls,
+     * so that a run of lookups allocates once. */
+    size_t room = cursor->scratch.cap / sizeof(lsm_token_t);
+    lsm_token_t *tokens = (lsm_token_t *)(void *)cursor->scratch.data;
+    int64_t n = lsm_all_generated_positions_for(cursor->view, src_id, line, col, cursor->rule,
+                                                tokens, room, NULL);
+    if (n < 0)
+        return -1;
+    size_t want = (size_t)n < cap ? (size_t)n : cap;
+    if (want > room) {
+        if ((uint64_t)want > SIZE_MAX / sizeof(lsm_token_t) ||
+            lsm_buf_reserve(&cursor->scratch, want * sizeof(lsm_token_t)))
+            return -1;
+        tokens = (lsm_token_t *)(void *)cursor->scratch.data;
+        room = cursor->scratch.cap / sizeof(lsm_token_t);
+        n = lsm_all_generated_positions_for(cursor->view, src_id, line, col, cursor->rule, tokens,
+                                            room, NULL);
+        if (n < 0)
+            return -1;
+        if ((size_t)n < want)
+            want = (size_t)n;
+    }
+    for (size_t i = 0; i < want; i++, out += 6) {
+        const lsm_token_t *t = &tokens[i];
+        out[0] = t->dst_line;
+        out[1] = t->dst_col;
+        out[2] = t->src_line;
+        out[3] = t->src_col;
+        out[4] = t->src_id;
+        out[5] = t->name_id;
+    }
+    return n;
 }

@@ -30,7 +30,7 @@ class ViewReaders(ViewBase):
         whole line when `col` is None): trace-mapping's
         ``allGeneratedPositionsFor``, 0-based. See
         :func:`libsourcemap.reverse.all_generated_positions_for`."""
-        return _reverse.all_generated_positions_for(self, source, line, col, rule=rule)
+        return _reverse.all_positions(self, source, line, col, rule)
 
     # ---------------------------------------------------- ECMA-426 scopes
 

@@ -158,3 +158,29 @@ class Builder:
         with capture_err() as (err, check):
             ptr = check(lib.lsm_builder_to_view(self._own.get(), err))
         return View._wrap(ptr)
+
+    # ------------------------------------------------------ extra fields
+
+    def set_extra_field(self, name: str, json_text: Union[str, bytes, None]) -> None:
+        """Sets the top-level field `name` to the JSON value `json_text`
+        (written as given), or with None removes it: how ``x_*``
+        extensions, ``scopes`` or unknown fields that
+        :attr:`View.extra_fields_raw` gives are carried into a built map.
+        Fields are written after the standard ones in the order first
+        set; setting one again replaces its value in place. A value that
+        is not exactly one JSON value as a map may hold it (strict
+        strings, nesting at most 999 levels) raises
+        :class:`MalformedJsonError`; the names the builder writes itself
+        (``sources``, ``mappings``, ``debugId``...) raise
+        :class:`InvalidArgumentError` (a ``ValueError``)."""
+        if not isinstance(name, str):
+            raise TypeError("name must be str, not %s" % type(name).__name__)
+        if json_text is not None and not isinstance(json_text, (str, bytes)):
+            raise TypeError("json_text must be str, bytes or None, not %s"
+                            % type(json_text).__name__)
+        key = name.encode("utf-8")
+        value = json_text.encode("utf-8") if isinstance(json_text, str) else json_text
+        with capture_err() as (err, check):
+            check(lib.lsm_builder_set_extra(
+                self._own.get(), key, len(key), ffi.NULL if value is None else value,
+                0 if value is None else len(value), err))

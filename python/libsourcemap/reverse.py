@@ -27,6 +27,7 @@ from ._convert import (
     RULE_VALUES,
     U32_CODE,
     LookupRule,
+    UNSET as _UNSET,
     RuleArg,
     Token,
     rule_value,
@@ -58,6 +59,7 @@ __all__ = [
     "all_generated_positions_for",
     "make_cursor",
     "slow_path",
+    "all_positions",
 ]
 
 #: A source: its index in the view's sources, or its name as written in
@@ -232,3 +234,72 @@ def slow_path(view: ViewBase, cursors: Dict[Any, Any], source: SourceArg, line: 
     if not known:
         cursors[rule] = make_cursor(view, rule)
     return token
+
+
+# ------------------------------------------- all positions, by cursor
+
+_reverse_cursor_all = lib.lsm_reverse_cursor_all
+_new_tuple = tuple.__new__
+
+
+def _thread_records(count: int) -> Tuple[Any, Any, int]:
+    """This thread's array of at least `count` 6-uint32 records for
+    lsm_reverse_cursor_all: (the array, a pointer to it, its capacity in
+    records)."""
+    have = getattr(_tls, "records", None)
+    if have is None or have[2] < count:
+        size = max(count, 64)
+        buf = array.array(U32_CODE, bytes(24 * size))
+        have = _tls.records = (buf, ffi.from_buffer("uint32_t[]", buf), size)
+    return have
+
+
+def all_positions(view: Any, source: SourceArg, line: int, col: Optional[int],
+                  rule: RuleArg) -> List[Token]:
+    """:meth:`View.all_generated_positions_for
+    <libsourcemap.View.all_generated_positions_for>`: with an index, ints
+    in range and a rule used before on this thread, one 5-argument call
+    of this thread's reverse cursor (shared with generated_position_for)
+    writes plain uint32 records into a reused array, and Tokens are made
+    from them with the view's source and name caches. Anything else goes
+    through :func:`all_generated_positions_for`, which converts and
+    raises, and the cursor is made for the next call."""
+    cursors = view._rcursors.__dict__
+    try:
+        cursor, _ids, srcs, names = cursors[rule]
+        if type(source) is not int or (col is not None and col >= U32_MAX):
+            raise TypeError
+        buf, ptr, cap = _tls.records
+        line_col = line << 32 | (NO_ID if col is None else col)
+        n = _reverse_cursor_all(cursor, source, line_col, ptr, cap)
+        if n > cap:
+            buf, ptr, cap = _thread_records(n)
+            n = _reverse_cursor_all(cursor, source, line_col, ptr, cap)
+    except (KeyError, TypeError, OverflowError, AttributeError):
+        n = -1
+    if n < 0:
+        tokens = all_generated_positions_for(view, source, line, col, rule=rule)
+        _thread_records(0)
+        try:
+            known = rule in cursors
+        except TypeError:  # unhashable: no cursor, always this path
+            return tokens
+        if not known:
+            cursors[rule] = make_cursor(view, rule)
+        return tokens
+    # Most calls find one token: slicing the array for it is cheaper than
+    # a memoryview and struct, or a range.
+    records = (buf[:6],) if n == 1 else [buf[i:i + 6] for i in range(0, 6 * n, 6)]
+    result: List[Token] = []
+    for dl, dc, sl, sc, sid, nid in records:
+        src = srcs[sid]
+        if src is _UNSET:
+            src = view._tokens.string("src", sid)
+        if nid == NO_ID:
+            name = None
+        else:
+            name = names[nid]
+            if name is _UNSET:
+                name = view._tokens.string("name", nid)
+        result.append(_new_tuple(Token, (dl, dc, src, sl, sc, sid, name)))
+    return result

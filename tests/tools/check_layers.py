@@ -31,7 +31,7 @@ LAYERS = [
     ["src/records.c", "src/frames.c"],
     # 2: reading source map JSON and its "mappings"
     ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json_extra.c",
-     "src/json.c", "src/probe.c", "src/contents.c", "src/range_mappings.c", "src/hermes.c"],
+     "src/json.c", "src/probe.c", "src/json_check.c", "src/contents.c", "src/range_mappings.c", "src/hermes.c"],
     # 3: turning a parse into a view
     ["src/build.c", "src/scopes_decode.c"],
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
