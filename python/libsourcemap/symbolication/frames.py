@@ -61,6 +61,10 @@ class FrameData:
         self.stored = bool(lib.lsm_view_has_frame_data(view._get_ptr()))
         #: The generated lines the map covers (fixed for a view).
         self.line_count = view.line_count
+        #: Whether the map has Metro function maps / generated ranges
+        #: (fixed for a view; asked once, not per frame).
+        self.function_maps = view.has_function_maps
+        self.ranges = int(lib.lsm_view_generated_range_count(view._get_ptr())) > 0
         self._bufs = _Buffers()
 
     def resolve(self, line: int, col: int) -> Tuple[int, Optional[Token], Optional[str], str]:

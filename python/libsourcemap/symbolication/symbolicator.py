@@ -438,10 +438,11 @@ class Symbolicator:
             name = "<anonymous>"
         # React Native: Metro's function map (x_facebook_sources), when the
         # map has one, names the original function before any guess.
-        mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
-        if mapped is not None:
-            name, how = mapped, "function_map"
-        if _scopes.has_ranges(view):
+        if fd.function_maps:
+            mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
+            if mapped is not None:
+                name, how = mapped, "function_map"
+        if fd.ranges:
             # The map's own scopes name the frame (and its inlined callers);
             # the scanner's answer stands only for maps without them.
             name, how = self._name_from_scopes(out, ref, line0, col0)
