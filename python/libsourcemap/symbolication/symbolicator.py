@@ -68,6 +68,7 @@ class Symbolicator:
         self.trim = trim
         self._lock = threading.RLock()
         self._found: Dict[str, Optional[Path]] = {}
+        self._maps: Dict[Path, Tuple[MapRef, str, Optional[str]]] = {}
         self._frames: Dict[int, FrameData] = {}
         self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
         self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
@@ -288,6 +289,20 @@ class Symbolicator:
             found = self._found[url] = self.artifacts.find(url)
             return found
 
+    def _located(self, generated: Path) -> Tuple[MapRef, str, Optional[str]]:
+        """(the map of `generated`, its path as a frame shows it, the map's
+        path or "data: URL", None when no map loaded), remembered per
+        generated file: the artifacts load each map once and keep it."""
+        try:
+            return self._maps[generated]
+        except KeyError:
+            ref = self.artifacts.map_for(generated)
+            map_str: Optional[str] = None
+            if ref.view is not None:
+                map_str = str(ref.map_path) if ref.map_path else "data: URL"
+            found = self._maps[generated] = (ref, str(generated), map_str)
+            return found
+
     def _resolve(self, frame: Frame, steps: Optional[List[Step]]) -> SymbolicatedFrame:
         out = self._unresolved(frame)
         if frame.is_eval:
@@ -310,23 +325,29 @@ class Symbolicator:
                 % (frame.filename, (url_path_parts(frame.filename) or [""])[-1]),
                 step="find generated file",
             )
+        ref, file_str, map_str = self._located(generated)
+        if steps is not None:
+            steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
+            steps.extend(ref.steps)
+        if map_str is None:
+            out.generated = {
+                "filename": frame.filename,
+                "lineno": frame.lineno,
+                "colno": frame.colno,
+                "function": out.function,
+                "file": file_str,
+            }
+            return self._fail(out, None, ref.error or "no_map_reference", ref.error_message)
         out.generated = {
             "filename": frame.filename,
             "lineno": frame.lineno,
             "colno": frame.colno,
-            "function": frame.display_function,
-            "file": str(generated),
+            "function": out.function,
+            "file": file_str,
+            "map": map_str,
         }
-        if steps is not None:
-            steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
-
-        ref = self.artifacts.map_for(generated)
-        if steps is not None:
-            steps.extend(ref.steps)
-        if ref.view is None:
-            return self._fail(out, None, ref.error or "no_map_reference", ref.error_message)
         view = ref.view
-        out.generated["map"] = str(ref.map_path) if ref.map_path else "data: URL"
+        assert view is not None
 
         line0 = frame.lineno - 1
         fd = self._frame_data(ref)
