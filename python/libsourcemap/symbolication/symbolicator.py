@@ -18,6 +18,7 @@ from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
 from .frames import FrameData
+from .prescan import Prescan
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
 __all__ = ["Symbolicator"]
@@ -69,6 +70,7 @@ class Symbolicator:
         self._lock = threading.RLock()
         self._found: Dict[str, Optional[Path]] = {}
         self._maps: Dict[Path, Tuple[MapRef, str, Optional[str]]] = {}
+        self._prescans: Dict[Path, Prescan] = {}
         self._frames: Dict[int, FrameData] = {}
         self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
         self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
@@ -254,12 +256,37 @@ class Symbolicator:
             self._sources[key] = result
         return result
 
+    #: Generated files at least this large are scanned on another thread
+    #: while their map loads (when no cache file can answer instead).
+    PRESCAN_BYTES = 1 << 18
+
+    def _start_prescan(self, generated: Path) -> None:
+        """On first sight of a large generated file whose map will not
+        come from a cache file, starts scanning it for the namer while the
+        map loads (the two C calls run at once, the GIL released)."""
+        if self.artifacts.may_load_cache_files():
+            return
+        try:
+            if generated.stat().st_size < self.PRESCAN_BYTES:
+                return
+        except OSError:
+            return
+        with self._lock:
+            if generated not in self._prescans:
+                self._prescans[generated] = Prescan(lambda: self.artifacts.read(generated))
+
     def _namer(self, ref: MapRef) -> Namer:
         """The namer of the generated file (made once). When the generated
         text cannot be scanned, one without it still looks tokens up;
         a namer that cannot be made at all raises SourceMapError."""
         assert ref.view is not None
         with self._lock:
+            pre = self._prescans.pop(ref.generated, None)
+            if ref.namer is None and pre is not None:
+                try:
+                    ref.namer = pre.namer(ref.view)
+                except SourceMapError:
+                    ref.namer = None  # made below as without the scan
             if ref.namer is None:
                 try:
                     text = ref.text if ref.text is not None else self.artifacts.read(ref.generated)
@@ -276,6 +303,9 @@ class Symbolicator:
             return fd
         assert ref.view is not None
         probe = FrameData(ref.view, None)
+        if probe.stored:
+            with self._lock:
+                self._prescans.pop(ref.generated, None)  # not needed: freed when done
         fd = probe if probe.stored else FrameData(ref.view, self._namer(ref))
         with self._lock:
             return self._frames.setdefault(id(ref), fd)
@@ -296,10 +326,14 @@ class Symbolicator:
         try:
             return self._maps[generated]
         except KeyError:
+            self._start_prescan(generated)
             ref = self.artifacts.map_for(generated)
             map_str: Optional[str] = None
             if ref.view is not None:
                 map_str = str(ref.map_path) if ref.map_path else "data: URL"
+            else:
+                with self._lock:
+                    self._prescans.pop(generated, None)
             found = self._maps[generated] = (ref, str(generated), map_str)
             return found
 
