@@ -1481,6 +1481,21 @@ LSM_API int lsm_builder_set_extra(lsm_builder_t *b, const char *name, size_t nam
 LSM_API int64_t lsm_reverse_cursor_all(lsm_reverse_cursor_t *cursor, uint32_t src_id,
                                        uint64_t line_col, uint32_t *out, size_t cap);
 
+/* ------------------------------- function names: generated scopes given */
+
+/* As lsm_js_namer_new(), with the generated file's scopes already built
+ * by lsm_js_scopes_build() (NULL for none: then only original sources are
+ * used). So the scan of a large bundle can run on another thread while
+ * its map loads: the scan needs only the text, not the view.
+ * Ownership of `scopes` passes to the namer in every case: it is freed
+ * with the namer, or at once when this call fails (do not free or use it
+ * afterwards). Returns NULL on failure (LSM_ERR_INVALID_ARGUMENT for a
+ * NULL view or unknown flag, LSM_ERR_NOMEM). Thread-safe as
+ * lsm_js_namer_new(). Free with lsm_js_namer_free(). */
+LSM_API lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view,
+                                                     lsm_js_scopes_t *scopes, uint32_t flags,
+                                                     lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -200,6 +200,23 @@ class Namer:
         self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
         del view_ptr
 
+    @classmethod
+    def from_scopes(cls, view: View, scopes: Any) -> "Namer":
+        """A namer over generated scopes already built by
+        ``lsm_js_scopes_build`` (an ``lsm_js_scopes_t *`` the caller owns
+        no more: it passes to the namer, or is freed at once on failure),
+        for a scan run on another thread while the map loaded."""
+        self = cls.__new__(cls)
+        self.view = view
+        self.given = set()
+        parent = view._own
+        view_ptr = parent.get()
+        with capture_err() as (err, check):
+            ptr = check(lib.lsm_js_namer_new_with_scopes(view_ptr, scopes, 0, err))
+        self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
+        del view_ptr
+        return self
+
     def close(self) -> None:
         """Frees the namer now (when no call is in progress); any use
         afterwards raises :class:`ClosedViewError`."""

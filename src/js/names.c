@@ -426,6 +426,17 @@ lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_sr
     return N;
 }
 
+lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view, lsm_js_scopes_t *scopes,
+                                             uint32_t flags, lsm_error_t *err) {
+    lsm_js_namer_t *N = lsm_js_namer_new(view, NULL, 0, flags, err);
+    if (!N) {
+        lsm_js_scopes_free(scopes);
+        return NULL;
+    }
+    N->minified = scopes;
+    return N;
+}
+
 void lsm_js_namer_free(lsm_js_namer_t *namer) {
     if (!namer)
         return;

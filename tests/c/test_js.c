@@ -1096,6 +1096,51 @@ static void test_namer_esbuild_initialisers(void) {
     lsm_view_free(view);
 }
 
+static void test_namer_with_scopes(void) {
+    /* The generated scopes built apart (as on another thread) name as the
+     * namer that scans the text itself. */
+    const char *orig = "class Basket {\n  total() {\n    throw new Error(\"t\");\n  }\n}\n";
+    const char *gen = "var o=class s{total(){throw new Error(\"t\")}};";
+    const seg_t segs[] = {
+        {"class s", "class Basket", NULL},
+        {"s{", "Basket {", "_Basket"},
+        {"total", "total", NULL},
+        {"throw", "throw", NULL},
+    };
+    lsm_view_t *bare = make_map(gen, orig, segs, 4, false);
+    lsm_error_t err;
+    POISON(err);
+    lsm_js_scopes_t *S = lsm_js_scopes_build(gen, strlen(gen), &err);
+    CHECK(S != NULL);
+    POISON(err);
+    lsm_js_namer_t *N = lsm_js_namer_new_with_scopes(bare, S, 0, &err);
+    CHECK_OK(err);
+    char buf[64];
+    size_t len;
+    int how;
+    CHECK_EQ(name_at(N, gen, "throw", buf, sizeof buf, &len, &how), 1);
+    CHECK_STR(buf, len, "_Basket.total");
+    CHECK_EQ(how, LSM_NAME_FROM_GENERATED);
+    lsm_js_namer_free(N);
+
+    /* NULL scopes: no generated side, as lsm_js_namer_new() without text */
+    N = lsm_js_namer_new_with_scopes(bare, NULL, 0, NULL);
+    CHECK(N != NULL);
+    CHECK_EQ(name_at(N, gen, "throw", buf, sizeof buf, &len, &how), 0);
+    lsm_js_namer_free(N);
+
+    /* on failure the scopes are freed by the call (no leak under ASan) */
+    S = lsm_js_scopes_build(gen, strlen(gen), NULL);
+    POISON(err);
+    CHECK(lsm_js_namer_new_with_scopes(NULL, S, 0, &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    S = lsm_js_scopes_build(gen, strlen(gen), NULL);
+    POISON(err);
+    CHECK(lsm_js_namer_new_with_scopes(bare, S, 99, &err) == NULL);
+    CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
+    lsm_view_free(bare);
+}
+
 int main(void) {
     RUN(test_declarations_and_expressions);
     RUN(test_classes);
@@ -1121,5 +1166,6 @@ int main(void) {
     RUN(test_allocation_failures);
     RUN(test_wrapper_and_default_names);
     RUN(test_namer_esbuild_initialisers);
+    RUN(test_namer_with_scopes);
     return check_finish();
 }

@@ -178,6 +178,11 @@ class Artifacts:
                 best, best_score = cand, score
         return best
 
+    def may_load_cache_files(self) -> bool:
+        """Whether a map here may load from a cache file: cache files are
+        used and the folders hold at least one."""
+        return self.use_cache_files and any(n.endswith(".lsmcache") for n in self._by_name)
+
     def read(self, path: Path) -> Optional[bytes]:
         """A file's bytes (cached), or None when it cannot be read."""
         with self._lock:

@@ -61,6 +61,10 @@ class FrameData:
         self.stored = bool(lib.lsm_view_has_frame_data(view._get_ptr()))
         #: The generated lines the map covers (fixed for a view).
         self.line_count = view.line_count
+        #: Whether the map has Metro function maps / generated ranges
+        #: (fixed for a view; asked once, not per frame).
+        self.function_maps = view.has_function_maps
+        self.ranges = int(lib.lsm_view_generated_range_count(view._get_ptr())) > 0
         self._bufs = _Buffers()
 
     def resolve(self, line: int, col: int) -> Tuple[int, Optional[Token], Optional[str], str]:
@@ -123,6 +127,22 @@ class FrameData:
         vals = fields.unpack_from(b.raw)
         base = vals[0]
         region = ffi.unpack(b.spans[0].text, vals[-3] + vals[-2] - base)
+        at = line - b.first[0]
+        if (
+            not trim
+            and len(region) == sum(vals[1::3]) + count - 1
+            and region.count(b"\n") == count - 1
+            and b"\r" not in region
+        ):
+            # The gaps between spans are line terminators, here `count - 1`
+            # single bytes, none a "\r": each is one "\n", and the region
+            # holds no other "\n" (even from a damaged cache's table), so
+            # one split gives exactly the spans.
+            if region.isascii():
+                lines = region.decode("ascii").split("\n")
+            else:
+                lines = [x.decode("utf-8", "replace") for x in region.split(b"\n")]
+            return lines[:at], lines[at], lines[at + 1 :]
         lines = []
         # ASCII (most code): one decode, byte offsets are string offsets.
         whole: Any = region.decode("ascii") if region.isascii() else None
@@ -139,5 +159,4 @@ class FrameData:
                 if cut & 2:
                     text = text + " " + SNIP
             lines.append(text)
-        at = line - b.first[0]
         return lines[:at], lines[at], lines[at + 1 :]

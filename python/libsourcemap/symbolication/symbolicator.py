@@ -18,6 +18,7 @@ from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
 from .frames import FrameData
+from .prescan import Prescan
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
 __all__ = ["Symbolicator"]
@@ -68,6 +69,8 @@ class Symbolicator:
         self.trim = trim
         self._lock = threading.RLock()
         self._found: Dict[str, Optional[Path]] = {}
+        self._maps: Dict[Path, Tuple[MapRef, str, Optional[str]]] = {}
+        self._prescans: Dict[Path, Prescan] = {}
         self._frames: Dict[int, FrameData] = {}
         self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
         self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
@@ -253,12 +256,37 @@ class Symbolicator:
             self._sources[key] = result
         return result
 
+    #: Generated files at least this large are scanned on another thread
+    #: while their map loads (when no cache file can answer instead).
+    PRESCAN_BYTES = 1 << 18
+
+    def _start_prescan(self, generated: Path) -> None:
+        """On first sight of a large generated file whose map will not
+        come from a cache file, starts scanning it for the namer while the
+        map loads (the two C calls run at once, the GIL released)."""
+        if self.artifacts.may_load_cache_files():
+            return
+        try:
+            if generated.stat().st_size < self.PRESCAN_BYTES:
+                return
+        except OSError:
+            return
+        with self._lock:
+            if generated not in self._prescans:
+                self._prescans[generated] = Prescan(lambda: self.artifacts.read(generated))
+
     def _namer(self, ref: MapRef) -> Namer:
         """The namer of the generated file (made once). When the generated
         text cannot be scanned, one without it still looks tokens up;
         a namer that cannot be made at all raises SourceMapError."""
         assert ref.view is not None
         with self._lock:
+            pre = self._prescans.pop(ref.generated, None)
+            if ref.namer is None and pre is not None:
+                try:
+                    ref.namer = pre.namer(ref.view)
+                except SourceMapError:
+                    ref.namer = None  # made below as without the scan
             if ref.namer is None:
                 try:
                     text = ref.text if ref.text is not None else self.artifacts.read(ref.generated)
@@ -275,6 +303,9 @@ class Symbolicator:
             return fd
         assert ref.view is not None
         probe = FrameData(ref.view, None)
+        if probe.stored:
+            with self._lock:
+                self._prescans.pop(ref.generated, None)  # not needed: freed when done
         fd = probe if probe.stored else FrameData(ref.view, self._namer(ref))
         with self._lock:
             return self._frames.setdefault(id(ref), fd)
@@ -286,6 +317,24 @@ class Symbolicator:
             return self._found[url]
         except KeyError:
             found = self._found[url] = self.artifacts.find(url)
+            return found
+
+    def _located(self, generated: Path) -> Tuple[MapRef, str, Optional[str]]:
+        """(the map of `generated`, its path as a frame shows it, the map's
+        path or "data: URL", None when no map loaded), remembered per
+        generated file: the artifacts load each map once and keep it."""
+        try:
+            return self._maps[generated]
+        except KeyError:
+            self._start_prescan(generated)
+            ref = self.artifacts.map_for(generated)
+            map_str: Optional[str] = None
+            if ref.view is not None:
+                map_str = str(ref.map_path) if ref.map_path else "data: URL"
+            else:
+                with self._lock:
+                    self._prescans.pop(generated, None)
+            found = self._maps[generated] = (ref, str(generated), map_str)
             return found
 
     def _resolve(self, frame: Frame, steps: Optional[List[Step]]) -> SymbolicatedFrame:
@@ -310,23 +359,29 @@ class Symbolicator:
                 % (frame.filename, (url_path_parts(frame.filename) or [""])[-1]),
                 step="find generated file",
             )
+        ref, file_str, map_str = self._located(generated)
+        if steps is not None:
+            steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
+            steps.extend(ref.steps)
+        if map_str is None:
+            out.generated = {
+                "filename": frame.filename,
+                "lineno": frame.lineno,
+                "colno": frame.colno,
+                "function": out.function,
+                "file": file_str,
+            }
+            return self._fail(out, None, ref.error or "no_map_reference", ref.error_message)
         out.generated = {
             "filename": frame.filename,
             "lineno": frame.lineno,
             "colno": frame.colno,
-            "function": frame.display_function,
-            "file": str(generated),
+            "function": out.function,
+            "file": file_str,
+            "map": map_str,
         }
-        if steps is not None:
-            steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
-
-        ref = self.artifacts.map_for(generated)
-        if steps is not None:
-            steps.extend(ref.steps)
-        if ref.view is None:
-            return self._fail(out, None, ref.error or "no_map_reference", ref.error_message)
         view = ref.view
-        out.generated["map"] = str(ref.map_path) if ref.map_path else "data: URL"
+        assert view is not None
 
         line0 = frame.lineno - 1
         fd = self._frame_data(ref)
@@ -438,10 +493,11 @@ class Symbolicator:
             name = "<anonymous>"
         # React Native: Metro's function map (x_facebook_sources), when the
         # map has one, names the original function before any guess.
-        mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
-        if mapped is not None:
-            name, how = mapped, "function_map"
-        if _scopes.has_ranges(view):
+        if fd.function_maps:
+            mapped = view.function_name_at(token.src_id, token.src_line, token.src_col)
+            if mapped is not None:
+                name, how = mapped, "function_map"
+        if fd.ranges:
             # The map's own scopes name the frame (and its inlined callers);
             # the scanner's answer stands only for maps without them.
             name, how = self._name_from_scopes(out, ref, line0, col0)
