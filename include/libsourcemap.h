@@ -1437,6 +1437,17 @@ LSM_API int lsm_reverse_cursor_lookup(lsm_reverse_cursor_t *cursor, uint32_t src
  * then given with LSM_NAME_FROM_GENERATED. */
 #define LSM_NAME_ANONYMOUS 3
 
+/* ----------------------------------------- lookup cursors: two arguments */
+
+/* lsm_cursor_lookup() with the line and the column as two arguments: the
+ * same lookup, return values and writes to the cursor's array (1 found,
+ * 0 nothing maps there and the array is left alone, -1 for a NULL
+ * cursor). For bindings where a 64-bit argument costs more to convert
+ * than two 32-bit ones (cffi under CPython, whose single-digit ints
+ * convert on a fast path). Thread safety as lsm_cursor_lookup(): one
+ * cursor per thread. */
+LSM_API int lsm_cursor_find(lsm_cursor_t *cursor, uint32_t line, uint32_t col);
+
 #ifdef __cplusplus
 }
 #endif
