@@ -376,13 +376,13 @@ class View(ViewReaders):
         # uint32_t: cffi converts CPython's single-digit ints on a fast
         # path, which a packed 64-bit position would miss.
         try:
-            cursor, ids, srcs, names = self._cursors.__dict__[rule]  # type: ignore[index]
+            cursor, numbers, srcs, names = self._cursors.__dict__[rule]  # type: ignore[index]
             found = _cursor_find(cursor, line, col)
         except (KeyError, TypeError, OverflowError):
             return self._lookup_slow(line, col, rule)
         if not found:
             return None
-        dl, dc, sl, sc, sid, nid = ids
+        dl, dc, sl, sc, sid, nid = numbers()
         src = srcs[sid]
         if src is _UNSET:
             src = self._tokens.string("src", sid)
