@@ -1496,6 +1496,17 @@ LSM_API lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view,
                                                      lsm_js_scopes_t *scopes, uint32_t flags,
                                                      lsm_error_t *err);
 
+/* ----------------------------------------- lookup cursors: two arguments */
+
+/* lsm_cursor_lookup() with the line and the column as two arguments: the
+ * same lookup, return values and writes to the cursor's array (1 found,
+ * 0 nothing maps there and the array is left alone, -1 for a NULL
+ * cursor). For bindings where a 64-bit argument costs more to convert
+ * than two 32-bit ones (cffi under CPython, whose single-digit ints
+ * convert on a fast path). Thread safety as lsm_cursor_lookup(): one
+ * cursor per thread. */
+LSM_API int lsm_cursor_find(lsm_cursor_t *cursor, uint32_t line, uint32_t col);
+
 #ifdef __cplusplus
 }
 #endif

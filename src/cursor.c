@@ -50,3 +50,10 @@ int lsm_cursor_lookup(lsm_cursor_t *cursor, uint64_t line_col) {
     out[5] = t.name_id;
     return 1;
 }
+
+/* Two 32-bit arguments rather than one packed 64-bit one: a binding
+ * converts small ints to uint32_t on its fast path, where a value past
+ * 2^30 goes through a slower conversion in CPython. */
+int lsm_cursor_find(lsm_cursor_t *cursor, uint32_t line, uint32_t col) {
+    return lsm_cursor_lookup(cursor, (uint64_t)line << 32 | col);
+}

@@ -79,7 +79,7 @@ __all__ = [
 _V = TypeVar("_V", bound="View")
 
 _lookup_ex = lib.lsm_lookup_ex
-_cursor_lookup = lib.lsm_cursor_lookup
+_cursor_find = lib.lsm_cursor_find
 _reverse_lookup = lib.lsm_reverse_cursor_lookup
 _new_tuple = tuple.__new__
 
@@ -368,20 +368,21 @@ class View(ViewReaders):
         trace-mapping (the others) do; see the header's LSM_RULE_*.
         """
         # The common call (ints in range, a rule used before on this
-        # thread) is one dict lookup, a two-argument call and the array's
+        # thread) is one dict lookup, a three-argument call and the array's
         # six numbers: this is the hot path of symbolication. Anything
-        # else (a first call, other types, positions out of range) raises
-        # on the way and takes the slow path.
+        # else (a first call, other types, positions out of range: cffi
+        # raises OverflowError for those, TypeError for non-ints) raises
+        # on the way and takes the slow path. Line and column go as two
+        # uint32_t: cffi converts CPython's single-digit ints on a fast
+        # path, which a packed 64-bit position would miss.
         try:
-            cursor, ids, srcs, names = self._cursors.__dict__[rule]  # type: ignore[index]
-            if col > U32_MAX:
-                raise OverflowError
-            found = _cursor_lookup(cursor, line << 32 | col)
+            cursor, numbers, srcs, names = self._cursors.__dict__[rule]  # type: ignore[index]
+            found = _cursor_find(cursor, line, col)
         except (KeyError, TypeError, OverflowError):
             return self._lookup_slow(line, col, rule)
-        if found != 1:
+        if not found:
             return None
-        dl, dc, sl, sc, sid, nid = ids
+        dl, dc, sl, sc, sid, nid = numbers()
         src = srcs[sid]
         if src is _UNSET:
             src = self._tokens.string("src", sid)

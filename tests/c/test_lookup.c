@@ -258,6 +258,19 @@ static void test_cursor(void) {
                 int want = lsm_lookup_ex(view, line, col, rule, &t, NULL);
                 memset(out, 0x5a, 6 * sizeof out[0]);
                 int got = lsm_cursor_lookup(c, (uint64_t)line << 32 | col);
+                if (got == 1) {
+                    /* lsm_cursor_find answers the same, into the same array */
+                    uint32_t first[6];
+                    memcpy(first, out, sizeof first);
+                    memset(out, 0x5a, 6 * sizeof out[0]);
+                    if (lsm_cursor_find(c, line, col) != 1 || memcmp(first, out, sizeof first) != 0) {
+                        check_fail(__FILE__, __LINE__, "rule %d %u:%u: find differs", rule, line, col);
+                        break;
+                    }
+                } else if (lsm_cursor_find(c, line, col) != got || out[0] != 0x5a5a5a5au) {
+                    check_fail(__FILE__, __LINE__, "rule %d %u:%u: find differs", rule, line, col);
+                    break;
+                }
                 if (got != want) {
                     check_fail(__FILE__, __LINE__, "rule %d %u:%u: %d, want %d", rule, line, col,
                                got, want);
@@ -283,6 +296,7 @@ static void test_cursor(void) {
     CHECK(lsm_cursor_new(view, 0, NULL, &err) == NULL);
     CHECK_ERR(err, LSM_ERR_INVALID_ARGUMENT);
     CHECK_EQ(lsm_cursor_lookup(NULL, 0), -1);
+    CHECK_EQ(lsm_cursor_find(NULL, 0, 0), -1);
     lsm_cursor_free(NULL);
 
     /* lsm_lookup_columns: the same answers, a column per field. */
