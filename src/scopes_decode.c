@@ -715,6 +715,34 @@ static int place_pos(dec_t *d, const lsm_placement_t *pl, uint32_t *line, uint32
     return 0;
 }
 
+static bool at_or_after(uint32_t line, uint32_t col, uint32_t l, uint32_t c) {
+    return line > l || (line == l && col >= c);
+}
+
+/* The next section starts at (line, col): as its mappings, the part's
+ * ranges stop there. Starts never decrease in pre-order (positions are
+ * relative and unsigned), so the ranges starting there or later are the
+ * last ones; they go, and the ends of the others are cut. Bindings of the
+ * dropped ranges stay in the arrays, unreferenced. */
+static void clip_ranges(dec_t *d, uint32_t line, uint32_t col) {
+    uint32_t keep = 0;
+    while (keep < d->nranges &&
+           !at_or_after(d->ranges[keep].start_line, d->ranges[keep].start_col, line, col))
+        keep++;
+    for (uint32_t i = 0; i < keep; i++) {
+        lsm_grange_rec_t *r = &d->ranges[i];
+        if (at_or_after(r->end_line, r->end_col, line, col)) {
+            r->end_line = line;
+            r->end_col = col;
+        }
+        if (r->next_sibling != LSM_NO_ID && r->next_sibling >= keep)
+            r->next_sibling = LSM_NO_ID;
+        if (r->subtree_end > keep)
+            r->subtree_end = keep;
+    }
+    d->nranges = keep;
+}
+
 /* The part's generated positions, in the flattened map's coordinates. */
 static int place_ranges(dec_t *d, const lsm_placement_t *pl) {
     d->what = "ranges";
@@ -728,6 +756,8 @@ static int place_ranges(dec_t *d, const lsm_placement_t *pl) {
     for (uint32_t i = 0; i < d->nsubs; i++)
         if (place_pos(d, pl, &d->subs[i].line, &d->subs[i].col))
             return LSM_ERR_SCOPES_VLQ;
+    if (pl->clip)
+        clip_ranges(d, pl->stop_line, pl->stop_col);
     return 0;
 }
 

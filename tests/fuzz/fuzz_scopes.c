@@ -8,7 +8,8 @@
  * link into a consistent pre-order tree; every lookup and frame walk over
  * the decoded ranges stays in bounds; the map placed twice in an index map
  * gives the same scopes twice, the second copy renumbered and moved by its
- * section's offset. A violated invariant traps. Built as
+ * section's offset, the first one's ranges stopping where the second
+ * section starts. A violated invariant traps. Built as
  * a libFuzzer binary with -Dfuzzing=true (clang); always built with
  * replay.c as the fuzz-replay-scopes test. */
 #include <stdint.h>
@@ -110,15 +111,25 @@ static void check_index(const char *json, size_t len, const lsm_view_t *regular)
         uint32_t ns = lsm_view_original_scope_count(regular);
         uint32_t nr = lsm_view_generated_range_count(regular);
         REQUIRE(lsm_view_original_scope_count(strict) == 2 * ns);
-        REQUIRE(lsm_view_generated_range_count(strict) == 2 * nr);
+        /* The first copy stops where the second starts (5:3), as its
+         * mappings do: the ranges starting there or later go, the others
+         * end there at the latest. */
         lsm_generated_range_t a, b, c;
+        uint32_t kept = 0;
+        while (kept < nr && lsm_view_generated_range(regular, kept, &a, NULL) == 0 &&
+               (a.start_line < 5 || (a.start_line == 5 && a.start_col < 3)))
+            kept++;
+        REQUIRE(lsm_view_generated_range_count(strict) == kept + nr);
         for (uint32_t i = 0; i < nr; i++) {
             REQUIRE(lsm_view_generated_range(regular, i, &a, NULL) == 0);
-            REQUIRE(lsm_view_generated_range(strict, i, &b, NULL) == 0);
-            REQUIRE(lsm_view_generated_range(strict, nr + i, &c, NULL) == 0);
-            REQUIRE(b.start_line == a.start_line && b.start_col == a.start_col);
-            REQUIRE(b.end_line == a.end_line && b.end_col == a.end_col);
-            REQUIRE(b.definition == a.definition);
+            if (i < kept) {
+                REQUIRE(lsm_view_generated_range(strict, i, &b, NULL) == 0);
+                REQUIRE(b.start_line == a.start_line && b.start_col == a.start_col);
+                int past = a.end_line > 5 || (a.end_line == 5 && a.end_col >= 3);
+                REQUIRE(b.end_line == (past ? 5 : a.end_line) && b.end_col == (past ? 3 : a.end_col));
+                REQUIRE(b.definition == a.definition);
+            }
+            REQUIRE(lsm_view_generated_range(strict, kept + i, &c, NULL) == 0);
             REQUIRE(c.start_line == a.start_line + 5 && c.end_line == a.end_line + 5);
             REQUIRE(c.start_col == a.start_col + (a.start_line == 0 ? 3 : 0));
             REQUIRE(c.end_col == a.end_col + (a.end_line == 0 ? 3 : 0));
