@@ -139,3 +139,22 @@ def test_bad_section_scopes_strict_and_lenient() -> None:
         assert flat.scope_frames(5, 2) == []
         assert [f.name for f in flat.scope_frames(9 + 2, 20)] == ["inner"]
         assert [len(t) for t in flat.original_scopes] == [0, 1, 1]
+
+
+def test_ranges_stop_where_the_next_section_starts() -> None:
+    # Mappings only at 0:0, scope f and its range from 0:0 to 2:0 (VLQs
+    # unsigned: "C" is 2); the next section starts at 1:4.
+    early: Dict[str, Any] = {
+        "version": 3, "sources": ["a.js"], "names": ["f"], "mappings": "AAAA",
+        "scopes": "BFAAA,CCA,EGAA,FCA",
+    }
+    with View.from_json(json.dumps(early).encode(), strict_scopes=True) as own:
+        [r] = own.generated_ranges
+        assert (r.end.line, r.end.column) == (2, 0)
+        assert [f.name for f in own.scope_frames(1, 9)] == ["f"]
+    placed = [(early, 0, 0), (FILLER, 1, 4)]
+    with View.from_json(_index(placed), allow_index=True, strict_scopes=True) as flat:
+        [r] = flat.generated_ranges
+        assert (r.start.line, r.start.column, r.end.line, r.end.column) == (0, 0, 1, 4)
+        assert [f.name for f in flat.scope_frames(1, 3)] == ["f"]
+        assert flat.scope_frames(1, 4) == [] and flat.scope_frames(1, 9) == []
