@@ -1013,8 +1013,9 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
  *   - "scopes" an array with one string or null per source (several
  *     top-level scopes per source, relative state restarting per source)
  *     and the generated ranges in the "ranges" string.
- * Scopes are decoded when the view is loaded; only regular maps read from
- * JSON carry them (index maps and cache files have none). Bad scope data
+ * Scopes are decoded when the view is loaded from JSON; a flattened index
+ * map keeps its sections' scopes, renumbered and moved by their offsets
+ * (docs/scopes.md); cache files have none. Bad scope data
  * is dropped (all of it when the original scopes are bad, the generated
  * ranges alone when only they are) and reported by
  * lsm_view_scopes_warning(); with LSM_LOAD_STRICT_SCOPES the load fails

@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "hermes.h"
 #include "range_mappings.h"
+#include "scopes.h"
 
 #define FIELD_MAX 4294967294u
 /* Index maps may describe at most this many generated lines per input
@@ -631,6 +632,23 @@ static int build_hermes(builder_t *b) {
     return code;
 }
 
+/* Step 5: an index map's scopes (src/scopes_decode.c), part by part,
+ * once the view's tables are complete; a regular map's are decoded by
+ * src/load.c. */
+static int build_scopes(builder_t *b, uint32_t flags) {
+    lsm_scopes_part_t *sp = lsm_calloc(b->nparts ? b->nparts : 1, sizeof *sp);
+    if (!sp)
+        return NOMEM(b);
+    for (uint32_t i = 0; i < b->nparts; i++) {
+        sp[i].map = b->parts[i].map;
+        sp[i].place = &b->parts[i].place;
+    }
+    int code = lsm_scopes_decode_parts(b->view, sp, b->nparts,
+                                       (flags & LSM_LOAD_STRICT_SCOPES) != 0, b->err);
+    lsm_free(sp);
+    return code;
+}
+
 static int build(builder_t *b, uint32_t flags) {
     int code;
     if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
@@ -641,6 +659,8 @@ static int build(builder_t *b, uint32_t flags) {
     if (b->index)
         b->view->flags |= LSM_VIEW_INDEX;
     hand_over(b);
+    if (b->index)
+        return build_scopes(b, flags);
     return 0;
 }
 

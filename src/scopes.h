@@ -59,4 +59,25 @@ struct lsm_scopes {
 LSM_INTERNAL int lsm_scopes_decode(lsm_view_t *view, const lsm_map_record_t *m, bool strict,
                                    lsm_error_t *err);
 
+/* ---- index maps (flattened) ---- */
+
+/* One regular map of a flattened index map and where its tokens went
+ * (src/build.c's parts). */
+typedef struct lsm_scopes_part {
+    const lsm_map_record_t *map;
+    const lsm_placement_t *place;
+} lsm_scopes_part_t;
+
+/* Decodes the scopes of every part into one `view->scopes` (left NULL
+ * when no part has any): each part decoded as a regular map, then its
+ * sources, names, scopes and definitions renumbered by the part's bases
+ * and its generated positions moved by its offset (ECMA-426's rule for
+ * sections: the column offset counts on the part's first line only). The
+ * view's string tables must be complete. Bad scope data in a part: with
+ * `strict`, its code (err filled, "part N: " in front); otherwise that
+ * part's data is dropped as for a regular map and the first such error is
+ * the warning. Returns 0 or an error code. */
+LSM_INTERNAL int lsm_scopes_decode_parts(lsm_view_t *view, const lsm_scopes_part_t *parts,
+                                         uint32_t nparts, bool strict, lsm_error_t *err);
+
 #endif

@@ -700,3 +700,234 @@ int lsm_scopes_decode(lsm_view_t *view, const lsm_map_record_t *m, bool strict,
     lsm_free(d.vals);
     return code;
 }
+
+/* ---------------------------------------------------------- index maps */
+
+/* Moves a generated position by a section's offset (its column offset
+ * counts on the section's first line only). */
+static int place_pos(dec_t *d, const lsm_placement_t *pl, uint32_t *line, uint32_t *col) {
+    uint32_t c = *col;
+    if (*line == 0 && add(d, c, pl->col_offset, &c))
+        return LSM_ERR_SCOPES_VLQ;
+    if (add(d, *line, pl->line_offset, line))
+        return LSM_ERR_SCOPES_VLQ;
+    *col = c;
+    return 0;
+}
+
+static bool at_or_after(uint32_t line, uint32_t col, uint32_t l, uint32_t c) {
+    return line > l || (line == l && col >= c);
+}
+
+/* The next section starts at (line, col): as its mappings, the part's
+ * ranges stop there. Starts never decrease in pre-order (positions are
+ * relative and unsigned), so the ranges starting there or later are the
+ * last ones; they go, and the ends of the others are cut. Bindings of the
+ * dropped ranges stay in the arrays, unreferenced. */
+static void clip_ranges(dec_t *d, uint32_t line, uint32_t col) {
+    uint32_t keep = 0;
+    while (keep < d->nranges &&
+           !at_or_after(d->ranges[keep].start_line, d->ranges[keep].start_col, line, col))
+        keep++;
+    for (uint32_t i = 0; i < keep; i++) {
+        lsm_grange_rec_t *r = &d->ranges[i];
+        if (at_or_after(r->end_line, r->end_col, line, col)) {
+            r->end_line = line;
+            r->end_col = col;
+        }
+        if (r->next_sibling != LSM_NO_ID && r->next_sibling >= keep)
+            r->next_sibling = LSM_NO_ID;
+        if (r->subtree_end > keep)
+            r->subtree_end = keep;
+    }
+    d->nranges = keep;
+}
+
+/* The part's generated positions, in the flattened map's coordinates. */
+static int place_ranges(dec_t *d, const lsm_placement_t *pl) {
+    d->what = "ranges";
+    d->item = 0;
+    for (uint32_t i = 0; i < d->nranges; i++) {
+        lsm_grange_rec_t *r = &d->ranges[i];
+        if (place_pos(d, pl, &r->start_line, &r->start_col) ||
+            place_pos(d, pl, &r->end_line, &r->end_col))
+            return LSM_ERR_SCOPES_VLQ;
+    }
+    for (uint32_t i = 0; i < d->nsubs; i++)
+        if (place_pos(d, pl, &d->subs[i].line, &d->subs[i].col))
+            return LSM_ERR_SCOPES_VLQ;
+    if (pl->clip)
+        clip_ranges(d, pl->stop_line, pl->stop_col);
+    return 0;
+}
+
+static uint32_t moved(uint32_t id, uint32_t base) {
+    return id == LSM_NO_ID ? LSM_NO_ID : id + base;
+}
+
+/* Appends the decoded part `d` to `t`, renumbered. */
+static int merge_part(dec_t *t, const dec_t *d, const lsm_placement_t *pl) {
+    uint32_t s0 = t->nscopes, r0 = t->nranges, v0 = t->nvars, b0 = t->nbinds, u0 = t->nsubs;
+    if ((uint64_t)s0 + d->nscopes >= LSM_NO_ID || (uint64_t)r0 + d->nranges >= LSM_NO_ID ||
+        (uint64_t)v0 + d->nvars >= LSM_NO_ID || (uint64_t)b0 + d->nbinds >= LSM_NO_ID ||
+        (uint64_t)u0 + d->nsubs >= LSM_NO_ID)
+        return lsm_set_error(t->err, LSM_ERR_TOO_LARGE, "scopes: too many items");
+    if (lsm_array_reserve((void **)&t->scopes, &t->cscopes, s0, d->nscopes, sizeof *t->scopes) ||
+        lsm_array_reserve((void **)&t->ranges, &t->cranges, r0, d->nranges, sizeof *t->ranges) ||
+        lsm_array_reserve((void **)&t->vars, &t->cvars, v0, d->nvars, sizeof *t->vars) ||
+        lsm_array_reserve((void **)&t->binds, &t->cbinds, b0, d->nbinds, sizeof *t->binds) ||
+        lsm_array_reserve((void **)&t->subs, &t->csubs, u0, d->nsubs, sizeof *t->subs))
+        return lsm_set_error(t->err, LSM_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < d->nscopes; i++) {
+        lsm_oscope_rec_t s = d->scopes[i];
+        s.source += pl->src_base;
+        s.name = moved(s.name, pl->name_base);
+        s.kind = moved(s.kind, pl->name_base);
+        s.var_start += v0;
+        s.parent = moved(s.parent, s0);
+        s.next_sibling = moved(s.next_sibling, s0);
+        s.subtree_end += s0;
+        t->scopes[s0 + i] = s;
+    }
+    for (uint32_t i = 0; i < d->nvars; i++)
+        t->vars[v0 + i] = moved(d->vars[i], pl->name_base);
+    for (uint32_t i = 0; i < d->sources; i++)
+        t->source_first[pl->src_base + i] = d->nscopes ? moved(d->source_first[i], s0) : LSM_NO_ID;
+    for (uint32_t i = 0; i < d->nranges; i++) {
+        lsm_grange_rec_t r = d->ranges[i];
+        r.definition = moved(r.definition, s0);
+        r.call_source = moved(r.call_source, pl->src_base);
+        r.bind_start += b0;
+        r.parent = moved(r.parent, r0);
+        r.next_sibling = moved(r.next_sibling, r0);
+        r.subtree_end += r0;
+        t->ranges[r0 + i] = r;
+    }
+    /* The part's top-level ranges follow the previous parts' ones. */
+    if (d->nranges && r0) {
+        uint32_t last = 0;
+        while (t->ranges[last].next_sibling != LSM_NO_ID)
+            last = t->ranges[last].next_sibling;
+        t->ranges[last].next_sibling = r0;
+    }
+    for (uint32_t i = 0; i < d->nbinds; i++) {
+        lsm_binding_rec_t b = d->binds[i];
+        b.initial = moved(b.initial, pl->name_base);
+        b.sub_start += u0;
+        t->binds[b0 + i] = b;
+    }
+    for (uint32_t i = 0; i < d->nsubs; i++) {
+        lsm_subrange_rec_t u = d->subs[i];
+        u.name = moved(u.name, pl->name_base);
+        t->subs[u0 + i] = u;
+    }
+    t->nscopes += d->nscopes;
+    t->nranges += d->nranges;
+    t->nvars += d->nvars;
+    t->nbinds += d->nbinds;
+    t->nsubs += d->nsubs;
+    return 0;
+}
+
+static void dec_release(dec_t *d) {
+    lsm_free(d->source_first);
+    lsm_free(d->scopes);
+    lsm_free(d->ranges);
+    lsm_free(d->vars);
+    lsm_free(d->binds);
+    lsm_free(d->subs);
+    lsm_free(d->vals);
+}
+
+static bool has_scopes(const lsm_map_record_t *m) {
+    return m->has_scopes_string || m->scopes_list.present || m->scopes_type_error ||
+           m->has_ranges;
+}
+
+/* Decodes one part into `d` (set up by the caller) as lsm_scopes_decode()
+ * does a regular map, its positions placed. Lenient: bad data dropped,
+ * *warned set (the first time) from the error. */
+static int decode_part(dec_t *d, const lsm_view_t *view, const lsm_scopes_part_t *part,
+                       uint32_t index, bool strict, lsm_error_t *warning, bool *warned) {
+    const lsm_map_record_t *m = part->map;
+    d->names = m->names.count;
+    d->sources = m->sources.count;
+    d->open_scope = d->closed_scope = d->open_range = d->closed_range = LSM_NO_ID;
+    int code = 0;
+    if (d->sources) {
+        d->source_first = lsm_malloc((size_t)d->sources * sizeof *d->source_first);
+        if (!d->source_first)
+            return lsm_set_error(d->err, LSM_ERR_NOMEM, "out of memory");
+        for (uint32_t i = 0; i < d->sources; i++)
+            d->source_first[i] = LSM_NO_ID;
+    }
+    code = decode_all(d, view, m);
+    if (!code)
+        code = place_ranges(d, part->place);
+    if (!code || code == LSM_ERR_NOMEM)
+        return code;
+    char inner[sizeof d->err->message];
+    snprintf(inner, sizeof inner, "%s", d->err->message);
+    snprintf(d->err->message, sizeof d->err->message, "part %u: %.200s", index, inner);
+    if (strict)
+        return code;
+    if (!*warned) {
+        *warning = *d->err;
+        *warned = true;
+    }
+    if (d->in_ranges && code != LSM_ERR_BAD_SCOPES)
+        drop_ranges(d);
+    else
+        drop_all(d);
+    return 0;
+}
+
+int lsm_scopes_decode_parts(lsm_view_t *view, const lsm_scopes_part_t *parts, uint32_t nparts,
+                            bool strict, lsm_error_t *err) {
+    view->scopes = NULL;
+    bool any = false;
+    for (uint32_t i = 0; i < nparts && !any; i++)
+        any = has_scopes(parts[i].map);
+    if (!any)
+        return 0;
+    lsm_error_t local, warning;
+    memset(&local, 0, sizeof local);
+    memset(&warning, 0, sizeof warning);
+    bool warned = false;
+    dec_t t;
+    memset(&t, 0, sizeof t);
+    t.err = &local;
+    t.what = "scopes";
+    t.sources = view->sources.count;
+    int code = 0;
+    if (t.sources) {
+        t.source_first = lsm_malloc((size_t)t.sources * sizeof *t.source_first);
+        if (!t.source_first)
+            code = lsm_set_error(&local, LSM_ERR_NOMEM, "out of memory");
+        else
+            for (uint32_t i = 0; i < t.sources; i++)
+                t.source_first[i] = LSM_NO_ID;
+    }
+    for (uint32_t i = 0; i < nparts && !code; i++) {
+        if (!has_scopes(parts[i].map))
+            continue;
+        if ((uint64_t)parts[i].place->src_base + parts[i].map->sources.count > t.sources) {
+            code = lsm_set_error(&local, LSM_ERR_INVALID_ARGUMENT, "part %u: sources past the view's", i);
+            break;
+        }
+        dec_t d;
+        memset(&d, 0, sizeof d);
+        d.err = &local;
+        d.what = "scopes";
+        code = decode_part(&d, view, &parts[i], i, strict, &warning, &warned);
+        if (!code)
+            code = merge_part(&t, &d, parts[i].place);
+        dec_release(&d);
+    }
+    if (!code && pack(&t, view, warned ? &warning : NULL))
+        code = lsm_set_error(&local, LSM_ERR_NOMEM, "out of memory");
+    if (code && err)
+        *err = local;
+    dec_release(&t);
+    return code;
+}

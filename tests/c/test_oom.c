@@ -366,7 +366,7 @@ int main(void) {
     shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED)
         check_bail("mmap failed");
-    input_t inputs[16];
+    input_t inputs[20];
     int n = 0;
     size_t len;
     char *json;
@@ -422,6 +422,16 @@ int main(void) {
                               LSM_ERR_SCOPES_UNBALANCED);
     strict.flags = LSM_LOAD_STRICT_SCOPES;
     inputs[n++] = strict;
+    /* An index map's sections' scopes, merged (src/scopes_decode.c). */
+    inputs[n++] = make_str("scopes, index map",
+                           "{\"version\":3,\"sections\":[{\"offset\":{\"line\":0,\"column\":0},"
+                           "\"map\":{\"version\":3,\"sources\":[\"a\"],\"names\":[\"f\",\"v\",\"e\"],"
+                           "\"mappings\":\"AAAA\",\"scopes\":\"BFAAA,DC,BBBCC,CCA,CAE,"
+                           "EHAAA,GC,HABEAAFC,ECCC,IAAA,FB,FCA\"}},"
+                           "{\"offset\":{\"line\":9,\"column\":2},\"map\":{\"version\":3,"
+                           "\"sources\":[\"b\",\"c\"],\"names\":[\"f\"],\"mappings\":\"AAAA\","
+                           "\"scopes\":[\"BBAAA,CAA\",null],\"ranges\":\"ECAA,FA\"}}]}",
+                           LSM_OK);
 
     /* from_path */
     char dir[256];

@@ -162,13 +162,41 @@ static void test_no_scopes(void) {
     CHECK_EQ(lsm_view_scope_frames(v, 0, 0, NULL, 0, &err), 0);
     CHECK_EQ(lsm_view_scopes_warning(v, &err), 0);
     lsm_view_free(v);
-    /* Index maps carry no scopes (documented); their sections' are ignored. */
-    v = load("{\"version\":3,\"sections\":[{\"offset\":{\"line\":0,\"column\":0},\"map\":"
-             "{\"version\":3,\"sources\":[\"a\"],\"names\":[],\"mappings\":\"AAAA\","
-             "\"scopes\":\"BAAA\"}}]}",
-             LSM_LOAD_STRICT_SCOPES, &err);
+    /* An index map's sections' scopes are read (docs/scopes.md), each
+     * section as a regular map: a scope never ended fails a strict load
+     * and is dropped with a warning otherwise. */
+    const char *bad = "{\"version\":3,\"sections\":[{\"offset\":{\"line\":0,\"column\":0},"
+                      "\"map\":{\"version\":3,\"sources\":[\"a\"],\"names\":[],"
+                      "\"mappings\":\"AAAA\",\"scopes\":\"BAAA\"}}]}";
+    v = load(bad, LSM_LOAD_STRICT_SCOPES, &err);
+    CHECK(v == NULL);
+    CHECK_ERR(err, LSM_ERR_SCOPES_UNBALANCED);
+    v = load(bad, LSM_LOAD_DEFAULT, &err);
     CHECK_OK(err);
     CHECK_EQ(lsm_view_original_scope_count(v), 0);
+    CHECK_EQ(lsm_view_scopes_warning(v, &err), 1);
+    CHECK_EQ(err.code, LSM_ERR_SCOPES_UNBALANCED);
+    lsm_view_free(v);
+    /* Two sections: the second's scope is its source's (source 1), its
+     * range (0:0 to 2:0, unsigned VLQs) moved by the offset (column 4 on
+     * the first line only). */
+    v = load("{\"version\":3,\"sections\":["
+             "{\"offset\":{\"line\":0,\"column\":0},\"map\":{\"version\":3,"
+             "\"sources\":[\"a\"],\"names\":[],\"mappings\":\"AAAA\"}},"
+             "{\"offset\":{\"line\":0,\"column\":4},\"map\":{\"version\":3,"
+             "\"sources\":[\"b\"],\"names\":[\"f\"],\"mappings\":\"AAAA\","
+             "\"scopes\":\"BFAAA,CCA,ECAA,FCA\"}}]}",
+             LSM_LOAD_STRICT_SCOPES, &err);
+    CHECK_OK(err);
+    CHECK_EQ(lsm_view_original_scope_count(v), 1);
+    CHECK_EQ(lsm_view_source_scope(v, 0), LSM_NO_ID);
+    CHECK_EQ(lsm_view_source_scope(v, 1), 0);
+    CHECK_EQ(lsm_view_generated_range_count(v), 1);
+    CHECK_EQ(lsm_view_range_at(v, 0, 3), LSM_NO_ID);
+    CHECK_EQ(lsm_view_range_at(v, 0, 4), 0);
+    CHECK_EQ(lsm_view_range_at(v, 0, 100), 0);
+    CHECK_EQ(lsm_view_range_at(v, 1, 0), 0);
+    CHECK_EQ(lsm_view_range_at(v, 2, 0), LSM_NO_ID); /* its end, 2:0, is not moved */
     lsm_view_free(v);
 }
 

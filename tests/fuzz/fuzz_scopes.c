@@ -6,7 +6,10 @@
  * (the rest of the map is valid); the strict load fails exactly when the
  * lenient one warns, with the same code, one of the scopes codes; records
  * link into a consistent pre-order tree; every lookup and frame walk over
- * the decoded ranges stays in bounds. A violated invariant traps. Built as
+ * the decoded ranges stays in bounds; the map placed twice in an index map
+ * gives the same scopes twice, the second copy renumbered and moved by its
+ * section's offset, the first one's ranges stopping where the second
+ * section starts. A violated invariant traps. Built as
  * a libFuzzer binary with -Dfuzzing=true (clang); always built with
  * replay.c as the fuzz-replay-scopes test. */
 #include <stdint.h>
@@ -74,6 +77,68 @@ static void check_scopes(const lsm_view_t *v) {
         int64_t n = lsm_view_scope_frames(v, r.start_line, r.start_col, frames, 8, NULL);
         REQUIRE(n >= 0 && n <= (int64_t)nr);
     }
+}
+
+/* The same map twice in an index map, the second section at line 5,
+ * column 3: its scopes renumbered after the first's and its ranges moved
+ * (the column on the section's first line only). `regular` is the strict
+ * load of the map alone (NULL when it failed). */
+static void check_index(const char *json, size_t len, const lsm_view_t *regular) {
+    char *index = malloc(len * 2 + 160);
+    if (!index)
+        return;
+    size_t o = (size_t)sprintf(index, "{\"version\":3,\"sections\":[{\"offset\":{\"line\":0,"
+                                      "\"column\":0},\"map\":");
+    memcpy(index + o, json, len);
+    o += len;
+    o += (size_t)sprintf(index + o, "},{\"offset\":{\"line\":5,\"column\":3},\"map\":");
+    memcpy(index + o, json, len);
+    o += len;
+    o += (size_t)sprintf(index + o, "}]}");
+    lsm_error_t err;
+    lsm_view_t *lenient = lsm_view_from_json_ex(index, o, LSM_LOAD_DEFAULT, &err);
+    REQUIRE(lenient != NULL && err.code == LSM_OK);
+    check_scopes(lenient);
+    lsm_view_t *strict = lsm_view_from_json_ex(index, o, LSM_LOAD_STRICT_SCOPES, &err);
+    if (!regular) {
+        REQUIRE(strict == NULL);
+        REQUIRE(err.code >= LSM_ERR_BAD_SCOPES && err.code <= LSM_ERR_SCOPES_DEFINITION);
+    } else if (!strict) {
+        /* Only moving a position past 32 bits can fail. */
+        REQUIRE(err.code == LSM_ERR_SCOPES_VLQ);
+    } else {
+        check_scopes(strict);
+        uint32_t ns = lsm_view_original_scope_count(regular);
+        uint32_t nr = lsm_view_generated_range_count(regular);
+        REQUIRE(lsm_view_original_scope_count(strict) == 2 * ns);
+        /* The first copy stops where the second starts (5:3), as its
+         * mappings do: the ranges starting there or later go, the others
+         * end there at the latest. */
+        lsm_generated_range_t a, b, c;
+        uint32_t kept = 0;
+        while (kept < nr && lsm_view_generated_range(regular, kept, &a, NULL) == 0 &&
+               (a.start_line < 5 || (a.start_line == 5 && a.start_col < 3)))
+            kept++;
+        REQUIRE(lsm_view_generated_range_count(strict) == kept + nr);
+        for (uint32_t i = 0; i < nr; i++) {
+            REQUIRE(lsm_view_generated_range(regular, i, &a, NULL) == 0);
+            if (i < kept) {
+                REQUIRE(lsm_view_generated_range(strict, i, &b, NULL) == 0);
+                REQUIRE(b.start_line == a.start_line && b.start_col == a.start_col);
+                int past = a.end_line > 5 || (a.end_line == 5 && a.end_col >= 3);
+                REQUIRE(b.end_line == (past ? 5 : a.end_line) && b.end_col == (past ? 3 : a.end_col));
+                REQUIRE(b.definition == a.definition);
+            }
+            REQUIRE(lsm_view_generated_range(strict, kept + i, &c, NULL) == 0);
+            REQUIRE(c.start_line == a.start_line + 5 && c.end_line == a.end_line + 5);
+            REQUIRE(c.start_col == a.start_col + (a.start_line == 0 ? 3 : 0));
+            REQUIRE(c.end_col == a.end_col + (a.end_line == 0 ? 3 : 0));
+            REQUIRE(c.definition == (a.definition == LSM_NO_ID ? LSM_NO_ID : a.definition + ns));
+        }
+    }
+    lsm_view_free(strict);
+    lsm_view_free(lenient);
+    free(index);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -149,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         REQUIRE(lsm_view_generated_range_count(lenient) == 0);
     }
     check_scopes(lenient);
+    check_index(json, o, strict);
     lsm_view_free(strict);
     lsm_view_free(lenient);
     free(json);

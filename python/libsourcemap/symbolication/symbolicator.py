@@ -61,8 +61,19 @@ class Symbolicator:
     a generated function that ends before the position); a frame without
     a column is looked up at its line's first mapped column."""
 
-    def __init__(self, artifacts: Artifacts, *, context: int = 5, trim: bool = False) -> None:
+    def __init__(
+        self,
+        artifacts: Artifacts,
+        *,
+        context: int = 5,
+        trim: bool = False,
+        use_scanner: bool = True,
+    ) -> None:
         self.artifacts = artifacts
+        #: False: function names come only from the map (its scopes or
+        #: function map), never from the JavaScript scanner; lookups still
+        #: follow the namer's same-line rule, so positions do not change.
+        self.use_scanner = use_scanner
         self.context = max(0, int(context))
         #: Cut long context lines around the column as error trackers do
         #: (``lsm_view_source_context`` with LSM_CONTEXT_TRIM).
@@ -420,6 +431,8 @@ class Symbolicator:
             status, token, name, how = fd.resolve(line0, col0)
         except CacheFramesError as exc:
             return self._fail(out, steps, "cache_corrupt", str(exc), step="look up")
+        if not self.use_scanner:
+            name, how = None, "none"
         if status == 2:
             return self._fail(
                 out,
@@ -477,7 +490,7 @@ class Symbolicator:
         path, out.abs_path = self._source_path(ref, token)
         lines: Optional[List[str]] = None
         from_disk = False
-        if context is None and not view.has_source_contents(token.src_id):
+        if context is None and not view.has_source_contents(token.src_id) and self.use_scanner:
             # Not in the map: the original file on disk, given to the
             # namer so that it names from it as from sourcesContent.
             lines, path, from_disk = self._source_text(ref, token)
