@@ -30,6 +30,7 @@ Run as a script for a report (exit status 1 on any mismatch):
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -38,7 +39,11 @@ from typing import Dict, List, Optional, Tuple
 
 E2E = Path(__file__).resolve().parent
 REPO = E2E.parents[1]
-if str(REPO / "python") not in sys.path:
+# Run as a script from a checkout, the checkout's package is used. Never
+# when the tests run against an installed package: processes started later
+# (local workers, Dask's) copy sys.path and would import the checkout's
+# package, which has no library beside it, and die at import.
+if os.environ.get("LIBSOURCEMAP_TEST_INSTALLED") != "1" and str(REPO / "python") not in sys.path:
     sys.path.insert(0, str(REPO / "python"))
 
 from libsourcemap import Artifacts, Frame, Symbolicator, parse_stacktrace  # noqa: E402
