@@ -129,7 +129,9 @@ static int token_section(const lsm_view_t *view, lsm_js_namer_t *namer, names_t 
 }
 
 /* Section 13: the generated functions, each with its name as the namer
- * maps it (asked at the function's start, where it is the innermost). */
+ * maps it (asked at the function's start, where it is the innermost).
+ * Anonymous ones are asked too: the namer names some of them from around
+ * them (esbuild's `var t=e(()=>{...})` initialisers take t's name). */
 static int scope_section(const lsm_view_t *view, const char *src, size_t len, names_t *N,
                          char *buf, lsm_buf_t *out, lsm_error_t *err) {
     if (!src)
@@ -143,7 +145,7 @@ static int scope_section(const lsm_view_t *view, const char *src, size_t len, na
     for (uint32_t k = 0; k < S->count; k++) {
         const js_scope_t *s = &S->scopes[k];
         uint32_t name = 0;
-        if (s->name_off != JS_NONE && js_scopes_find(S, s->start_line, s->start_col) == k) {
+        if (js_scopes_find(S, s->start_line, s->start_col) == k) {
             size_t n = 0;
             int how = 0;
             int found = lsm_js_namer_name_at(gen, s->start_line, s->start_col, buf, NAME_BUF,
