@@ -151,6 +151,7 @@ lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
         return NULL;
     }
     lsm_view_t *view = NULL;
+    lsm_buf_t given = {NULL, 0, 0}; /* before the first goto: released at done */
     lsm_builder_t *b = lsm_builder_new(err);
     if (!b)
         return NULL;
@@ -159,7 +160,6 @@ lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const *inner,
     if (file && lsm_builder_set_file(b, file, file_len, err))
         goto done;
     last_t last = {0};
-    lsm_buf_t given = {NULL, 0, 0};
     uint32_t line = 0;
     for (uint32_t i = 0; i < outer->token_count; i++) {
         while (line + 1 < outer->line_count && lsm_line_start(outer, line + 1) <= i) {
