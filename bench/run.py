@@ -25,9 +25,13 @@ import sys
 import tarfile
 import time
 
-import compose_bench
-
 BENCH = os.path.dirname(os.path.abspath(__file__))
+# bench/ on the path also when this file is loaded as a module from
+# elsewhere (tests/diff/run.py reads the corpus list from it).
+if BENCH not in sys.path:
+    sys.path.insert(0, BENCH)
+import compose_bench  # noqa: E402
+
 ROOT = os.path.dirname(BENCH)
 
 
