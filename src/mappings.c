@@ -32,6 +32,10 @@ static const uint8_t BASE64[256] = {
 /* The largest absolute value a field may reach: LSM_NO_ID stays free. */
 #define FIELD_MAX 4294967294u
 
+int lsm_base64_digit(unsigned char c) {
+    return (int)BASE64[c] - 1;
+}
+
 /* Reads one VLQ value at s[*pos]. ECMA-426 allows any number of digits
  * but fails a value whose unsigned form reaches 2^32; "-0" stands for
  * -2^31. */

@@ -5,6 +5,11 @@
 
 #include "internal.h"
 
+/* The value of base64 digit `c` (0..63), or -1 for any other byte: the one
+ * table every VLQ reader of the library uses ("mappings", "rangeMappings",
+ * scopes). */
+int lsm_base64_digit(unsigned char c);
+
 /* What a scan learns about one "mappings" string. */
 typedef struct lsm_mappings_stats {
     uint64_t segments;

@@ -9,22 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mappings.h"
 #include "range_mappings.h"
-
-/* Base64 digit values plus one; 0 for anything else. */
-static int digit(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
 
 typedef struct segment {
     uint32_t col;            /* generated column, within the map's own line */
@@ -70,7 +56,7 @@ static int read_line_segments(lsm_range_acc_t *acc, const char *s, size_t len, s
             unsigned shift = 0;
             int d;
             do {
-                d = i < len ? digit((unsigned char)s[i]) : -1;
+                d = i < len ? lsm_base64_digit((unsigned char)s[i]) : -1;
                 if (d < 0)
                     break;
                 if (shift < 60)
@@ -131,7 +117,7 @@ static int decode_line(lsm_range_acc_t *acc, const lsm_placement_t *pl, const ch
     int code;
     if (acc->flags & LSM_LOAD_RANGE_MAPPINGS_BITS) {
         for (size_t i = from; i < to; i++) {
-            int d = digit((unsigned char)r[i]);
+            int d = lsm_base64_digit((unsigned char)r[i]);
             if (d < 0)
                 return range_error(err, LSM_ERR_VLQ_INVALID_DIGIT, line, -1,
                                    "invalid base64 digit at character %u",
@@ -157,7 +143,7 @@ static int decode_line(lsm_range_acc_t *acc, const lsm_placement_t *pl, const ch
             if (i >= to)
                 return range_error(err, LSM_ERR_VLQ_UNTERMINATED, line, -1,
                                    "value ends inside its continuation");
-            d = digit((unsigned char)r[i]);
+            d = lsm_base64_digit((unsigned char)r[i]);
             if (d < 0)
                 return range_error(err, LSM_ERR_VLQ_INVALID_DIGIT, line, -1,
                                    "invalid base64 digit at character %u",

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "mappings.h"
 #include "scopes.h"
 
 enum {
@@ -81,20 +82,6 @@ static int grow(dec_t *d, void **items, uint32_t *cap, uint32_t count, size_t si
 
 /* ---------------------------------------------------------------- VLQs */
 
-static int b64(unsigned char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 /* Reads the VLQs of s[0..n) (one item, no commas) into d->vals, raw: an
  * unsigned field is the value, a signed one its sign-magnitude form. */
 static int read_item(dec_t *d, const char *s, size_t n) {
@@ -106,7 +93,7 @@ static int read_item(dec_t *d, const char *s, size_t n) {
         for (;;) {
             if (i == n)
                 return fail(d, LSM_ERR_SCOPES_VLQ, "a VLQ ends inside its continuation");
-            int v = b64((unsigned char)s[i++]);
+            int v = lsm_base64_digit((unsigned char)s[i++]);
             if (v < 0)
                 return fail(d, LSM_ERR_SCOPES_VLQ, "invalid base64 digit 0x%02x",
                             (unsigned char)s[i - 1]);
