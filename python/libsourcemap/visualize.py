@@ -192,7 +192,10 @@ def _functions(view: View, texts: List[Optional[str]]) -> Dict[str, Any]:
             cols[key].append(value)
 
     def walk(scope: OriginalScope, src: int) -> None:
-        if scope.kind != "global" and scope.kind != "module" and scope.parent is not None:
+        # Functions: the scopes that are stack frames, and named scopes
+        # other than the top level and blocks.
+        if scope.parent is not None and (scope.is_stack_frame or (
+                scope.name and scope.kind not in ("global", "module", "block"))):
             add(src, tuple(scope.start), tuple(scope.end), scope.name)  # type: ignore[arg-type]
         for child in scope.children:
             walk(child, src)

@@ -91,6 +91,20 @@ def test_functions_come_from_the_sources() -> None:
     assert "Vector.scale" in names
 
 
+def test_functions_come_from_the_maps_scopes_when_it_has_them() -> None:
+    path = REPO / "tests" / "fixtures" / "scopes" / "proposal_single.map"
+    with View.from_path(path) as view:
+        (top,) = view.original_scopes[0]
+        (inner,) = top.children
+        assert (inner.name, inner.is_stack_frame) == ("z", True)
+    fns = page_data(path)["functions"]
+    cols = {k: unpack(v) for k, v in fns["cols"].items()}
+    assert fns["count"] == 1
+    assert [cols[k][0] for k in ("src", "sl", "sc", "el", "ec")] == \
+        [0, inner.start[0], inner.start[1], inner.end[0], inner.end[1]]
+    assert fns["names"][cols["name"][0]] == "z"
+
+
 HOSTILE_MAP = {
     "version": 3,
     "file": "evil.js",

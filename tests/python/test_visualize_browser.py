@@ -305,6 +305,38 @@ def test_script_in_the_map_does_not_run(driver: Any, tmp_path: Path) -> None:
     shot(driver, "hostile")
 
 
+def test_unmapped_one_field_ignored_and_invalid_are_marked(driver: Any, tmp_path: Path) -> None:
+    doc = {"version": 3, "sources": ["a.js", "lib.js"],
+           "sourcesContent": ["let a = 1;\nlet b = 2;\n", "lib\n"], "ignoreList": [1],
+           "names": [], "mappings": "AAAA,I,OCAA,mBDAA;AAmGA"}
+    path = tmp_path / "marks.js.map"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "marks.js").write_text("let a = 1; let b = 2;\nfoo();\n  x\n", encoding="utf-8")
+    with View.from_path(path) as view:
+        assert [(t.dst_line, t.dst_col, t.src_id, t.src_line) for t in view] == \
+            [(0, 0, 0, 0), (0, 4, None, None), (0, 11, 1, 0), (0, 30, 0, 0), (1, 0, 0, 99)]
+    open_page(driver, write_page(tmp_path / "marks.html", path))
+
+    def classes(line: int, col: int) -> List[str]:
+        span = driver.find_element("css selector", '#gen .line[data-line="%d"] span[data-col="%d"]'
+                                   % (line, col))
+        return str(span.get_attribute("class")).split()
+
+    assert classes(0, 0) == []
+    assert classes(0, 4) == ["one"]       # a 1-field segment
+    assert classes(0, 11) == ["ig"]       # lib.js is in the ignoreList
+    assert "bad" in classes(0, 30)        # past the end of its generated line
+    assert "bad" in classes(1, 0)         # past the end of a.js
+    unmapped = driver.find_elements("css selector", '#gen .line[data-line="2"] .un')
+    assert [u.text for u in unmapped] == ["  x"]
+    hover(driver, gen_span(driver, 0, 4))
+    assert info(driver)["src"] == "" and "1-field" in driver.find_element("id", "info").text
+    hover(driver, gen_span(driver, 0, 11))
+    assert info(driver)["src"] == "lib.js" and "(ignored)" in driver.find_element("id", "info").text
+    assert "lib.js (ignored)" in driver.find_element("id", "source").text
+    shot(driver, "marks")
+
+
 def test_page_needs_nothing_from_the_network(pages: Dict[str, Path]) -> None:
     html = pages[FIXTURES[0]].read_text(encoding="utf-8")
     head = html[:html.index('<script id="lsm-data"')]
