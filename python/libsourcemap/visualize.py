@@ -249,7 +249,7 @@ def page_data(
         if map_bytes is not None:
             view = View.from_json(map_bytes, allow_index=True)
         elif path is not None:
-            view = View.from_path(path, allow_index=True)
+            view = View.open(path)  # a map, regular or index, or a cache file
         else:
             raise ValueError("page_data: give map_path or map_bytes")
     except SourceMapError as exc:

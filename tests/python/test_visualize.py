@@ -75,6 +75,18 @@ def test_packed_tokens_are_the_views_tokens(path: Path) -> None:
         assert data["index"] == view.is_index
 
 
+def test_a_cache_file_gives_the_same_page_data(tmp_path: Path) -> None:
+    path = BUNDLERS / "rollup" / "app.iife.min.js.map"
+    cache = tmp_path / "app.iife.min.js.map.lsmcache"
+    with View.from_path(path) as view:
+        view.write_cache(cache)
+    from_map, from_cache = page_data(path), page_data(cache)
+    assert from_cache["error"] is None
+    assert from_cache["tokens"] == from_map["tokens"]
+    assert from_cache["lineStarts"] == from_map["lineStarts"]
+    assert from_cache["sources"] == from_map["sources"]
+
+
 def test_index_map_sections_are_its_offsets() -> None:
     path = BUNDLERS / "index-map" / "combined.js.map"
     doc = json.loads(path.read_text(encoding="utf-8"))
