@@ -337,6 +337,35 @@ def test_unmapped_one_field_ignored_and_invalid_are_marked(driver: Any, tmp_path
     shot(driver, "marks")
 
 
+def test_only_what_is_on_screen_is_rendered(driver: Any, tmp_path: Path) -> None:
+    # 20,000 short lines, then one line of 300,000 columns, one token per
+    # column there: the DOM holds a screenful either way.
+    lines = 20000
+    width = 300000
+    # Each line maps to the same original line: "AACF" is source line +1,
+    # column -2 (back to 0 after the previous line's "EAAE", column +2).
+    mappings = "AAAA,EAAE" + ";AACF,EAAE" * (lines - 1) + ";AACF" + ",CAAC" * (width - 1)
+    doc = {"version": 3, "sources": ["big.js"], "names": [],
+           "sourcesContent": ["ab = cd;\n" * lines + "y" * width], "mappings": mappings}
+    path = tmp_path / "big.js.map"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "big.js").write_text("ab = cd;\n" * lines + "x" * width, encoding="utf-8")
+    open_page(driver, write_page(tmp_path / "big.html", path))
+    count = "return document.querySelectorAll(arguments[0]).length"
+    assert driver.execute_script(count, "#gen .line") < 80
+    driver.find_element("id", "pos").send_keys("%d:%d" % (lines + 1, width // 2))
+    driver.find_element("id", "go").click()
+    with View.from_path(path) as view:
+        expect_original(driver, view, lines, width // 2 - 1)
+    assert (info(driver)["line"], info(driver)["col"]) == (str(lines + 1), str(width // 2))
+    assert driver.execute_script(count, "#gen .line") < 80
+    assert driver.execute_script(count, "#gen span[data-t]") < 2000
+    assert driver.execute_script(count, "#orig span[data-t]") < 2000
+    assert len(driver.find_elements("css selector", "#gen .hl")) == 1
+    assert len(driver.find_elements("css selector", "#orig .hl")) == 1
+    shot(driver, "long-line")
+
+
 def test_page_needs_nothing_from_the_network(pages: Dict[str, Path]) -> None:
     html = pages[FIXTURES[0]].read_text(encoding="utf-8")
     head = html[:html.index('<script id="lsm-data"')]
