@@ -12,6 +12,7 @@ Subcommands::
     inject PATH... [--snippet] [--dry-run]      give bundles and maps a debug ID
     compose OUTER INNER... [-o OUT]             compose maps (as @jridgewell/remapping)
     flatten MAP [-o OUT]                        write an index map as a regular map
+    visualize MAP [-o OUT.html]                 the map as an HTML page, code beside sources
 
 Lines and columns on the command line and in the output are 1-based, as
 stack traces print them.
@@ -41,6 +42,8 @@ from .view import LookupRule, View
 from ._cli_base import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, _load_view, _print_json, _Usage
 from .cli_decode import register as register_decode_verb
 from .cli_write import cmd_lookup_reverse, register as register_write_verbs
+from .cli_explain import register as register_explain_verb
+from .cli_visualize import register as register_visualize_verb
 
 # Scale-out and progress (see the "many traces" section below).
 from .progress import Progress
@@ -424,28 +427,6 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if report["valid"] else EXIT_NEGATIVE
 
 
-# ----------------------------------------------------------------- explain
-
-
-def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if not args.artifacts:
-        raise _Usage("explain: give --artifacts DIR")
-    sym = Symbolicator(Artifacts(args.artifacts, use_cache_files=not args.no_cache), context=2)
-    frame, steps = sym.explain(args.frame)
-    if args.json:
-        _print_json({"frame": frame.to_dict(), "steps": [s.to_dict() for s in steps]}, out)
-    else:
-        for i, s in enumerate(steps, 1):
-            out.write("%2d. [%s] %s: %s\n" % (i, "ok" if s.ok else "--", s.step, s.detail))
-        if frame.resolved:
-            out.write("=> %s (%s:%s:%s)%s\n" % (frame.function or "<anonymous>", frame.filename,
-                                                frame.lineno, frame.colno,
-                                                "  [%s]" % frame.error if frame.error else ""))
-        else:
-            out.write("=> not resolved: %s (%s)\n" % (frame.error, frame.error_message))
-    return EXIT_OK if frame.resolved else EXIT_NEGATIVE
-
-
 # ------------------------------------------------------------------- cache
 
 
@@ -584,18 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser(
-        "explain",
-        help="why one frame does or does not resolve",
-        description="Symbolicates one frame step by step: the file found, the map found and "
-        "how, the lookup, the source and the function name.",
-    )
-    s.add_argument("frame", metavar="FRAME",
-                   help="a line of a trace ('at f (http://x/app.js:1:2)') or URL:LINE:COL")
-    s.add_argument("--artifacts", "-a", nargs="+", metavar="DIR", default=[])
-    s.add_argument("--no-cache", action="store_true", help="ignore <map>.lsmcache files")
-    s.add_argument("--json", action="store_true", help="print JSON")
-    s.set_defaults(func=cmd_explain)
+    register_explain_verb(sub)  # explain
 
     s = sub.add_parser(
         "cache",
@@ -616,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_write_verbs(sub)  # inject, compose, flatten
     register_decode_verb(sub)  # decode
+    register_visualize_verb(sub)  # visualize
     return p
 
 

@@ -35,9 +35,10 @@ LAYERS: List[List[str]] = [
     ["symbolication.artifacts"],
     ["symbolication.symbolicator"],
     ["symbolication"],
-    ["scaleout"],
+    ["scaleout", "visualize"],
     ["_cli_base"],
-    ["cli_write", "cli_decode"],
+    ["cli_write", "cli_decode", "cli_visualize"],
+    ["cli_explain"],
     ["cli"],
     # the public face: the package itself, and the compatibility modules
     # that only re-export (nothing inside the package may import them)
