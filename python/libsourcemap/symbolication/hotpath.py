@@ -1,0 +1,198 @@
+"""The warm path of :meth:`Symbolicator.symbolicate_frame`: a frame of a
+generated file already seen, answered by one C call
+(``lsm_js_frame_answer``: token, function name and context lines in one
+struct and one buffer) and a few reads of what this module remembers per
+generated file and per source (file name, in-app flag, path on disk).
+
+It answers only the plain case: a mapped position whose source has
+contents in the map, no Hermes offsets, function maps or scopes, no
+trimming. Anything else (a refusal, an error, a frame that needs the
+disk) returns None and the general path answers, with the same result it
+always gave; the warm path builds exactly the frame the general path
+would."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from .._native import Owned, ffi, lib
+from .results import SymbolicatedFrame
+
+__all__ = ["HotFile"]
+
+#: lsm_frame_answer_t: fourteen 4-byte fields.
+_ANSWER = struct.Struct("=iiiIIIIIIIiIII")
+_NO_ID = 0xFFFFFFFF
+_HOW = ("none", "original", "generated", "anonymous")
+_new = object.__new__
+_ROOM = 8192
+
+#: (file name, in app, normalized path on disk) of one source.
+SourceInfo = Tuple[Optional[str], bool, Optional[str]]
+
+if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
+    raise ImportError("lsm_frame_answer_t is not fourteen 4-byte fields")
+_AT = ffi.offsetof("lsm_frame_query_t", "answer")
+
+
+class _Query:
+    """One thread's lsm_frame_query_t over a view (and namer), with its
+    byte buffer (a bytearray, read without copies through `view`)."""
+
+    __slots__ = ("q", "raw", "data", "view", "ptr", "room", "context", "keep")
+
+    def __init__(self, view_ptr: Any, namer_ptr: Any, context: int, room: int) -> None:
+        self.q = ffi.new("lsm_frame_query_t *")
+        self.raw = ffi.buffer(self.q)
+        self.keep = (view_ptr, namer_ptr)  # the query borrows them
+        self.q.view = view_ptr
+        self.q.namer = namer_ptr
+        self.q.context = self.context = context
+        self.room = 0
+        self.data = bytearray()
+        self.view = memoryview(self.data)
+        self.grow(room)
+
+    def grow(self, room: int) -> None:
+        self.view.release()
+        self.data = bytearray(room)
+        self.view = memoryview(self.data)
+        self.ptr = ffi.from_buffer(self.data)  # kept: the query borrows it
+        self.q.buf = self.ptr
+        self.q.size = self.room = room
+
+
+class HotFile:
+    """What every frame of one generated file shares: the view and namer
+    handles, the generated-side strings, and per source id its file name,
+    in-app flag and path (`source_info(src_id)` computes one, once).
+    `call_name(name_id)` gives the map's name of a token."""
+
+    __slots__ = ("view_own", "namer_own", "guard", "local", "line_count", "file_str", "map_str",
+                 "sources", "source_info", "call_name")
+
+    def __init__(
+        self,
+        view_own: Owned,
+        namer_own: Optional[Owned],
+        line_count: int,
+        file_str: str,
+        map_str: str,
+        source_count: int,
+        source_info: Callable[[int], SourceInfo],
+        call_name: Callable[[int], Optional[str]],
+    ) -> None:
+        self.view_own = view_own
+        self.namer_own = namer_own
+        #: The handle whose get() raises once the view (or the namer) is
+        #: closed: the namer's borrows the view's.
+        self.guard = namer_own if namer_own is not None else view_own
+        self.local = threading.local()
+        self.line_count = line_count
+        self.file_str = file_str
+        self.map_str = map_str
+        self.sources: List[Optional[SourceInfo]] = [None] * source_count
+        self.source_info = source_info
+        self.call_name = call_name
+
+    def _query(self, context: int) -> Optional[_Query]:
+        """This thread's query (made on first use); None once closed."""
+        try:
+            self.guard.get()
+            qq: _Query = self.local.q
+        except AttributeError:
+            view_ptr = self.view_own.get()
+            namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
+            qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
+        except Exception:  # closed: the general path says so
+            return None
+        if qq.context != context:
+            qq.q.context = qq.context = context
+        return qq
+
+    def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
+        """The symbolicated `frame` (a :class:`Frame` of this file), or
+        None when the general path must answer."""
+        if frame.is_eval or frame.is_native or frame.hermes is not None:
+            return None
+        lineno = frame.lineno
+        colno = frame.colno
+        if (
+            type(lineno) is not int
+            or type(colno) is not int
+            or not 0 < lineno <= self.line_count
+            or not 0 < colno <= _NO_ID
+            or not 0 <= context <= 1000
+        ):
+            return None
+        qq = self._query(context)
+        if qq is None:
+            return None
+        if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+            return None
+        (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
+         first, count, text_len) = _ANSWER.unpack_from(qq.raw, _AT)
+        if not has_context or src_id == _NO_ID:
+            return None
+        total = name_len + text_len
+        if total >= qq.room:
+            qq.grow(total + _ROOM)
+            if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+                return None
+            (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
+             first, count, text_len) = _ANSWER.unpack_from(qq.raw, _AT)
+            total = name_len + text_len
+            if not has_context or src_id == _NO_ID or total >= qq.room:
+                return None
+        lines = str(qq.view[name_len:total], "utf-8", "replace").split("\n")
+        if len(lines) != count:  # a line holding "\n": only from a damaged table
+            return None
+        info = self.sources[src_id]
+        if info is None:
+            info = self.sources[src_id] = self.source_info(src_id)
+        function = frame.function
+        if function is not None and frame.is_constructor:
+            function = "new " + function
+        shown = function
+        kind = _HOW[how] if 0 <= how < 4 else "none"
+        if kind == "anonymous":
+            function = "<anonymous>"
+        elif kind != "none":
+            function = str(qq.view[:name_len], "utf-8", "replace") if named else None
+        at = src_line - first
+        out = _new(SymbolicatedFrame)
+        out.__dict__ = {
+            "filename": info[0],
+            "lineno": src_line + 1,
+            "colno": src_col + 1,
+            "function": function,
+            "raw": frame.raw,
+            "context_line": lines[at],
+            "pre_context": lines[:at],
+            "post_context": lines[at + 1 :],
+            "error": None,
+            "error_message": None,
+            "resolved": True,
+            "abs_path": info[2],
+            "in_app": info[1],
+            "function_source": kind,
+            "generated": {
+                "filename": frame.filename,
+                "lineno": lineno,
+                "colno": colno,
+                "function": shown,
+                "file": self.file_str,
+                "map": self.map_str,
+            },
+            "inlined_callers": [],
+            "hidden": False,
+            "call_name": None if name_id == _NO_ID else self.call_name(name_id),
+        }
+        return out
+
+
+#: Per Symbolicator: generated URL -> its HotFile, or None when its frames
+#: always take the general path.
+HotFiles = Dict[str, Optional[HotFile]]
