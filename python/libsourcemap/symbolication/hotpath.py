@@ -70,8 +70,8 @@ class HotFile:
     in-app flag and path (`source_info(src_id)` computes one, once).
     `call_name(name_id)` gives the map's name of a token."""
 
-    __slots__ = ("view_own", "namer_own", "guard", "local", "line_count", "file_str", "map_str",
-                 "sources", "source_info", "call_name")
+    __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
+                 "map_str", "sources", "source_info", "names", "call_name")
 
     def __init__(
         self,
@@ -86,50 +86,60 @@ class HotFile:
     ) -> None:
         self.view_own = view_own
         self.namer_own = namer_own
-        #: The handle whose get() raises once the view (or the namer) is
-        #: closed: the namer's borrows the view's.
-        self.guard = namer_own if namer_own is not None else view_own
+        #: Every handle the query borrows, directly or not (a handle's
+        #: parents are fixed when it is made): one closed, and the general
+        #: path answers (it raises ClosedViewError as always).
+        owners: List[Owned] = []
+        node: Optional[Owned] = namer_own if namer_own is not None else view_own
+        while node is not None:
+            owners.append(node)
+            node = node.parent
+        if view_own not in owners:
+            owners.append(view_own)
+        self.owners = tuple(owners)
         self.local = threading.local()
         self.line_count = line_count
         self.file_str = file_str
         self.map_str = map_str
         self.sources: List[Optional[SourceInfo]] = [None] * source_count
         self.source_info = source_info
+        self.names: Dict[int, Optional[str]] = {}
         self.call_name = call_name
 
-    def _query(self, context: int) -> Optional[_Query]:
-        """This thread's query (made on first use); None once closed."""
-        try:
-            self.guard.get()
-            qq: _Query = self.local.q
-        except AttributeError:
-            view_ptr = self.view_own.get()
-            namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
-            qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
-        except Exception:  # closed: the general path says so
-            return None
-        if qq.context != context:
-            qq.q.context = qq.context = context
+    def _query(self, context: int) -> _Query:
+        """This thread's query, made on its first frame."""
+        view_ptr = self.view_own.get()
+        namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
+        qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
         return qq
 
     def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
         """The symbolicated `frame` (a :class:`Frame` of this file), or
         None when the general path must answer."""
-        if frame.is_eval or frame.is_native or frame.hermes is not None:
-            return None
         lineno = frame.lineno
         colno = frame.colno
         if (
-            type(lineno) is not int
-            or type(colno) is not int
+            colno is None
+            or frame.is_eval
+            or frame.is_native
+            or frame.hermes is not None
             or not 0 < lineno <= self.line_count
             or not 0 < colno <= _NO_ID
-            or not 0 <= context <= 1000
         ):
             return None
-        qq = self._query(context)
-        if qq is None:
-            return None
+        for own in self.owners:
+            if own.ptr is None:  # closed
+                return None
+        try:
+            qq: _Query = self.local.q
+        except AttributeError:
+            if not 0 <= context <= 1000:
+                return None
+            qq = self._query(context)
+        if qq.context != context:
+            if not 0 <= context <= 1000:
+                return None
+            qq.q.context = qq.context = context
         if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
             return None
         (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
@@ -161,6 +171,12 @@ class HotFile:
             function = "<anonymous>"
         elif kind != "none":
             function = str(qq.view[:name_len], "utf-8", "replace") if named else None
+        if name_id == _NO_ID:
+            call_name = None
+        else:
+            call_name = self.names.get(name_id, _NO_ID)
+            if call_name is _NO_ID:
+                call_name = self.names[name_id] = self.call_name(name_id)
         at = src_line - first
         out = _new(SymbolicatedFrame)
         out.__dict__ = {
@@ -188,7 +204,7 @@ class HotFile:
             },
             "inlined_callers": [],
             "hidden": False,
-            "call_name": None if name_id == _NO_ID else self.call_name(name_id),
+            "call_name": call_name,
         }
         return out
 
