@@ -1526,7 +1526,9 @@ typedef struct lsm_frame_answer {
     int32_t context;   /* 1: context lines written, 0: none (no contents, or past the end) */
     uint32_t first;    /* 0-based line of the first context line */
     uint32_t count;    /* context lines */
-    uint32_t text_len; /* bytes of the context lines, at buf[name_len ..] */
+    uint32_t text_len; /* bytes of the context lines, after the token's name */
+    int32_t token_named;     /* 1: the token has a name (name_id), its bytes after the function name */
+    uint32_t token_name_len; /* bytes of the token's name */
 } lsm_frame_answer_t;
 
 /* A frame query: the caller sets the inputs once (per thread: a query is
@@ -1546,11 +1548,13 @@ typedef struct lsm_frame_query {
  * 0-based (line, col) and, when it finds a token with a source (status
  * 1), lsm_view_source_context() without flags around the token's original
  * line, in one call: writes q->answer (every field; zeros and status -1 on
- * error) and to q->buf the function name's bytes at [0, name_len), then
- * the context lines joined by single "\n" bytes (their own terminators,
- * whatever they were, left out) at [name_len, name_len + text_len).
- * Lengths are whole even when q->size is too small; the bytes that do not
- * fit are not written (ask again with name_len + text_len bytes). A line
+ * error) and to q->buf the function name's bytes at [0, name_len), the
+ * token's name (the map's, as lsm_view_name() gives it) in the next
+ * token_name_len bytes, then the context lines joined by single "\n"
+ * bytes (their own terminators, whatever they were, left out) in the
+ * next text_len. Lengths are whole even when q->size is too small; the
+ * bytes that do not fit are not written (ask again with room for
+ * name_len + token_name_len + text_len bytes). A line
  * that itself holds a "\n" (only from a damaged cache file's line table)
  * makes the text split into more than `count` lines: callers check.
  * Returns the status (0, 1 or 2), or -1 with the errors of

@@ -32,7 +32,7 @@ static int context(lsm_frame_query_t *q, lsm_frame_answer_t *a, lsm_error_t *err
             lsm_set_error(err, LSM_ERR_TOO_LARGE, "context of 4 GiB or more");
             rc = -1;
         } else {
-            size_t at = a->name_len;
+            size_t at = (size_t)a->name_len + a->token_name_len;
             for (uint32_t i = 0; i < count; i++) {
                 if (i)
                     put(q->buf, q->size, at++, "\n", 1);
@@ -63,15 +63,15 @@ int lsm_js_frame_query(lsm_frame_query_t *q, uint32_t line, uint32_t col, lsm_er
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "%u context lines, at most %u",
                              q->context, MAX_CONTEXT),
                -1;
-    lsm_token_t tok;
+    lsm_token_t tok = {0};
     size_t name_len = 0;
     int how = LSM_NAME_NONE, named = 0;
     int rc = lsm_js_frame_resolve(q->view, q->namer, line, col, &tok, q->buf, q->size,
                                   &name_len, &how, &named, err);
     if (rc < 0)
         return -1;
-    if (name_len > UINT32_MAX)
-        return lsm_set_error(err, LSM_ERR_TOO_LARGE, "function name of 4 GiB or more"), -1;
+    if (name_len > UINT32_MAX || (tok.name && tok.name_len > UINT32_MAX))
+        return lsm_set_error(err, LSM_ERR_TOO_LARGE, "name of 4 GiB or more"), -1;
     a->how = how;
     a->named = named;
     a->name_len = (uint32_t)name_len;
@@ -81,6 +81,11 @@ int lsm_js_frame_query(lsm_frame_query_t *q, uint32_t line, uint32_t col, lsm_er
     a->src_col = tok.src_col;
     a->src_id = tok.src_id;
     a->name_id = tok.name_id;
+    if (tok.name_id != LSM_NO_ID && tok.name) {
+        a->token_named = 1;
+        a->token_name_len = (uint32_t)tok.name_len;
+        put(q->buf, q->size, name_len, tok.name, tok.name_len);
+    }
     if (rc == 1 && tok.src_id != LSM_NO_ID && context(q, a, err) < 0) {
         memset(a, 0, sizeof *a);
         a->status = -1;

@@ -22,8 +22,8 @@ from .results import SymbolicatedFrame
 
 __all__ = ["HotFile"]
 
-#: lsm_frame_answer_t: fourteen 4-byte fields.
-_ANSWER = struct.Struct("=iiiIIIIIIIiIII")
+#: lsm_frame_answer_t: sixteen 4-byte fields.
+_ANSWER = struct.Struct("=iiiIIIIIIIiIIIiI")
 _NO_ID = 0xFFFFFFFF
 _HOW = ("none", "original", "generated", "anonymous")
 _new = object.__new__
@@ -33,7 +33,7 @@ _ROOM = 8192
 SourceInfo = Tuple[Optional[str], bool, Optional[str]]
 
 if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
-    raise ImportError("lsm_frame_answer_t is not fourteen 4-byte fields")
+    raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
 _AT = ffi.offsetof("lsm_frame_query_t", "answer")
 
 
@@ -67,11 +67,11 @@ class _Query:
 class HotFile:
     """What every frame of one generated file shares: the view and namer
     handles, the generated-side strings, and per source id its file name,
-    in-app flag and path (`source_info(src_id)` computes one, once).
-    `call_name(name_id)` gives the map's name of a token."""
+    in-app flag and path (`source_info(src_id)` computes one, once), and
+    the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "sources", "source_info", "names", "call_name")
+                 "map_str", "sources", "source_info", "names")
 
     def __init__(
         self,
@@ -82,7 +82,6 @@ class HotFile:
         map_str: str,
         source_count: int,
         source_info: Callable[[int], SourceInfo],
-        call_name: Callable[[int], Optional[str]],
     ) -> None:
         self.view_own = view_own
         self.namer_own = namer_own
@@ -103,8 +102,7 @@ class HotFile:
         self.map_str = map_str
         self.sources: List[Optional[SourceInfo]] = [None] * source_count
         self.source_info = source_info
-        self.names: Dict[int, Optional[str]] = {}
-        self.call_name = call_name
+        self.names: Dict[int, str] = {}
 
     def _query(self, context: int) -> _Query:
         """This thread's query, made on its first frame."""
@@ -143,20 +141,23 @@ class HotFile:
         if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
             return None
         (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-         first, count, text_len) = _ANSWER.unpack_from(qq.raw, _AT)
+         first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
         if not has_context or src_id == _NO_ID:
             return None
-        total = name_len + text_len
+        text_at = name_len + token_len
+        total = text_at + text_len
         if total >= qq.room:
             qq.grow(total + _ROOM)
             if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
                 return None
             (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-             first, count, text_len) = _ANSWER.unpack_from(qq.raw, _AT)
-            total = name_len + text_len
+             first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+            text_at = name_len + token_len
+            total = text_at + text_len
             if not has_context or src_id == _NO_ID or total >= qq.room:
                 return None
-        lines = str(qq.view[name_len:total], "utf-8", "replace").split("\n")
+        data = qq.view
+        lines = str(data[text_at:total], "utf-8", "replace").split("\n")
         if len(lines) != count:  # a line holding "\n": only from a damaged table
             return None
         info = self.sources[src_id]
@@ -170,13 +171,12 @@ class HotFile:
         if kind == "anonymous":
             function = "<anonymous>"
         elif kind != "none":
-            function = str(qq.view[:name_len], "utf-8", "replace") if named else None
-        if name_id == _NO_ID:
-            call_name = None
-        else:
-            call_name = self.names.get(name_id, _NO_ID)
-            if call_name is _NO_ID:
-                call_name = self.names[name_id] = self.call_name(name_id)
+            function = str(data[:name_len], "utf-8", "replace") if named else None
+        call_name: Optional[str] = None
+        if token_named:
+            call_name = self.names.get(name_id)
+            if call_name is None:
+                call_name = self.names[name_id] = str(data[name_len:text_at], "utf-8", "replace")
         at = src_line - first
         out = _new(SymbolicatedFrame)
         out.__dict__ = {

@@ -375,9 +375,6 @@ class Symbolicator:
                 named = self._names[key] = (_source_name(view, tok), not view.is_ignored(src_id))
             return named[0], named[1], self._source_path(ref, tok)[1]
 
-        def call_name(name_id: int) -> Optional[str]:
-            return view._tokens.string("name", name_id)
-
         hot = HotFile(
             view._own,
             fd.namer._own if fd.namer is not None else None,
@@ -386,7 +383,6 @@ class Symbolicator:
             map_str,
             view.get_source_count(),
             source_info,
-            call_name,
         )
         return self._hot.setdefault(url, hot)
 
