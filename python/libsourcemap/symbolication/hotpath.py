@@ -25,7 +25,7 @@ __all__ = ["HotFile"]
 #: lsm_frame_answer_t: sixteen 4-byte fields.
 _ANSWER = struct.Struct("=iiiIIIIIIIiIIIiI")
 _NO_ID = 0xFFFFFFFF
-_HOW = ("none", "original", "generated", "anonymous")
+_HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 _new = object.__new__
 _ROOM = 8192
 
@@ -125,9 +125,13 @@ class HotFile:
             or not 0 < colno <= _NO_ID
         ):
             return None
-        for own in self.owners:
-            if own.ptr is None:  # closed
-                return None
+        owners = self.owners
+        if owners[0].ptr is None or owners[-1].ptr is None:  # closed
+            return None
+        if len(owners) > 2:
+            for own in owners:
+                if own.ptr is None:
+                    return None
         try:
             qq: _Query = self.local.q
         except AttributeError:
@@ -167,7 +171,7 @@ class HotFile:
         if function is not None and frame.is_constructor:
             function = "new " + function
         shown = function
-        kind = _HOW[how] if 0 <= how < 4 else "none"
+        kind = _HOW.get(how, "none")
         if kind == "anonymous":
             function = "<anonymous>"
         elif kind != "none":
