@@ -1,6 +1,6 @@
 """The warm path of :meth:`Symbolicator.symbolicate_frame`: a frame of a
 generated file already seen, answered by one C call
-(``lsm_js_frame_answer``: token, function name and context lines in one
+(``lsm_js_frame_query``: token, function name and context lines in one
 struct and one buffer) and a few reads of what this module remembers per
 generated file and per source (file name, in-app flag, path on disk).
 
