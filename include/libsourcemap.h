@@ -1508,6 +1508,62 @@ LSM_API lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view,
  * cursor per thread. */
 LSM_API int lsm_cursor_find(lsm_cursor_t *cursor, uint32_t line, uint32_t col);
 
+/* --------------------------------------------- a stack frame in one call */
+
+/* What lsm_js_frame_query() answers: every field 4 bytes, so a binding
+ * reads them in one unpack. */
+typedef struct lsm_frame_answer {
+    int32_t status;    /* lsm_js_frame_resolve()'s 0, 1 or 2 (-1 on error) */
+    int32_t how;       /* an LSM_NAME_* value */
+    int32_t named;     /* 1: a function name is at buf[0 .. name_len) */
+    uint32_t name_len; /* bytes of the function name (its whole length) */
+    uint32_t dst_line; /* the token found, as lsm_token_t has it */
+    uint32_t dst_col;
+    uint32_t src_line;
+    uint32_t src_col;
+    uint32_t src_id;
+    uint32_t name_id;
+    int32_t context;   /* 1: context lines written, 0: none (no contents, or past the end) */
+    uint32_t first;    /* 0-based line of the first context line */
+    uint32_t count;    /* context lines */
+    uint32_t text_len; /* bytes of the context lines, after the token's name */
+    int32_t token_named;     /* 1: the token has a name (name_id), its bytes after the function name */
+    uint32_t token_name_len; /* bytes of the token's name */
+} lsm_frame_answer_t;
+
+/* A frame query: the caller sets the inputs once (per thread: a query is
+ * written by every call) and asks for many frames, each call passing only
+ * the position, because a foreign call costs per argument in some
+ * bindings (cffi's ABI mode). The query borrows view, namer and buf. */
+typedef struct lsm_frame_query {
+    const lsm_view_t *view; /* in: the map */
+    lsm_js_namer_t *namer;  /* in: its namer, or NULL (as lsm_js_frame_resolve()) */
+    uint32_t context;       /* in: context lines before and after, at most 1000 */
+    char *buf;              /* in: room for the name and the lines (NULL when size is 0) */
+    size_t size;            /* in: bytes at buf */
+    lsm_frame_answer_t answer; /* out */
+} lsm_frame_query_t;
+
+/* lsm_js_frame_resolve() of the query's view and namer at generated
+ * 0-based (line, col) and, when it finds a token with a source (status
+ * 1), lsm_view_source_context() without flags around the token's original
+ * line, in one call: writes q->answer (every field; zeros and status -1 on
+ * error) and to q->buf the function name's bytes at [0, name_len), the
+ * token's name (the map's, as lsm_view_name() gives it) in the next
+ * token_name_len bytes, then the context lines joined by single "\n"
+ * bytes (their own terminators, whatever they were, left out) in the
+ * next text_len. Lengths are whole even when q->size is too small; the
+ * bytes that do not fit are not written (ask again with room for
+ * name_len + token_name_len + text_len bytes). A line
+ * that itself holds a "\n" (only from a damaged cache file's line table)
+ * makes the text split into more than `count` lines: callers check.
+ * Returns the status (0, 1 or 2), or -1 with the errors of
+ * lsm_js_frame_resolve() and lsm_view_source_context(), and
+ * LSM_ERR_INVALID_ARGUMENT for a NULL q or view, NULL buf with a size,
+ * or a context over 1000. Thread-safe for distinct queries. */
+LSM_API int lsm_js_frame_query(lsm_frame_query_t *q, uint32_t line, uint32_t col,
+                               lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

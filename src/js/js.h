@@ -110,6 +110,11 @@ struct lsm_js_scopes {
     js_part_t *parts;
     char *strbuf;
     size_t strbuf_len;
+    /* Optional (NULL): line_first[l] is the index of the first scope that
+     * starts on line l or later, for l < line_entries (the last entry is
+     * `count`), so that js_scopes_find() searches one line's scopes. */
+    uint32_t *line_first;
+    uint32_t line_entries;
 };
 
 /* The index of the innermost scope containing (line, col), or JS_NONE. */
@@ -125,5 +130,15 @@ LSM_INTERNAL int js_function_name_08(const lsm_view_t *view, uint32_t line, uint
 /* Flags for a source named `name` (its extension): LSM_JS_NO_JSX for
  * TypeScript files that cannot hold JSX. */
 LSM_INTERNAL uint32_t js_flags_for_name(const char *name, size_t len);
+
+/* ------------------------------------------------------------- the namer */
+
+/* lsm_js_namer_lookup() and lsm_js_namer_name_at() at one position with
+ * one frame lookup (lsm_js_frame_resolve() with a namer). `namer` and
+ * `tok` are not NULL; the outputs are cleared by the caller, `*named`
+ * is set on success. Returns as lsm_js_namer_lookup(). */
+LSM_INTERNAL int js_namer_resolve(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
+                                  lsm_token_t *tok, char *buf, size_t size, size_t *name_len,
+                                  int *how, int *named, lsm_error_t *err);
 
 #endif

@@ -523,16 +523,15 @@ int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_
     return rc;
 }
 
-int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
-                         size_t size, size_t *name_len, int *how, lsm_error_t *err) {
-    if (name_len)
-        *name_len = 0;
-    if (how)
-        *how = LSM_NAME_NONE;
-    if (buf && size)
-        buf[0] = 0;
-    if (!namer)
-        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+/* lsm_js_namer_name_at() once the frame lookup is done: `found_tok` is
+ * the token it found (lsm_js_namer_lookup() returning 1), or NULL when
+ * it found none, refused it, or the namer names from the generated side
+ * only; `g` is js_scopes_find() of the generated scopes at (line, col)
+ * when already known, else JS_NONE - 1. The outputs are cleared by the
+ * caller. */
+static int name_for(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
+                    const lsm_token_t *found_tok, uint32_t g, char *buf, size_t size,
+                    size_t *name_len, int *how, lsm_error_t *err) {
     int code = LSM_OK;
     out_t *o = lsm_malloc(sizeof *o);
     if (!o)
@@ -542,8 +541,8 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
     int found = 0;
 
     /* Original side. */
-    lsm_token_t tok;
-    if (!(namer->flags & LSM_NAMES_GENERATED_ONLY) && frame_lookup(namer, line, col, &tok) == 1) {
+    if (found_tok) {
+        const lsm_token_t tok = *found_tok;
         source_t *src = get_source(namer, tok.src_id, &code);
         const lsm_js_scopes_t *S = src ? source_scopes(namer, tok.src_id, src, &code) : NULL;
         if (code != LSM_OK)
@@ -562,7 +561,8 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
              * then that function's name, from the generated side. */
             if (k != JS_NONE || !namer->minified)
                 goto cleanup;
-            uint32_t g = js_scopes_find(namer->minified, line, col);
+            if (g == JS_NONE - 1)
+                g = js_scopes_find(namer->minified, line, col);
             if (g == JS_NONE || (namer->minified->scopes[g].name_off == JS_NONE &&
                                  namer->minified->scopes[g].wrap_callee_line == LSM_NO_ID))
                 goto cleanup;
@@ -571,7 +571,7 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
 
     /* Generated side. */
     if (namer->minified) {
-        uint32_t k = js_scopes_find(namer->minified, line, col);
+        uint32_t k = g != JS_NONE - 1 ? g : js_scopes_find(namer->minified, line, col);
         if (k != JS_NONE && namer->minified->scopes[k].name_off != JS_NONE) {
             map_scope_name(namer, namer->minified, k, o, &code);
             if (code != LSM_OK)
@@ -598,6 +598,51 @@ cleanup:
     lsm_free(o);
     lsm_clear_error(err);
     return found;
+}
+
+int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
+                         size_t size, size_t *name_len, int *how, lsm_error_t *err) {
+    if (name_len)
+        *name_len = 0;
+    if (how)
+        *how = LSM_NAME_NONE;
+    if (buf && size)
+        buf[0] = 0;
+    if (!namer)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    lsm_token_t tok;
+    bool original = !(namer->flags & LSM_NAMES_GENERATED_ONLY) &&
+                    frame_lookup(namer, line, col, &tok) == 1;
+    return name_for(namer, line, col, original ? &tok : NULL, JS_NONE - 1, buf, size, name_len,
+                    how, err);
+}
+
+int js_namer_resolve(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_token_t *tok,
+                     char *buf, size_t size, size_t *name_len, int *how, int *named,
+                     lsm_error_t *err) {
+    /* lsm_js_namer_lookup(), keeping the generated scope it finds around
+     * the token: the one around the position when the token is there. */
+    int rc = lsm_lookup_ex(namer->view, line, col, LSM_RULE_SAME_LINE, tok, NULL);
+    uint32_t g = JS_NONE - 1;
+    if (rc == 1 && namer->minified) {
+        uint32_t k = js_scopes_find(namer->minified, tok->dst_line, tok->dst_col);
+        if (tok->dst_line == line && tok->dst_col == col)
+            g = k;
+        if (k != JS_NONE) {
+            const js_scope_t *s = &namer->minified->scopes[k];
+            if (line > s->end_line || (line == s->end_line && col >= s->end_col))
+                rc = 2;
+        }
+    }
+    if (rc < 0)
+        return lsm_clear_error(err), rc;
+    bool original = rc == 1 && !(namer->flags & LSM_NAMES_GENERATED_ONLY);
+    int found = name_for(namer, line, col, original ? tok : NULL, g, buf, size, name_len, how,
+                         err);
+    if (found < 0)
+        return -1;
+    *named = found;
+    return rc;
 }
 
 int lsm_js_namer_name_once(const lsm_view_t *view, const char *minified_src,

@@ -158,16 +158,8 @@ int lsm_js_frame_resolve(const lsm_view_t *view, lsm_js_namer_t *namer, uint32_t
         buf[0] = 0;
     if (!view || !tok)
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or tok is NULL"), -1;
-    if (namer) {
-        int rc = lsm_js_namer_lookup(namer, line, col, tok, err);
-        if (rc < 0)
-            return rc;
-        int found = lsm_js_namer_name_at(namer, line, col, buf, size, name_len, how, err);
-        if (found < 0)
-            return -1;
-        *named = found;
-        return rc;
-    }
+    if (namer)
+        return js_namer_resolve(namer, line, col, tok, buf, size, name_len, how, named, err);
     const lsm_frames_t *F = __atomic_load_n(&view->frames, __ATOMIC_ACQUIRE);
     if (F && F->stored) {
         int rc = resolve_stored(view, F, line, col, tok, buf, size, name_len, how, named, err);

@@ -159,6 +159,28 @@ static int finish(builder_t *B, lsm_js_scopes_t *out) {
 
 /* ------------------------------------------------------------------- API */
 
+/* The per-line index of js_scopes_find() (struct lsm_js_scopes), when
+ * there are enough scopes for it to pay and it stays within four entries
+ * per scope; without memory for it, searches take the whole array. */
+static void index_lines(lsm_js_scopes_t *S) {
+    if (S->count < 64)
+        return;
+    uint64_t entries = (uint64_t)S->scopes[S->count - 1].start_line + 2;
+    if (entries > (uint64_t)S->count * 4)
+        return;
+    uint32_t *first = lsm_malloc((size_t)entries * sizeof *first);
+    if (!first)
+        return;
+    uint32_t k = 0;
+    for (uint64_t l = 0; l < entries; l++) {
+        while (k < S->count && S->scopes[k].start_line < l)
+            k++;
+        first[l] = k;
+    }
+    S->line_first = first;
+    S->line_entries = (uint32_t)entries;
+}
+
 uint32_t js_flags_for_name(const char *name, size_t len) {
     if (!name)
         return LSM_JS_DEFAULT;
@@ -218,6 +240,7 @@ cleanup:
         lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory" : "too many scopes");
         return NULL;
     }
+    index_lines(out);
     lsm_clear_error(err);
     return out;
 }
@@ -232,6 +255,7 @@ void lsm_js_scopes_free(lsm_js_scopes_t *scopes) {
     lsm_free(scopes->scopes);
     lsm_free(scopes->parts);
     lsm_free(scopes->strbuf);
+    lsm_free(scopes->line_first);
     lsm_free(scopes);
 }
 
@@ -281,6 +305,15 @@ uint32_t js_scopes_find(const lsm_js_scopes_t *S, uint32_t line, uint32_t col) {
     /* The last scope starting at or before the position, then out through
      * its parents to the first that still contains it. */
     uint32_t lo = 0, hi = S->count;
+    if (S->line_first) {
+        /* Scopes starting on earlier lines all come first, later ones after. */
+        if ((uint64_t)line + 1 < S->line_entries) {
+            lo = S->line_first[line];
+            hi = S->line_first[line + 1];
+        } else {
+            lo = S->count;
+        }
+    }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         const js_scope_t *s = &S->scopes[mid];

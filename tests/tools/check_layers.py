@@ -54,6 +54,7 @@ LAYERS = [
         "src/js/names.c",
         "src/js/resolve.c",
         "src/js/cache_frames.c",
+        "src/js/frame_answer.c",
     ],
 ]
 

@@ -18,6 +18,7 @@ from .. import telemetry as _telemetry
 from ..view import View
 from .artifacts import Artifacts, MapRef, url_path_parts
 from .frames import FrameData
+from .hotpath import HotFile, HotFiles, SourceInfo
 from .prescan import Prescan
 from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
 
@@ -86,6 +87,7 @@ class Symbolicator:
         self._paths: Dict[Tuple[int, int], Tuple[Optional[Path], Optional[str]]] = {}
         self._names: Dict[Tuple[int, int], Tuple[Optional[str], bool]] = {}
         self._sources: Dict[Tuple[int, int], Tuple[Optional[List[str]], Optional[Path], bool]] = {}
+        self._hot: HotFiles = {}
 
     # -------------------------------------------------------------- API
 
@@ -111,6 +113,17 @@ class Symbolicator:
 
     def symbolicate_frame(self, frame: Frame) -> SymbolicatedFrame:
         """One frame; never raises for bad input (the error says why)."""
+        # The warm path (symbolication/hotpath.py): same answer, one C call.
+        hot: Optional[HotFile] = None
+        if frame.filename:
+            try:
+                hot = self._hot[frame.filename]
+            except KeyError:
+                hot = self._hot_file(frame)
+        if hot is not None and not self.trim and self.use_scanner:
+            done = hot.answer(frame, self.context)
+            if done is not None:
+                return done
         try:
             return self._resolve(frame, None)
         except (SourceMapError, OSError, ValueError) as exc:  # pragma: no cover - defensive
@@ -320,6 +333,58 @@ class Symbolicator:
         fd = probe if probe.stored else FrameData(ref.view, self._namer(ref))
         with self._lock:
             return self._frames.setdefault(id(ref), fd)
+
+    def _hot_file(self, frame: Frame) -> Optional[HotFile]:
+        """The warm path's memo of the frame's generated file, made when a
+        frame the general path would locate first arrives (so that the
+        same lookups run in the same order): None, remembered, when the
+        file has no map, or a map whose frames need more than the plain
+        case (function maps, scopes)."""
+        url = frame.filename
+        if (
+            not url
+            or frame.is_eval
+            or frame.is_native
+            or frame.lineno is None
+            or frame.lineno < 1
+            or (frame.colno is not None and frame.colno < 1)
+        ):
+            return None
+        try:
+            generated = self._find(url)
+            if generated is None:
+                self._hot[url] = None
+                return None
+            ref, file_str, map_str = self._located(generated)
+            if map_str is None or ref.view is None:
+                self._hot[url] = None
+                return None
+            fd = self._frame_data(ref)
+        except (SourceMapError, OSError, ValueError):
+            return None  # the general path says why
+        if fd.function_maps or fd.ranges:
+            self._hot[url] = None
+            return None
+        view = fd.view
+
+        def source_info(src_id: int) -> SourceInfo:
+            tok = Token(0, 0, None, 0, 0, src_id, None)
+            key = (id(ref), src_id)
+            named = self._names.get(key)
+            if named is None:
+                named = self._names[key] = (_source_name(view, tok), not view.is_ignored(src_id))
+            return named[0], named[1], self._source_path(ref, tok)[1]
+
+        hot = HotFile(
+            view._own,
+            fd.namer._own if fd.namer is not None else None,
+            fd.line_count,
+            file_str,
+            map_str,
+            view.get_source_count(),
+            source_info,
+        )
+        return self._hot.setdefault(url, hot)
 
     def _find(self, url: str) -> Optional[Path]:
         """artifacts.find(), remembered per URL (the artifacts do not change

@@ -1,0 +1,218 @@
+"""The warm path of :meth:`Symbolicator.symbolicate_frame`: a frame of a
+generated file already seen, answered by one C call
+(``lsm_js_frame_query``: token, function name and context lines in one
+struct and one buffer) and a few reads of what this module remembers per
+generated file and per source (file name, in-app flag, path on disk).
+
+It answers only the plain case: a mapped position whose source has
+contents in the map, no Hermes offsets, function maps or scopes, no
+trimming. Anything else (a refusal, an error, a frame that needs the
+disk) returns None and the general path answers, with the same result it
+always gave; the warm path builds exactly the frame the general path
+would."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from .._native import Owned, ffi, lib
+from .results import SymbolicatedFrame
+
+__all__ = ["HotFile"]
+
+#: lsm_frame_answer_t: sixteen 4-byte fields.
+_ANSWER = struct.Struct("=iiiIIIIIIIiIIIiI")
+_NO_ID = 0xFFFFFFFF
+_HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
+_new = object.__new__
+_ROOM = 8192
+
+#: (file name, in app, normalized path on disk) of one source.
+SourceInfo = Tuple[Optional[str], bool, Optional[str]]
+
+if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
+    raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
+_AT = ffi.offsetof("lsm_frame_query_t", "answer")
+
+
+class _Query:
+    """One thread's lsm_frame_query_t over a view (and namer), with its
+    byte buffer (a bytearray, read without copies through `view`)."""
+
+    __slots__ = ("q", "raw", "data", "view", "ptr", "room", "context", "keep")
+
+    def __init__(self, view_ptr: Any, namer_ptr: Any, context: int, room: int) -> None:
+        self.q = ffi.new("lsm_frame_query_t *")
+        self.raw = ffi.buffer(self.q)
+        self.keep = (view_ptr, namer_ptr)  # the query borrows them
+        self.q.view = view_ptr
+        self.q.namer = namer_ptr
+        self.q.context = self.context = context
+        self.room = 0
+        self.data = bytearray()
+        self.view = memoryview(self.data)
+        self.grow(room)
+
+    def grow(self, room: int) -> None:
+        self.view.release()
+        self.data = bytearray(room)
+        self.view = memoryview(self.data)
+        self.ptr = ffi.from_buffer(self.data)  # kept: the query borrows it
+        self.q.buf = self.ptr
+        self.q.size = self.room = room
+
+
+class HotFile:
+    """What every frame of one generated file shares: the view and namer
+    handles, the generated-side strings, and per source id its file name,
+    in-app flag and path (`source_info(src_id)` computes one, once), and
+    the map's names decoded once per name id."""
+
+    __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
+                 "map_str", "sources", "source_info", "names")
+
+    def __init__(
+        self,
+        view_own: Owned,
+        namer_own: Optional[Owned],
+        line_count: int,
+        file_str: str,
+        map_str: str,
+        source_count: int,
+        source_info: Callable[[int], SourceInfo],
+    ) -> None:
+        self.view_own = view_own
+        self.namer_own = namer_own
+        #: Every handle the query borrows, directly or not (a handle's
+        #: parents are fixed when it is made): one closed, and the general
+        #: path answers (it raises ClosedViewError as always).
+        owners: List[Owned] = []
+        node: Optional[Owned] = namer_own if namer_own is not None else view_own
+        while node is not None:
+            owners.append(node)
+            node = node.parent
+        if view_own not in owners:
+            owners.append(view_own)
+        self.owners = tuple(owners)
+        self.local = threading.local()
+        self.line_count = line_count
+        self.file_str = file_str
+        self.map_str = map_str
+        self.sources: List[Optional[SourceInfo]] = [None] * source_count
+        self.source_info = source_info
+        self.names: Dict[int, str] = {}
+
+    def _query(self, context: int) -> _Query:
+        """This thread's query, made on its first frame."""
+        view_ptr = self.view_own.get()
+        namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
+        qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
+        return qq
+
+    def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
+        """The symbolicated `frame` (a :class:`Frame` of this file), or
+        None when the general path must answer."""
+        lineno = frame.lineno
+        colno = frame.colno
+        if (
+            colno is None
+            or frame.is_eval
+            or frame.is_native
+            or frame.hermes is not None
+            or not 0 < lineno <= self.line_count
+            or not 0 < colno <= _NO_ID
+        ):
+            return None
+        owners = self.owners
+        if owners[0].ptr is None or owners[-1].ptr is None:  # closed
+            return None
+        if len(owners) > 2:
+            for own in owners:
+                if own.ptr is None:
+                    return None
+        try:
+            qq: _Query = self.local.q
+        except AttributeError:
+            if not 0 <= context <= 1000:
+                return None
+            qq = self._query(context)
+        if qq.context != context:
+            if not 0 <= context <= 1000:
+                return None
+            qq.q.context = qq.context = context
+        if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+            return None
+        (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
+         first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+        if not has_context or src_id == _NO_ID:
+            return None
+        text_at = name_len + token_len
+        total = text_at + text_len
+        if total >= qq.room:
+            qq.grow(total + _ROOM)
+            if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+                return None
+            (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
+             first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+            text_at = name_len + token_len
+            total = text_at + text_len
+            if not has_context or src_id == _NO_ID or total >= qq.room:
+                return None
+        data = qq.view
+        lines = str(data[text_at:total], "utf-8", "replace").split("\n")
+        if len(lines) != count:  # a line holding "\n": only from a damaged table
+            return None
+        info = self.sources[src_id]
+        if info is None:
+            info = self.sources[src_id] = self.source_info(src_id)
+        function = frame.function
+        if function is not None and frame.is_constructor:
+            function = "new " + function
+        shown = function
+        kind = _HOW.get(how, "none")
+        if kind == "anonymous":
+            function = "<anonymous>"
+        elif kind != "none":
+            function = str(data[:name_len], "utf-8", "replace") if named else None
+        call_name: Optional[str] = None
+        if token_named:
+            call_name = self.names.get(name_id)
+            if call_name is None:
+                call_name = self.names[name_id] = str(data[name_len:text_at], "utf-8", "replace")
+        at = src_line - first
+        out = _new(SymbolicatedFrame)
+        out.__dict__ = {
+            "filename": info[0],
+            "lineno": src_line + 1,
+            "colno": src_col + 1,
+            "function": function,
+            "raw": frame.raw,
+            "context_line": lines[at],
+            "pre_context": lines[:at],
+            "post_context": lines[at + 1 :],
+            "error": None,
+            "error_message": None,
+            "resolved": True,
+            "abs_path": info[2],
+            "in_app": info[1],
+            "function_source": kind,
+            "generated": {
+                "filename": frame.filename,
+                "lineno": lineno,
+                "colno": colno,
+                "function": shown,
+                "file": self.file_str,
+                "map": self.map_str,
+            },
+            "inlined_callers": [],
+            "hidden": False,
+            "call_name": call_name,
+        }
+        return out
+
+
+#: Per Symbolicator: generated URL -> its HotFile, or None when its frames
+#: always take the general path.
+HotFiles = Dict[str, Optional[HotFile]]

@@ -1,0 +1,173 @@
+"""The warm path of Symbolicator.symbolicate_frame (symbolication/hotpath.py,
+lsm_js_frame_query) answers exactly as the general path: the same fields,
+the same instance dict, the same call_name, for every mapped position of
+the end-to-end apps' builds and the bundled example, around them, after
+the context changes, from a version 3 cache file, from several threads,
+and once the map is closed."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from libsourcemap import View
+from libsourcemap.stacktrace import Frame
+from libsourcemap.symbolicate import Artifacts, Symbolicator
+from libsourcemap.symbolication import hotpath
+from libsourcemap.symbolication.results import SymbolicatedFrame
+
+REPO = Path(__file__).resolve().parents[2]
+APPS = REPO / "tests" / "e2e" / "apps"
+EXAMPLE = REPO / "python" / "libsourcemap" / "data" / "example" / "dist"
+
+BUILDS = sorted(p.parent for p in APPS.glob("*/dist/*/*.js.map")) + [EXAMPLE]
+
+
+def general(artifacts: Artifacts, **kw: Any) -> Symbolicator:
+    """A symbolicator whose frames all take the general path."""
+    sym = Symbolicator(artifacts, **kw)
+    sym._hot_file = lambda frame: None  # type: ignore[method-assign]
+    return sym
+
+
+def frames_of(build: Path, limit: int = 400) -> List[Frame]:
+    """Frames at mapped tokens of every generated file of `build` (at most
+    `limit` per file, spread over it), beside them, and a few odd ones."""
+    out: List[Frame] = []
+    for mp in sorted(build.glob("*.js.map")):
+        url = "https://cdn.test/assets/" + mp.name[: -len(".map")]
+        with View.from_path(mp) as view:
+            tokens = [t for t in view]
+        step = max(1, len(tokens) // limit)
+        for i, t in enumerate(tokens[::step]):
+            line, col = t.dst_line + 1, t.dst_col + 1
+            fn = (None, "f", "C")[i % 3]
+            for c in (col, col + 1, col + 7):
+                out.append(Frame(function=fn, filename=url, lineno=line, colno=c,
+                                 raw="at %s (%s:%d:%d)" % (fn, url, line, c),
+                                 is_constructor=fn == "C"))
+        out += [
+            Frame(function="g", filename=url, lineno=1, colno=None, raw="at g"),
+            Frame(function="g", filename=url, lineno=10 ** 6, colno=1, raw="at g"),
+            Frame(function="g", filename=url, lineno=1, colno=2 ** 31, raw="at g"),
+            Frame(function="g", filename=url, lineno=1, colno=1, raw="at g", is_eval=True),
+            Frame(function="g", filename=url, lineno=1, colno=1, raw="at g", is_native=True),
+        ]
+    return out
+
+
+def same(a: SymbolicatedFrame, b: SymbolicatedFrame) -> None:
+    assert vars(a) == vars(b)
+    assert list(vars(a)) == list(vars(b))
+    assert a == b and a.call_name == b.call_name
+    assert a.to_dict() == b.to_dict()
+
+
+class Counting:
+    """Counts the frames HotFile.answer answers (not None)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answered = 0
+        original = hotpath.HotFile.answer
+        lock = threading.Lock()
+
+        def answer(hot: hotpath.HotFile, frame: Any, context: int) -> Any:
+            out = original(hot, frame, context)
+            if out is not None:
+                with lock:
+                    self.answered += 1
+            return out
+
+        monkeypatch.setattr(hotpath.HotFile, "answer", answer)
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=lambda p: "/".join(p.parts[-3:]))
+def test_every_frame_as_the_general_path(build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = Counting(monkeypatch)
+    frames = frames_of(build)
+    hot = Symbolicator(Artifacts([build]))
+    slow = general(Artifacts([build]))
+    for context in (5, 0, 12, 5):
+        hot.context = slow.context = context
+        for f in frames:
+            same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    # Whole traces too (the caller-name fallback runs over warm frames).
+    assert hot.symbolicate(frames[:60]).to_dict() == slow.symbolicate(frames[:60]).to_dict()
+    has_contents = "nosrc" not in str(build)
+    assert (count.answered > len(frames)) == has_contents
+
+
+def test_trim_and_no_scanner_take_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 50)
+    for kw in ({"trim": True}, {"use_scanner": False}):
+        hot = Symbolicator(Artifacts([build]), **kw)  # type: ignore[arg-type]
+        slow = general(Artifacts([build]), **kw)  # type: ignore[arg-type]
+        for f in frames:
+            same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    assert count.answered == 0
+
+
+def test_from_a_version_3_cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = Counting(monkeypatch)
+    build = tmp_path / "esbuild"
+    shutil.copytree(APPS / "shop" / "dist" / "esbuild", build)
+    mp = build / "app.min.js.map"
+    with View.from_path(mp) as view:
+        view.write_cache(str(mp) + ".lsmcache", minified=(build / "app.min.js").read_bytes())
+    frames = frames_of(build, 200)
+    arts = Artifacts([build])
+    hot = Symbolicator(arts)
+    slow = general(Artifacts([build]))
+    plain = general(Artifacts([build], use_cache_files=False))
+    for f in frames:
+        a = hot.symbolicate_frame(f)
+        same(a, slow.symbolicate_frame(f))
+        same(a, plain.symbolicate_frame(f))
+    assert arts.map_for(build / "app.min.js").from_cache
+    assert count.answered > len(frames) // 2
+
+
+def test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "terser"
+    frames = frames_of(build, 200)
+    want = [general(Artifacts([build])).symbolicate_frame(f).to_dict() for f in frames]
+    hot = Symbolicator(Artifacts([build]))
+    got: Dict[int, List[Dict[str, Any]]] = {}
+
+    def work(k: int) -> None:
+        got[k] = [hot.symbolicate_frame(f).to_dict() for f in frames]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(got[k] == want for k in range(4))
+    assert count.answered > 2 * len(frames)
+
+
+def test_closed_map_answers_as_the_general_path() -> None:
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 20)
+    pairs: List[Tuple[Symbolicator, Symbolicator]] = []
+    hot = Symbolicator(Artifacts([build]))
+    slow = general(Artifacts([build]))
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    pairs.append((hot, slow))
+    for sym in (hot, slow):
+        ref = sym.artifacts.map_for(build / "app.min.js")
+        assert ref.view is not None
+        ref.view.close()
+    for f in frames:
+        a, b = hot.symbolicate_frame(f), slow.symbolicate_frame(f)
+        same(a, b)
+        if f.colno is not None and f.lineno == 1:
+            assert not a.resolved
