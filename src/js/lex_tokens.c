@@ -27,7 +27,7 @@ uint32_t js_lex_adv(lexer_t *L) {
 
 /* ----------------------------------------------------------------- output */
 
-static bool grow_tokens(lexer_t *L) {
+bool js_lex_grow_tokens(lexer_t *L) {
     js_toks_t *o = L->out;
     if (o->n < o->cap)
         return true;
@@ -35,27 +35,6 @@ static bool grow_tokens(lexer_t *L) {
     if (code)
         L->code = code;
     return code == 0;
-}
-
-/* Appends a token from `start` (with its line and column) to the current
- * position. Returns its index, or JS_NONE when out of memory. */
-uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line, uint32_t col,
-                     bool nl_before) {
-    if (!grow_tokens(L))
-        return JS_NONE;
-    js_toks_t *o = L->out;
-    js_tok_t *t = &o->v[o->n];
-    t->off = (uint32_t)start;
-    t->len = (uint32_t)(L->i - start);
-    t->line = line;
-    t->col = col;
-    t->end_line = L->line;
-    t->end_col = L->col;
-    t->open = t->close = JS_NONE;
-    t->kind = kind;
-    t->flags = nl_before ? TF_NL_BEFORE : 0;
-    L->nl = false;
-    return o->n++;
 }
 
 bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok) {
@@ -81,6 +60,13 @@ bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok) {
 
 void js_lex_skip_line_comment(lexer_t *L) {
     while (!at_end(L)) {
+        uint8_t c = L->s[L->i];
+        if (c == '\n' || c == '\r')
+            return;
+        if (c < 0x80) {
+            L->i++, L->col++;
+            continue;
+        }
         size_t k;
         uint32_t cp = peek_cp(L, &k);
         if (js_is_line_term_cp(cp))
@@ -96,7 +82,7 @@ static void skip_block_comment(lexer_t *L) {
             L->i += 2, L->col += 2;
             return;
         }
-        js_lex_adv(L);
+        js_lex_step(L);
     }
 }
 
@@ -104,11 +90,15 @@ static void skip_block_comment(lexer_t *L) {
 void js_lex_skip_trivia(lexer_t *L) {
     while (!at_end(L)) {
         uint8_t c = peek(L, 0);
-        if (c == '/' && peek(L, 1) == '/') {
+        if (c == ' ' || c == '\t' || c == '\v' || c == '\f') {
+            L->i++, L->col++;
+        } else if (c == '\n') {
+            L->i++, L->line++, L->col = 0, L->nl = true;
+        } else if (c == '/' && peek(L, 1) == '/') {
             js_lex_skip_line_comment(L);
         } else if (c == '/' && peek(L, 1) == '*') {
             skip_block_comment(L);
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        } else if (c == '\r') {
             js_lex_adv(L);
         } else if (c >= 0x80) {
             size_t k;
@@ -123,10 +113,15 @@ void js_lex_skip_trivia(lexer_t *L) {
 }
 
 void js_lex_ident_rest(lexer_t *L) {
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
         uint8_t c = peek(L, 0);
-        if (is_id_start_ascii(c) || is_digit(c)) {
-            L->i++, L->col++;
+        if (is_id_char_ascii(c)) {
+            size_t j = L->i + 1;
+            while (j < L->n && is_id_char_ascii(s[j]))
+                j++;
+            L->col += (uint32_t)(j - L->i);
+            L->i = j;
         } else if (c == '\\') {
             /* \uXXXX or \u{...} */
             L->i++, L->col++;
@@ -176,7 +171,17 @@ void js_lex_number(lexer_t *L) {
 
 void js_lex_string(lexer_t *L, uint8_t quote) {
     L->i++, L->col++;
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
+        /* The run of ASCII without quote, backslash or line ends at once. */
+        size_t j = L->i;
+        while (j < L->n && s[j] < 0x80 && s[j] != quote && s[j] != '\\' && s[j] != '\n' &&
+               s[j] != '\r')
+            j++;
+        L->col += (uint32_t)(j - L->i);
+        L->i = j;
+        if (at_end(L))
+            return;
         uint8_t c = peek(L, 0);
         if (c == quote) {
             L->i++, L->col++;
@@ -197,8 +202,22 @@ void js_lex_string(lexer_t *L, uint8_t quote) {
 /* Reads template characters up to and including the closing backquote or
  * the next `${`. Returns true at `${`. */
 bool js_lex_template_chars(lexer_t *L) {
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
+        /* Plain ASCII text at once; line feeds inline. */
+        size_t j = L->i;
+        while (j < L->n && s[j] < 0x80 && s[j] != '`' && s[j] != '\\' && s[j] != '$' &&
+               s[j] != '\n' && s[j] != '\r')
+            j++;
+        L->col += (uint32_t)(j - L->i);
+        L->i = j;
+        if (at_end(L))
+            return false;
         uint8_t c = peek(L, 0);
+        if (c == '\n') {
+            L->i++, L->line++, L->col = 0, L->nl = true;
+            continue;
+        }
         if (c == '`') {
             L->i++, L->col++;
             return false;
@@ -246,35 +265,52 @@ bool js_lex_regex(lexer_t *L) {
         return false;
     j++;
     while (L->i < j)
-        js_lex_adv(L);
+        js_lex_step(L);
     while (!at_end(L) && (is_id_start_ascii(peek(L, 0)) || is_digit(peek(L, 0))))
         L->i++, L->col++;
     return true;
 }
 
-static const char *const PUNCTS[] = {
-    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=",
-    "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=",
-    "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "**",
-};
-
+/* The longest punctuator at the current position, decided by its first
+ * characters (bytes past the end read as 0, which no punctuator holds). */
 size_t js_lex_punct_len(const lexer_t *L) {
+    const uint8_t *p = L->s + L->i;
     size_t rest = L->n - L->i;
-    uint8_t c = L->s[L->i];
-    /* only these start a punctuator of two or more characters */
-    if (!strchr(">.=!*<&|?+-/%^", c) || c == 0)
-        return 1;
-    for (size_t k = 0; k < sizeof PUNCTS / sizeof PUNCTS[0]; k++) {
-        if ((uint8_t)PUNCTS[k][0] != c)
-            continue;
-        size_t n = strlen(PUNCTS[k]);
-        if (n <= rest && memcmp(L->s + L->i, PUNCTS[k], n) == 0) {
-            /* a?.5:b is a conditional, not optional chaining */
-            if (n == 2 && PUNCTS[k][0] == '?' && PUNCTS[k][1] == '.' && n < rest &&
-                is_digit(L->s[L->i + 2]))
-                continue;
-            return n;
+    uint8_t c = p[0], c1 = rest > 1 ? p[1] : 0, c2 = rest > 2 ? p[2] : 0;
+    switch (c) {
+    case '>': /* >>>= >>= >>> >= >> */
+        if (c1 == '>') {
+            if (c2 == '>')
+                return rest > 3 && p[3] == '=' ? 4 : 3;
+            return c2 == '=' ? 3 : 2;
         }
+        return c1 == '=' ? 2 : 1;
+    case '.': /* ... */
+        return c1 == '.' && c2 == '.' ? 3 : 1;
+    case '=': /* === == => */
+    case '!': /* !== != */
+        if (c1 == '=')
+            return c2 == '=' ? 3 : 2;
+        return c == '=' && c1 == '>' ? 2 : 1;
+    case '*': /* **= ** *= */
+    case '<': /* <<= << <= */
+    case '&': /* &&= && &= */
+    case '|': /* ||= || |= */
+        if (c1 == c)
+            return c2 == '=' ? 3 : 2;
+        return c1 == '=' ? 2 : 1;
+    case '?': /* ??= ?? ?. (a?.5:b is a conditional, not optional chaining) */
+        if (c1 == '?')
+            return c2 == '=' ? 3 : 2;
+        return c1 == '.' && !is_digit(c2) ? 2 : 1;
+    case '+': /* ++ += */
+    case '-': /* -- -= */
+        return c1 == c || c1 == '=' ? 2 : 1;
+    case '/': /* /= */
+    case '%': /* %= */
+    case '^': /* ^= */
+        return c1 == '=' ? 2 : 1;
+    default:
+        return 1;
     }
-    return 1;
 }

@@ -90,10 +90,47 @@ static inline frame_t *top(lexer_t *L) {
 /* Steps over one code point, keeping the line and the UTF-16 column.
  * Returns the code point. */
 LSM_INTERNAL uint32_t js_lex_adv(lexer_t *L);
+/* Makes room for one more token; false (L->code set) when out of memory. */
+LSM_INTERNAL bool js_lex_grow_tokens(lexer_t *L);
+
 /* Appends a token from `start` (with its line and column) to the current
- * position. Returns its index, or JS_NONE when out of memory. */
-LSM_INTERNAL uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line,
-                                  uint32_t col, bool nl_before);
+ * position. Returns its index, or JS_NONE when out of memory. Inline: it
+ * runs once per token. */
+static inline uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line,
+                                   uint32_t col, bool nl_before) {
+    js_toks_t *o = L->out;
+    if (o->n >= o->cap && !js_lex_grow_tokens(L))
+        return JS_NONE;
+    js_tok_t *t = &o->v[o->n];
+    t->off = (uint32_t)start;
+    t->len = (uint32_t)(L->i - start);
+    t->line = line;
+    t->col = col;
+    t->end_line = L->line;
+    t->end_col = L->col;
+    t->open = t->close = JS_NONE;
+    t->kind = kind;
+    t->flags = nl_before ? TF_NL_BEFORE : 0;
+    L->nl = false;
+    return o->n++;
+}
+
+/* js_lex_adv() with ASCII other than CR and LF stepped over inline: the
+ * common case, one byte and one UTF-16 unit. Not at the end. */
+static inline void js_lex_step(lexer_t *L) {
+    uint8_t c = L->s[L->i];
+    if (c < 0x80 && c != '\n' && c != '\r') {
+        L->i++;
+        L->col++;
+    } else {
+        js_lex_adv(L);
+    }
+}
+
+/* Identifier characters of ASCII: letters, digits, `_` and `$`. */
+static inline bool is_id_char_ascii(uint8_t c) {
+    return is_id_start_ascii(c) || is_digit(c);
+}
 /* Opens a bracket frame; false when too deep or out of memory. */
 LSM_INTERNAL bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok);
 /* Skips white space and comments. */
