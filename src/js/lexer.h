@@ -163,8 +163,50 @@ LSM_INTERNAL bool js_lex_template_chars(lexer_t *L);
 /* A regular expression literal from its opening slash. Returns false (and
  * moves nothing) when none ends on this line: the slash is then division. */
 LSM_INTERNAL bool js_lex_regex(lexer_t *L);
-/* The length of the punctuator at the current position (at least 1). */
-LSM_INTERNAL size_t js_lex_punct_len(const lexer_t *L);
+/* The length of the punctuator at the current position (at least 1):
+ * the longest, decided by its first characters (bytes past the end read
+ * as 0, which no punctuator holds). Inline: it runs once per punctuator. */
+static inline size_t js_lex_punct_len(const lexer_t *L) {
+    const uint8_t *p = L->s + L->i;
+    size_t rest = L->n - L->i;
+    uint8_t c = p[0], c1 = rest > 1 ? p[1] : 0, c2 = rest > 2 ? p[2] : 0;
+    switch (c) {
+    case '>': /* >>>= >>= >>> >= >> */
+        if (c1 == '>') {
+            if (c2 == '>')
+                return rest > 3 && p[3] == '=' ? 4 : 3;
+            return c2 == '=' ? 3 : 2;
+        }
+        return c1 == '=' ? 2 : 1;
+    case '.': /* ... */
+        return c1 == '.' && c2 == '.' ? 3 : 1;
+    case '=': /* === == => */
+    case '!': /* !== != */
+        if (c1 == '=')
+            return c2 == '=' ? 3 : 2;
+        return c == '=' && c1 == '>' ? 2 : 1;
+    case '*': /* **= ** *= */
+    case '<': /* <<= << <= */
+    case '&': /* &&= && &= */
+    case '|': /* ||= || |= */
+        if (c1 == c)
+            return c2 == '=' ? 3 : 2;
+        return c1 == '=' ? 2 : 1;
+    case '?': /* ??= ?? ?. (a?.5:b is a conditional, not optional chaining) */
+        if (c1 == '?')
+            return c2 == '=' ? 3 : 2;
+        return c1 == '.' && !is_digit(c2) ? 2 : 1;
+    case '+': /* ++ += */
+    case '-': /* -- -= */
+        return c1 == c || c1 == '=' ? 2 : 1;
+    case '/': /* /= */
+    case '%': /* %= */
+    case '^': /* ^= */
+        return c1 == '=' ? 2 : 1;
+    default:
+        return 1;
+    }
+}
 
 /* ---------------------------------------------------------- lex_context.c */
 

@@ -425,8 +425,25 @@ void js_scope_scan(builder_t *B) {
     if (!push_level(B, JS_NONE, B_BLOCK))
         return;
     const char *src = B->ts->src;
-    for (uint32_t i = 0; i < B->n && B->code == LSM_OK; i++) {
-        const js_tok_t *t = &B->v[i];
+    const js_tok_t *v = B->v; /* the tokens and their count never change here */
+    const uint32_t n = B->n;
+    for (uint32_t i = 0; i < n && B->code == LSM_OK; i++) {
+        const js_tok_t *t = &v[i];
+        /* Most tokens do nothing below: no bracket, no line break before
+         * them, not `function`, `class`, `=>` or one of , ; ? : ( */
+        if (t->open == JS_NONE && t->close == JS_NONE && !(t->flags & TF_NL_BEFORE)) {
+            if (t->kind == T_IDENT) {
+                if (!(t->len == 8 && src[t->off] == 'f') && !(t->len == 5 && src[t->off] == 'c'))
+                    continue;
+            } else if (t->kind == T_PUNCT) {
+                uint8_t c = (uint8_t)src[t->off];
+                if (t->len == 1 ? !(c == ',' || c == ';' || c == '?' || c == ':' || c == '(')
+                                : !(t->len == 2 && c == '='))
+                    continue;
+            } else {
+                continue;
+            }
+        }
         uint32_t lv = B->nlevels - 1;
         /* The tests below are is(B, i, …) for one- and two-character
          * punctuators, decided once from the first character and length
