@@ -27,6 +27,21 @@ uint32_t js_lex_adv(lexer_t *L) {
 
 /* ----------------------------------------------------------------- output */
 
+bool js_lex_end_apart(lexer_t *L, uint32_t tok) {
+    js_toks_t *o = L->out;
+    int code = lsm_array_reserve((void **)&o->ends, &o->cap_ends, o->nends, 1, sizeof *o->ends);
+    if (code) {
+        L->code = code;
+        return false;
+    }
+    o->ends[o->nends].tok = tok;
+    o->ends[o->nends].line = L->line;
+    o->ends[o->nends].col = L->col;
+    o->nends++;
+    o->v[tok].flags |= TF_END_APART;
+    return true;
+}
+
 bool js_lex_grow_tokens(lexer_t *L) {
     js_toks_t *o = L->out;
     if (o->n < o->cap)

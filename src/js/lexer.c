@@ -225,4 +225,7 @@ void js_toks_free(js_toks_t *toks) {
     lsm_free(toks->v);
     toks->v = NULL;
     toks->n = toks->cap = 0;
+    lsm_free(toks->ends);
+    toks->ends = NULL;
+    toks->nends = toks->cap_ends = 0;
 }

@@ -92,6 +92,9 @@ static inline frame_t *top(lexer_t *L) {
 LSM_INTERNAL uint32_t js_lex_adv(lexer_t *L);
 /* Makes room for one more token; false (L->code set) when out of memory. */
 LSM_INTERNAL bool js_lex_grow_tokens(lexer_t *L);
+/* Records the end of token `tok` apart (TF_END_APART); false (L->code
+ * set) when out of memory. */
+LSM_INTERNAL bool js_lex_end_apart(lexer_t *L, uint32_t tok);
 
 /* Appends a token from `start` (with its line and column) to the current
  * position. Returns its index, or JS_NONE when out of memory. Inline: it
@@ -106,12 +109,12 @@ static inline uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint3
     t->len = (uint32_t)(L->i - start);
     t->line = line;
     t->col = col;
-    t->end_line = L->line;
-    t->end_col = L->col;
     t->open = t->close = JS_NONE;
     t->kind = kind;
     t->flags = nl_before ? TF_NL_BEFORE : 0;
     L->nl = false;
+    if ((L->line != line || L->col != col + t->len) && !js_lex_end_apart(L, o->n))
+        return JS_NONE;
     return o->n++;
 }
 
