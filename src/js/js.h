@@ -156,6 +156,14 @@ LSM_INTERNAL int js_function_name_08(const lsm_view_t *view, uint32_t line, uint
                                      const char *name, size_t name_len, const char *src,
                                      size_t src_len, lsm_token_t *tok);
 
+/* A namer over the generated file's scopes `scopes` (NULL for none),
+ * which it borrows: they must outlive it and are not freed with it. */
+LSM_INTERNAL lsm_js_namer_t *js_namer_new_borrowed(const lsm_view_t *view,
+                                                   const lsm_js_scopes_t *scopes, uint32_t flags,
+                                                   lsm_error_t *err);
+/* The generated file's scopes a namer holds (borrowed), or NULL. */
+LSM_INTERNAL const lsm_js_scopes_t *js_namer_minified(const lsm_js_namer_t *namer);
+
 /* Flags for a source named `name` (its extension): LSM_JS_NO_JSX for
  * TypeScript files that cannot hold JSX. */
 LSM_INTERNAL uint32_t js_flags_for_name(const char *name, size_t len);

@@ -42,6 +42,7 @@ struct lsm_js_namer {
     const lsm_view_t *view;
     uint32_t flags;
     lsm_js_scopes_t *minified;
+    bool minified_borrowed; /* js_namer_new_borrowed(): not freed with the namer */
     uint32_t nsources;
     _Atomic(source_t *) *sources; /* NULL until first used or given */
     _Atomic(source_t *) retired;  /* replaced by lsm_js_namer_set_source() */
@@ -437,6 +438,20 @@ lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view, lsm_js_scop
     return N;
 }
 
+lsm_js_namer_t *js_namer_new_borrowed(const lsm_view_t *view, const lsm_js_scopes_t *scopes,
+                                      uint32_t flags, lsm_error_t *err) {
+    lsm_js_namer_t *N = lsm_js_namer_new(view, NULL, 0, flags, err);
+    if (!N)
+        return NULL;
+    N->minified = (lsm_js_scopes_t *)scopes; /* only read */
+    N->minified_borrowed = true;
+    return N;
+}
+
+const lsm_js_scopes_t *js_namer_minified(const lsm_js_namer_t *namer) {
+    return namer->minified;
+}
+
 void lsm_js_namer_free(lsm_js_namer_t *namer) {
     if (!namer)
         return;
@@ -449,7 +464,8 @@ void lsm_js_namer_free(lsm_js_namer_t *namer) {
         r = next;
     }
     lsm_free(namer->sources);
-    lsm_js_scopes_free(namer->minified);
+    if (!namer->minified_borrowed)
+        lsm_js_scopes_free(namer->minified);
     lsm_free(namer);
 }
 
