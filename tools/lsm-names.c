@@ -1,14 +1,18 @@
 /* lsm-names: the JavaScript namer's answers, dumped for comparison before
  * and after a change to the scanner (every line must stay the same).
  *
- *   lsm-names MAP JS           every scope of JS and of each source in the
+ *   lsm-names MAP JS [--deferred]
+ *                              every scope of JS and of each source in the
  *                              map's sourcesContent, then, for every token
  *                              of the map, the frame lookup and the name
+ *                              (--deferred: from lsm_js_namer_new_deferred,
+ *                              which must print the same)
  *   lsm-names --scan JS [N]    scans JS N times (default 1) and prints the
  *                              scope count and the milliseconds of each scan
  *                              (a driver for profilers)
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +130,9 @@ static int scan(const char *path, int times) {
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "--scan") == 0)
         return scan(argv[2], argc >= 4 ? atoi(argv[3]) : 1);
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s MAP JS | --scan JS [N]\n", argv[0]);
+    bool deferred = argc == 4 && strcmp(argv[3], "--deferred") == 0;
+    if (argc != 3 && !deferred) {
+        fprintf(stderr, "usage: %s MAP JS [--deferred] | --scan JS [N]\n", argv[0]);
         return 2;
     }
     lsm_error_t err;
@@ -157,7 +162,8 @@ int main(int argc, char **argv) {
                           ends_with(name, nlen, ".cts"));
         rc = dump_scopes(label, c, clen, ts ? LSM_JS_NO_JSX : LSM_JS_DEFAULT);
     }
-    lsm_js_namer_t *N = lsm_js_namer_new(view, js, len, LSM_NAMES_DEFAULT, &err);
+    lsm_js_namer_t *N = deferred ? lsm_js_namer_new_deferred(view, js, len, LSM_NAMES_DEFAULT, &err)
+                                 : lsm_js_namer_new(view, js, len, LSM_NAMES_DEFAULT, &err);
     if (!N) {
         fprintf(stderr, "namer: %s\n", err.message);
         rc = 1;
