@@ -1525,6 +1525,12 @@ LSM_API int lsm_cursor_find(lsm_cursor_t *cursor, uint32_t line, uint32_t col);
  * NULL on failure (LSM_ERR_INVALID_ARGUMENT for a NULL view, NULL
  * minified_src with len > 0 or an unknown flag, LSM_ERR_TOO_LARGE for
  * 4 GiB or more, LSM_ERR_NOMEM). Free with lsm_js_namer_free(). */
+/* A flag of lsm_js_namer_new_deferred() only: the scopes are being built
+ * elsewhere and will be given with lsm_js_namer_give_scopes() (NULL if
+ * that scan failed); calls that need them wait until then instead of
+ * scanning too. The caller must give them (or NULL) in every case. */
+#define LSM_NAMES_SCOPES_COMING 2
+
 LSM_API lsm_js_namer_t *lsm_js_namer_new_deferred(const lsm_view_t *view,
                                                   const char *minified_src, size_t len,
                                                   uint32_t flags, lsm_error_t *err);
@@ -1538,8 +1544,10 @@ LSM_API int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err);
  * lsm_js_scopes_build() from the same text (for a scan started before the
  * map loaded, on another thread). Ownership of `scopes` passes in every
  * case: they are kept, or freed at once when the namer already has its
- * scopes or is not deferred. Returns 0, or -1 with
- * LSM_ERR_INVALID_ARGUMENT for a NULL namer or scopes. Thread-safe. */
+ * scopes or is not deferred. NULL scopes say that scan failed: a namer
+ * made with LSM_NAMES_SCOPES_COMING then scans itself when needed.
+ * Returns 0, or -1 with LSM_ERR_INVALID_ARGUMENT for a NULL namer.
+ * Thread-safe. */
 LSM_API int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes,
                                      lsm_error_t *err);
 

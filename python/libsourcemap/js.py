@@ -260,12 +260,15 @@ class Namer:
     # ------------------------------------------- the generated scan deferred
 
     @classmethod
-    def deferred(cls, view: View, generated: bytes) -> "Namer":
+    def deferred(cls, view: View, generated: bytes, coming: bool = False) -> "Namer":
         """``lsm_js_namer_new_deferred``: a namer that scans `generated`
         only when a call first needs the generated code's functions (a
         frame at a mapped token whose original function is known needs
         none). Same answers as ``Namer(view, generated)``; the bytes are
-        borrowed by C and kept alive here."""
+        borrowed by C and kept alive here. With `coming`
+        (``LSM_NAMES_SCOPES_COMING``) a scan runs elsewhere: calls that
+        need it wait for :meth:`give_scopes`, which must follow (with
+        NULL if that scan failed)."""
         self = cls.__new__(cls)
         self.view = view
         self.given = set()
@@ -273,7 +276,9 @@ class Namer:
         parent = view._own
         view_ptr = parent.get()
         with capture_err() as (err, check):
-            ptr = check(lib.lsm_js_namer_new_deferred(view_ptr, generated, len(generated), 0, err))
+            flags = lib.LSM_NAMES_SCOPES_COMING if coming else 0
+            ptr = check(lib.lsm_js_namer_new_deferred(view_ptr, generated, len(generated), flags,
+                                                      err))
         self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
         del view_ptr
         return self
@@ -287,11 +292,13 @@ class Namer:
     def give_scopes(self, scopes: Any) -> None:
         """``lsm_js_namer_give_scopes``: hands over scopes built by
         ``lsm_js_scopes_build`` from the same text (an
-        ``lsm_js_scopes_t *`` the caller owns no more: kept, or freed)."""
+        ``lsm_js_scopes_t *`` the caller owns no more: kept, or freed);
+        NULL when that scan failed (the namer then scans itself)."""
         try:
             ptr = self._own.get()
         except Exception:
-            lib.lsm_js_scopes_free(scopes)  # the namer is gone: nobody takes them
+            if scopes != ffi.NULL:
+                lib.lsm_js_scopes_free(scopes)  # the namer is gone: nobody takes them
             raise
         with capture_err() as (err, check):
             check(lib.lsm_js_namer_give_scopes(ptr, scopes, err))

@@ -470,11 +470,15 @@ lsm_js_namer_t *lsm_js_namer_new_deferred(const lsm_view_t *view, const char *mi
         lsm_set_error(err, LSM_ERR_TOO_LARGE, "source of %zu bytes is too large", len);
         return NULL;
     }
-    lsm_js_namer_t *N = lsm_js_namer_new(view, NULL, 0, flags, err);
+    lsm_js_namer_t *N =
+        lsm_js_namer_new(view, NULL, 0, flags & ~(uint32_t)LSM_NAMES_SCOPES_COMING, err);
     if (!N)
         return NULL;
     N->deferred_text = minified_src ? minified_src : NULL;
     N->deferred_len = len;
+    /* A scan running elsewhere: callers wait for lsm_js_namer_give_scopes(). */
+    if ((flags & LSM_NAMES_SCOPES_COMING) && minified_src)
+        atomic_store(&N->scan_state, 1);
     return N;
 }
 
@@ -492,9 +496,18 @@ int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err) {
 }
 
 int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes, lsm_error_t *err) {
-    if (!namer || !scopes) {
+    if (!namer) {
         lsm_js_scopes_free(scopes);
-        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer or scopes is NULL"), -1;
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    }
+    if (!scopes) {
+        /* The scan elsewhere failed: the next caller that needs the
+         * scopes scans (unless they came meanwhile). */
+        int coming = 1;
+        if (namer->deferred_text && !atomic_load(&namer->minified))
+            atomic_compare_exchange_strong(&namer->scan_state, &coming, 0);
+        lsm_clear_error(err);
+        return 0;
     }
     lsm_js_scopes_t *none = NULL;
     if (!namer->deferred_text ||

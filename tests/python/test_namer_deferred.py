@@ -14,7 +14,6 @@ import pytest
 
 from libsourcemap import View
 from libsourcemap._native import ffi, lib
-from libsourcemap.errors import SourceMapError
 from libsourcemap.js import Namer
 from lsm_testutil import REPO
 
@@ -128,9 +127,27 @@ def test_errors() -> None:
     err = ffi.new("lsm_error_t *")
     assert lib.lsm_js_namer_prepare(ffi.NULL, err) == -1
     assert err.code == lib.LSM_ERR_INVALID_ARGUMENT
-    namer = Namer.deferred(view, js.read_bytes())
-    with pytest.raises(SourceMapError):
-        namer.give_scopes(ffi.NULL)
     err = ffi.new("lsm_error_t *")
     assert lib.lsm_js_namer_give_scopes(ffi.NULL, ffi.NULL, err) == -1
     assert err.code == lib.LSM_ERR_INVALID_ARGUMENT
+
+
+def test_scopes_coming_from_another_thread() -> None:
+    """LSM_NAMES_SCOPES_COMING: callers that need the scopes wait for the
+    scan running elsewhere; a failed scan (NULL given) lets them scan."""
+    js = REPO / "tests" / "e2e" / "apps" / "pipeline" / "dist" / "esbuild" / "app.min.js"
+    view = View.from_path(js.with_name(js.name + ".map"), allow_index=True)
+    text = js.read_bytes()
+    where = positions(view)
+    want = answers(Namer(view, text), where)
+    for failed in (False, True):
+        coming = Namer.deferred(view, text, coming=True)
+        got: List[List[Answer]] = []
+        asker = threading.Thread(target=lambda: got.append(answers(coming, where)))
+        asker.start()
+        asker.join(0.2)  # it waits for the scopes (the frames between tokens need them)
+        assert asker.is_alive()
+        coming.give_scopes(ffi.NULL if failed else lib.lsm_js_scopes_build(text, len(text),
+                                                                           ffi.NULL))
+        asker.join()
+        assert got == [want]

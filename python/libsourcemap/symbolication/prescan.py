@@ -57,22 +57,24 @@ class Prescan:
                 else:
                     self._scopes = ptr
                 return
-        if ptr != ffi.NULL:
-            try:
-                target.give_scopes(ptr)  # it owns them from here, or frees them
-            except Exception:  # the namer was closed: the scopes are freed
-                pass
+        try:
+            # Always, NULL too: the namer's callers wait for this. It owns
+            # the scopes from here, or frees them.
+            target.give_scopes(ptr)
+        except Exception:  # the namer was closed: the scopes are freed
+            pass
 
     def namer_soon(self, view: View) -> Optional[Namer]:
         """The namer of `view` without waiting for the scan: as
         :meth:`namer` when the scan has ended; else a deferred namer over
         the text read, which the scan gives its scopes to when it ends (a
-        frame that needs them sooner waits for the namer's own scan).
+        frame that needs them sooner waits for this scan rather than
+        scanning again).
         None as :meth:`namer`."""
         self._have_text.wait()
         with self._lock:
             if not self._done and self._text is not None:
-                namer = Namer.deferred(view, self._text)
+                namer = Namer.deferred(view, self._text, coming=True)
                 self._target = namer
                 return namer
         return self.namer(view)
