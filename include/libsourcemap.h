@@ -1564,6 +1564,49 @@ typedef struct lsm_frame_query {
 LSM_API int lsm_js_frame_query(lsm_frame_query_t *q, uint32_t line, uint32_t col,
                                lsm_error_t *err);
 
+/* --------------------------- function names: the generated scan deferred */
+
+/* As lsm_js_namer_new(), but `minified_src` is not scanned now: the namer
+ * borrows it (it must stay alive and unchanged until the namer is freed)
+ * and scans it the first time a call needs the generated code's
+ * functions. lsm_js_namer_lookup() and lsm_js_namer_name_at() at the
+ * position of a mapped token whose original function is known in the
+ * original text need none, so a first frame can be answered without
+ * scanning a large bundle. Answers are the same as lsm_js_namer_new()'s;
+ * only a failing scan (LSM_ERR_NOMEM) is reported by the call that needed
+ * it rather than here. Thread-safe as lsm_js_namer_new(): one thread
+ * scans, others needing the scopes meanwhile wait for it.
+ * lsm_js_namer_prepare() scans ahead (for a helper thread), and
+ * lsm_js_namer_give_scopes() hands over a scan made elsewhere. Returns
+ * NULL on failure (LSM_ERR_INVALID_ARGUMENT for a NULL view, NULL
+ * minified_src with len > 0 or an unknown flag, LSM_ERR_TOO_LARGE for
+ * 4 GiB or more, LSM_ERR_NOMEM). Free with lsm_js_namer_free(). */
+/* A flag of lsm_js_namer_new_deferred() only: the scopes are being built
+ * elsewhere and will be given with lsm_js_namer_give_scopes() (NULL if
+ * that scan failed); calls that need them wait until then instead of
+ * scanning too. The caller must give them (or NULL) in every case. */
+#define LSM_NAMES_SCOPES_COMING 2
+
+LSM_API lsm_js_namer_t *lsm_js_namer_new_deferred(const lsm_view_t *view,
+                                                  const char *minified_src, size_t len,
+                                                  uint32_t flags, lsm_error_t *err);
+
+/* Scans the generated file of a deferred namer now, unless its scopes are
+ * already there (or, for other namers, nothing to do). Blocks while
+ * another thread scans it. Returns 0, or -1 (NULL namer, LSM_ERR_NOMEM). */
+LSM_API int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err);
+
+/* Gives a deferred namer its generated file's scopes, built by
+ * lsm_js_scopes_build() from the same text (for a scan started before the
+ * map loaded, on another thread). Ownership of `scopes` passes in every
+ * case: they are kept, or freed at once when the namer already has its
+ * scopes or is not deferred. NULL scopes say that scan failed: a namer
+ * made with LSM_NAMES_SCOPES_COMING then scans itself when needed.
+ * Returns 0, or -1 with LSM_ERR_INVALID_ARGUMENT for a NULL namer.
+ * Thread-safe. */
+LSM_API int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes,
+                                     lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

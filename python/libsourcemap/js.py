@@ -191,6 +191,7 @@ class Namer:
     def __init__(self, view: View, generated: Optional[bytes]) -> None:
         self.view = view
         self.given: Set[int] = set()
+        self._text: Optional[bytes] = None  # what a deferred namer borrows
         data = generated if generated is not None else ffi.NULL
         length = len(generated) if generated is not None else 0
         parent = view._own
@@ -255,3 +256,49 @@ class Namer:
                 rc = check(lib.lsm_js_namer_name_at(ptr, line, col, buf, len(buf), n, how, err))
         name = ffi.unpack(buf, n[0]).decode("utf-8", "replace") if rc == 1 else None
         return name, self.HOW.get(int(how[0]), "none")
+
+    # ------------------------------------------- the generated scan deferred
+
+    @classmethod
+    def deferred(cls, view: View, generated: bytes, coming: bool = False) -> "Namer":
+        """``lsm_js_namer_new_deferred``: a namer that scans `generated`
+        only when a call first needs the generated code's functions (a
+        frame at a mapped token whose original function is known needs
+        none). Same answers as ``Namer(view, generated)``; the bytes are
+        borrowed by C and kept alive here. With `coming`
+        (``LSM_NAMES_SCOPES_COMING``) a scan runs elsewhere: calls that
+        need it wait for :meth:`give_scopes`, which must follow (with
+        NULL if that scan failed)."""
+        self = cls.__new__(cls)
+        self.view = view
+        self.given = set()
+        self._text = generated
+        parent = view._own
+        view_ptr = parent.get()
+        with capture_err() as (err, check):
+            flags = lib.LSM_NAMES_SCOPES_COMING if coming else 0
+            ptr = check(lib.lsm_js_namer_new_deferred(view_ptr, generated, len(generated), flags,
+                                                      err))
+        self._own = _native.own(ptr, "lsm_js_namer_free", what="namer", parent=parent)
+        del view_ptr
+        return self
+
+    def prepare(self) -> None:
+        """``lsm_js_namer_prepare``: scans a deferred namer's generated
+        file now (for a helper thread; waits while another thread scans)."""
+        with capture_err() as (err, check):
+            check(lib.lsm_js_namer_prepare(self._own.get(), err))
+
+    def give_scopes(self, scopes: Any) -> None:
+        """``lsm_js_namer_give_scopes``: hands over scopes built by
+        ``lsm_js_scopes_build`` from the same text (an
+        ``lsm_js_scopes_t *`` the caller owns no more: kept, or freed);
+        NULL when that scan failed (the namer then scans itself)."""
+        try:
+            ptr = self._own.get()
+        except Exception:
+            if scopes != ffi.NULL:
+                lib.lsm_js_scopes_free(scopes)  # the namer is gone: nobody takes them
+            raise
+        with capture_err() as (err, check):
+            check(lib.lsm_js_namer_give_scopes(ptr, scopes, err))

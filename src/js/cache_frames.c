@@ -132,14 +132,14 @@ static int token_section(const lsm_view_t *view, lsm_js_namer_t *namer, names_t 
  * maps it (asked at the function's start, where it is the innermost).
  * Anonymous ones are asked too: the namer names some of them from around
  * them (esbuild's `var t=e(()=>{...})` initialisers take t's name). */
-static int scope_section(const lsm_view_t *view, const char *src, size_t len, names_t *N,
+static int scope_section(const lsm_view_t *view, const lsm_js_namer_t *namer, names_t *N,
                          char *buf, lsm_buf_t *out, lsm_error_t *err) {
-    if (!src)
+    /* The scopes the namer already scanned: the bundle is scanned once. */
+    const lsm_js_scopes_t *S = js_namer_minified(namer);
+    if (!S)
         return 0;
     int rc = -1;
-    lsm_js_scopes_t *S = lsm_js_scopes_build(src, len, err);
-    lsm_js_namer_t *gen = S ? lsm_js_namer_new(view, src, len, LSM_NAMES_GENERATED_ONLY, err)
-                            : NULL;
+    lsm_js_namer_t *gen = js_namer_new_borrowed(view, S, LSM_NAMES_GENERATED_ONLY, err);
     if (!gen)
         goto done;
     for (uint32_t k = 0; k < S->count; k++) {
@@ -176,7 +176,6 @@ static int scope_section(const lsm_view_t *view, const char *src, size_t len, na
     rc = 0;
 done:
     lsm_js_namer_free(gen);
-    lsm_js_scopes_free(S);
     return rc;
 }
 
@@ -225,7 +224,7 @@ int lsm_view_dump_cache_ex(const lsm_view_t *view, const char *minified_src, siz
     if (!buf || !tokens)
         goto nomem;
     if (token_section(view, namer, &N, buf, tokens, err) ||
-        scope_section(view, minified_src, len, &N, buf, &scopes, err))
+        scope_section(view, namer, &N, buf, &scopes, err))
         goto done;
     bool contents = flags & LSM_CACHE_WITH_CONTENTS;
     for (uint32_t i = 0; i < view->sources.count; i++) {

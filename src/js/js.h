@@ -23,26 +23,60 @@ enum js_kind {
 
 #define TF_NL_BEFORE 1 /* a line terminator between the previous token and this one */
 #define TF_JSX_BRACE 2 /* a brace delimiting a JSX expression container */
+/* The token does not end at col + len on its own line (it spans lines or
+ * holds non-ASCII text): its end is in js_toks_t.ends. */
+#define TF_END_APART 4
 
 #define JS_NONE UINT32_MAX
 
+/* 28 bytes: a large bundle has millions of tokens, and their memory is
+ * much of the scan's cost. Where a token ends (just past it) is
+ * js_tok_end(). */
 typedef struct js_tok {
-    uint32_t off, len;          /* bytes in the source */
-    uint32_t line, col;         /* start; col in UTF-16 code units */
-    uint32_t end_line, end_col; /* just past the token */
-    uint32_t open;              /* closers: index of the opener, else JS_NONE */
-    uint32_t close;             /* openers: index of the closer, else JS_NONE */
+    uint32_t off, len;  /* bytes in the source */
+    uint32_t line, col; /* start; col in UTF-16 code units */
+    uint32_t open;      /* closers: index of the opener, else JS_NONE */
+    uint32_t close;     /* openers: index of the closer, else JS_NONE */
     uint8_t kind;
     uint8_t flags;
 } js_tok_t;
+
+/* The end of a TF_END_APART token. */
+typedef struct js_tok_end {
+    uint32_t tok, line, col;
+} js_tok_end_t;
 
 typedef struct js_toks {
     js_tok_t *v;
     uint32_t n;
     uint32_t cap;
+    js_tok_end_t *ends; /* by increasing tok */
+    uint32_t nends, cap_ends;
     const char *src; /* the source the tokens index, borrowed */
     size_t src_len;
 } js_toks_t;
+
+/* Where token `i` ends (just past it): on its line at col + len, unless
+ * TF_END_APART says the tokenizer recorded it apart. */
+static inline void js_tok_end(const js_toks_t *ts, uint32_t i, uint32_t *line, uint32_t *col) {
+    const js_tok_t *t = &ts->v[i];
+    if (!(t->flags & TF_END_APART)) {
+        *line = t->line;
+        *col = t->col + t->len;
+        return;
+    }
+    uint32_t lo = 0, hi = ts->nends;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ts->ends[mid].tok < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* always found: the tokenizer records every TF_END_APART token */
+    *line = lo < ts->nends ? ts->ends[lo].line : t->line;
+    *col = lo < ts->nends ? ts->ends[lo].col : t->col;
+}
 
 /* Tokenizes `src`. Never fails on bad JavaScript: unterminated strings and
  * comments end at the end of the input, stray closing brackets stay
@@ -126,6 +160,14 @@ LSM_INTERNAL uint32_t js_scopes_find(const lsm_js_scopes_t *scopes, uint32_t lin
 LSM_INTERNAL int js_function_name_08(const lsm_view_t *view, uint32_t line, uint32_t col,
                                      const char *name, size_t name_len, const char *src,
                                      size_t src_len, lsm_token_t *tok);
+
+/* A namer over the generated file's scopes `scopes` (NULL for none),
+ * which it borrows: they must outlive it and are not freed with it. */
+LSM_INTERNAL lsm_js_namer_t *js_namer_new_borrowed(const lsm_view_t *view,
+                                                   const lsm_js_scopes_t *scopes, uint32_t flags,
+                                                   lsm_error_t *err);
+/* The generated file's scopes a namer holds (borrowed), or NULL. */
+LSM_INTERNAL const lsm_js_scopes_t *js_namer_minified(const lsm_js_namer_t *namer);
 
 /* Flags for a source named `name` (its extension): LSM_JS_NO_JSX for
  * TypeScript files that cannot hold JSX. */

@@ -18,6 +18,8 @@ void js_jsx_fail(lexer_t *L) {
     L->line = L->a_line;
     L->col = L->a_col;
     L->out->n = L->a_ntok;
+    while (L->out->nends && L->out->ends[L->out->nends - 1].tok >= L->out->n)
+        L->out->nends--;
     L->depth = L->a_depth;
     L->nl = L->a_nl;
     L->attempt = false;

@@ -27,7 +27,22 @@ uint32_t js_lex_adv(lexer_t *L) {
 
 /* ----------------------------------------------------------------- output */
 
-static bool grow_tokens(lexer_t *L) {
+bool js_lex_end_apart(lexer_t *L, uint32_t tok) {
+    js_toks_t *o = L->out;
+    int code = lsm_array_reserve((void **)&o->ends, &o->cap_ends, o->nends, 1, sizeof *o->ends);
+    if (code) {
+        L->code = code;
+        return false;
+    }
+    o->ends[o->nends].tok = tok;
+    o->ends[o->nends].line = L->line;
+    o->ends[o->nends].col = L->col;
+    o->nends++;
+    o->v[tok].flags |= TF_END_APART;
+    return true;
+}
+
+bool js_lex_grow_tokens(lexer_t *L) {
     js_toks_t *o = L->out;
     if (o->n < o->cap)
         return true;
@@ -35,27 +50,6 @@ static bool grow_tokens(lexer_t *L) {
     if (code)
         L->code = code;
     return code == 0;
-}
-
-/* Appends a token from `start` (with its line and column) to the current
- * position. Returns its index, or JS_NONE when out of memory. */
-uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line, uint32_t col,
-                     bool nl_before) {
-    if (!grow_tokens(L))
-        return JS_NONE;
-    js_toks_t *o = L->out;
-    js_tok_t *t = &o->v[o->n];
-    t->off = (uint32_t)start;
-    t->len = (uint32_t)(L->i - start);
-    t->line = line;
-    t->col = col;
-    t->end_line = L->line;
-    t->end_col = L->col;
-    t->open = t->close = JS_NONE;
-    t->kind = kind;
-    t->flags = nl_before ? TF_NL_BEFORE : 0;
-    L->nl = false;
-    return o->n++;
 }
 
 bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok) {
@@ -81,6 +75,13 @@ bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok) {
 
 void js_lex_skip_line_comment(lexer_t *L) {
     while (!at_end(L)) {
+        uint8_t c = L->s[L->i];
+        if (c == '\n' || c == '\r')
+            return;
+        if (c < 0x80) {
+            L->i++, L->col++;
+            continue;
+        }
         size_t k;
         uint32_t cp = peek_cp(L, &k);
         if (js_is_line_term_cp(cp))
@@ -96,7 +97,7 @@ static void skip_block_comment(lexer_t *L) {
             L->i += 2, L->col += 2;
             return;
         }
-        js_lex_adv(L);
+        js_lex_step(L);
     }
 }
 
@@ -104,11 +105,15 @@ static void skip_block_comment(lexer_t *L) {
 void js_lex_skip_trivia(lexer_t *L) {
     while (!at_end(L)) {
         uint8_t c = peek(L, 0);
-        if (c == '/' && peek(L, 1) == '/') {
+        if (c == ' ' || c == '\t' || c == '\v' || c == '\f') {
+            L->i++, L->col++;
+        } else if (c == '\n') {
+            L->i++, L->line++, L->col = 0, L->nl = true;
+        } else if (c == '/' && peek(L, 1) == '/') {
             js_lex_skip_line_comment(L);
         } else if (c == '/' && peek(L, 1) == '*') {
             skip_block_comment(L);
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        } else if (c == '\r') {
             js_lex_adv(L);
         } else if (c >= 0x80) {
             size_t k;
@@ -123,10 +128,15 @@ void js_lex_skip_trivia(lexer_t *L) {
 }
 
 void js_lex_ident_rest(lexer_t *L) {
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
         uint8_t c = peek(L, 0);
-        if (is_id_start_ascii(c) || is_digit(c)) {
-            L->i++, L->col++;
+        if (is_id_char_ascii(c)) {
+            size_t j = L->i + 1;
+            while (j < L->n && is_id_char_ascii(s[j]))
+                j++;
+            L->col += (uint32_t)(j - L->i);
+            L->i = j;
         } else if (c == '\\') {
             /* \uXXXX or \u{...} */
             L->i++, L->col++;
@@ -176,7 +186,17 @@ void js_lex_number(lexer_t *L) {
 
 void js_lex_string(lexer_t *L, uint8_t quote) {
     L->i++, L->col++;
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
+        /* The run of ASCII without quote, backslash or line ends at once. */
+        size_t j = L->i;
+        while (j < L->n && s[j] < 0x80 && s[j] != quote && s[j] != '\\' && s[j] != '\n' &&
+               s[j] != '\r')
+            j++;
+        L->col += (uint32_t)(j - L->i);
+        L->i = j;
+        if (at_end(L))
+            return;
         uint8_t c = peek(L, 0);
         if (c == quote) {
             L->i++, L->col++;
@@ -197,8 +217,22 @@ void js_lex_string(lexer_t *L, uint8_t quote) {
 /* Reads template characters up to and including the closing backquote or
  * the next `${`. Returns true at `${`. */
 bool js_lex_template_chars(lexer_t *L) {
+    const uint8_t *s = L->s;
     while (!at_end(L)) {
+        /* Plain ASCII text at once; line feeds inline. */
+        size_t j = L->i;
+        while (j < L->n && s[j] < 0x80 && s[j] != '`' && s[j] != '\\' && s[j] != '$' &&
+               s[j] != '\n' && s[j] != '\r')
+            j++;
+        L->col += (uint32_t)(j - L->i);
+        L->i = j;
+        if (at_end(L))
+            return false;
         uint8_t c = peek(L, 0);
+        if (c == '\n') {
+            L->i++, L->line++, L->col = 0, L->nl = true;
+            continue;
+        }
         if (c == '`') {
             L->i++, L->col++;
             return false;
@@ -246,35 +280,8 @@ bool js_lex_regex(lexer_t *L) {
         return false;
     j++;
     while (L->i < j)
-        js_lex_adv(L);
+        js_lex_step(L);
     while (!at_end(L) && (is_id_start_ascii(peek(L, 0)) || is_digit(peek(L, 0))))
         L->i++, L->col++;
     return true;
-}
-
-static const char *const PUNCTS[] = {
-    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=",
-    "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=",
-    "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "**",
-};
-
-size_t js_lex_punct_len(const lexer_t *L) {
-    size_t rest = L->n - L->i;
-    uint8_t c = L->s[L->i];
-    /* only these start a punctuator of two or more characters */
-    if (!strchr(">.=!*<&|?+-/%^", c) || c == 0)
-        return 1;
-    for (size_t k = 0; k < sizeof PUNCTS / sizeof PUNCTS[0]; k++) {
-        if ((uint8_t)PUNCTS[k][0] != c)
-            continue;
-        size_t n = strlen(PUNCTS[k]);
-        if (n <= rest && memcmp(L->s + L->i, PUNCTS[k], n) == 0) {
-            /* a?.5:b is a conditional, not optional chaining */
-            if (n == 2 && PUNCTS[k][0] == '?' && PUNCTS[k][1] == '.' && n < rest &&
-                is_digit(L->s[L->i + 2]))
-                continue;
-            return n;
-        }
-    }
-    return 1;
 }

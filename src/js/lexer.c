@@ -48,7 +48,20 @@ static void lex_js(lexer_t *L) {
     uint8_t c = peek(L, 0);
     uint32_t t;
 
-    if (is_id_start_ascii(c) || c == '\\') {
+    if (is_id_start_ascii(c)) {
+        /* The ASCII name inline; escapes and non-ASCII go on in
+         * js_lex_ident_rest() as if it had read the whole name. */
+        size_t j = start + 1;
+        while (j < L->n && is_id_char_ascii(L->s[j]))
+            j++;
+        L->col += (uint32_t)(j - start);
+        L->i = j;
+        if (j < L->n && (L->s[j] == '\\' || L->s[j] >= 0x80))
+            js_lex_ident_rest(L);
+        js_lex_emit(L, T_IDENT, start, line, col, nl);
+        return;
+    }
+    if (c == '\\') {
         js_lex_ident_rest(L);
         if (L->i == start) /* a lone backslash */
             L->i++, L->col++;
@@ -179,7 +192,10 @@ int js_lex(const char *src, size_t len, uint32_t flags, js_toks_t *out, lsm_erro
             if (!js_lex_jsx_children(&L) && L.code == LSM_OK)
                 js_jsx_fail(&L);
         } else {
-            js_lex_skip_trivia(&L);
+            /* Only these bytes can start white space or a comment. */
+            uint8_t c = peek(&L, 0);
+            if (c <= ' ' || c == '/' || c >= 0x80)
+                js_lex_skip_trivia(&L);
             if (at_end(&L)) {
                 if (!L.attempt)
                     break;
@@ -209,4 +225,7 @@ void js_toks_free(js_toks_t *toks) {
     lsm_free(toks->v);
     toks->v = NULL;
     toks->n = toks->cap = 0;
+    lsm_free(toks->ends);
+    toks->ends = NULL;
+    toks->nends = toks->cap_ends = 0;
 }

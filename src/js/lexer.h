@@ -90,10 +90,64 @@ static inline frame_t *top(lexer_t *L) {
 /* Steps over one code point, keeping the line and the UTF-16 column.
  * Returns the code point. */
 LSM_INTERNAL uint32_t js_lex_adv(lexer_t *L);
+/* Makes room for one more token; false (L->code set) when out of memory. */
+LSM_INTERNAL bool js_lex_grow_tokens(lexer_t *L);
+/* Records the end of token `tok` apart (TF_END_APART); false (L->code
+ * set) when out of memory. */
+LSM_INTERNAL bool js_lex_end_apart(lexer_t *L, uint32_t tok);
+
 /* Appends a token from `start` (with its line and column) to the current
- * position. Returns its index, or JS_NONE when out of memory. */
-LSM_INTERNAL uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line,
-                                  uint32_t col, bool nl_before);
+ * position. Returns its index, or JS_NONE when out of memory. Inline: it
+ * runs once per token. */
+static inline uint32_t js_lex_emit(lexer_t *L, uint8_t kind, size_t start, uint32_t line,
+                                   uint32_t col, bool nl_before) {
+    js_toks_t *o = L->out;
+    if (o->n >= o->cap && !js_lex_grow_tokens(L))
+        return JS_NONE;
+    js_tok_t *t = &o->v[o->n];
+    t->off = (uint32_t)start;
+    t->len = (uint32_t)(L->i - start);
+    t->line = line;
+    t->col = col;
+    t->open = t->close = JS_NONE;
+    t->kind = kind;
+    t->flags = nl_before ? TF_NL_BEFORE : 0;
+    L->nl = false;
+    if ((L->line != line || L->col != col + t->len) && !js_lex_end_apart(L, o->n))
+        return JS_NONE;
+    return o->n++;
+}
+
+/* js_lex_adv() with ASCII other than CR and LF stepped over inline: the
+ * common case, one byte and one UTF-16 unit. Not at the end. */
+static inline void js_lex_step(lexer_t *L) {
+    uint8_t c = L->s[L->i];
+    if (c < 0x80 && c != '\n' && c != '\r') {
+        L->i++;
+        L->col++;
+    } else {
+        js_lex_adv(L);
+    }
+}
+
+/* Identifier characters of ASCII: letters, digits, `_` and `$` (one
+ * table look-up: this runs for every byte of every name). */
+static inline bool is_id_char_ascii(uint8_t c) {
+    static const uint8_t id[128] = {
+        ['$'] = 1, ['_'] = 1,
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+        ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+        ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+        ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+        ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+        ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    };
+    return c < 128 && id[c];
+}
 /* Opens a bracket frame; false when too deep or out of memory. */
 LSM_INTERNAL bool js_lex_push(lexer_t *L, uint8_t kind, uint32_t tok);
 /* Skips white space and comments. */
@@ -112,8 +166,50 @@ LSM_INTERNAL bool js_lex_template_chars(lexer_t *L);
 /* A regular expression literal from its opening slash. Returns false (and
  * moves nothing) when none ends on this line: the slash is then division. */
 LSM_INTERNAL bool js_lex_regex(lexer_t *L);
-/* The length of the punctuator at the current position (at least 1). */
-LSM_INTERNAL size_t js_lex_punct_len(const lexer_t *L);
+/* The length of the punctuator at the current position (at least 1):
+ * the longest, decided by its first characters (bytes past the end read
+ * as 0, which no punctuator holds). Inline: it runs once per punctuator. */
+static inline size_t js_lex_punct_len(const lexer_t *L) {
+    const uint8_t *p = L->s + L->i;
+    size_t rest = L->n - L->i;
+    uint8_t c = p[0], c1 = rest > 1 ? p[1] : 0, c2 = rest > 2 ? p[2] : 0;
+    switch (c) {
+    case '>': /* >>>= >>= >>> >= >> */
+        if (c1 == '>') {
+            if (c2 == '>')
+                return rest > 3 && p[3] == '=' ? 4 : 3;
+            return c2 == '=' ? 3 : 2;
+        }
+        return c1 == '=' ? 2 : 1;
+    case '.': /* ... */
+        return c1 == '.' && c2 == '.' ? 3 : 1;
+    case '=': /* === == => */
+    case '!': /* !== != */
+        if (c1 == '=')
+            return c2 == '=' ? 3 : 2;
+        return c == '=' && c1 == '>' ? 2 : 1;
+    case '*': /* **= ** *= */
+    case '<': /* <<= << <= */
+    case '&': /* &&= && &= */
+    case '|': /* ||= || |= */
+        if (c1 == c)
+            return c2 == '=' ? 3 : 2;
+        return c1 == '=' ? 2 : 1;
+    case '?': /* ??= ?? ?. (a?.5:b is a conditional, not optional chaining) */
+        if (c1 == '?')
+            return c2 == '=' ? 3 : 2;
+        return c1 == '.' && !is_digit(c2) ? 2 : 1;
+    case '+': /* ++ += */
+    case '-': /* -- -= */
+        return c1 == c || c1 == '=' ? 2 : 1;
+    case '/': /* /= */
+    case '%': /* %= */
+    case '^': /* ^= */
+        return c1 == '=' ? 2 : 1;
+    default:
+        return 1;
+    }
+}
 
 /* ---------------------------------------------------------- lex_context.c */
 

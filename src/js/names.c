@@ -11,6 +11,7 @@
  *    map: the mapping's name, or else the original text at the mapped
  *    position, or else the minified text. */
 #include <stdatomic.h>
+#include <time.h>
 
 #include "js.h"
 
@@ -41,7 +42,15 @@ typedef struct source {
 struct lsm_js_namer {
     const lsm_view_t *view;
     uint32_t flags;
-    lsm_js_scopes_t *minified;
+    /* The generated file's scopes. Set at creation, or for a deferred
+     * namer (lsm_js_namer_new_deferred) published once by whichever
+     * thread scans `deferred_text` first (scan_state 0 idle, 1 scanning,
+     * 2 done) or by lsm_js_namer_give_scopes(). */
+    _Atomic(lsm_js_scopes_t *) minified;
+    bool minified_borrowed; /* js_namer_new_borrowed(): not freed with the namer */
+    const char *deferred_text; /* borrowed; NULL when not deferred */
+    size_t deferred_len;
+    _Atomic int scan_state;
     uint32_t nsources;
     _Atomic(source_t *) *sources; /* NULL until first used or given */
     _Atomic(source_t *) retired;  /* replaced by lsm_js_namer_set_source() */
@@ -404,6 +413,8 @@ lsm_js_namer_t *lsm_js_namer_new(const lsm_view_t *view, const char *minified_sr
     }
     N->view = view;
     N->flags = flags;
+    atomic_init(&N->minified, NULL);
+    atomic_init(&N->scan_state, 0);
     N->nsources = lsm_view_source_count(view);
     N->sources = lsm_malloc((N->nsources ? N->nsources : 1) * sizeof *N->sources);
     if (N->sources)
@@ -437,6 +448,80 @@ lsm_js_namer_t *lsm_js_namer_new_with_scopes(const lsm_view_t *view, lsm_js_scop
     return N;
 }
 
+lsm_js_namer_t *js_namer_new_borrowed(const lsm_view_t *view, const lsm_js_scopes_t *scopes,
+                                      uint32_t flags, lsm_error_t *err) {
+    lsm_js_namer_t *N = lsm_js_namer_new(view, NULL, 0, flags, err);
+    if (!N)
+        return NULL;
+    N->minified = (lsm_js_scopes_t *)scopes; /* only read */
+    N->minified_borrowed = true;
+    return N;
+}
+
+static const lsm_js_scopes_t *generated_scopes(lsm_js_namer_t *N, int *code);
+
+lsm_js_namer_t *lsm_js_namer_new_deferred(const lsm_view_t *view, const char *minified_src,
+                                          size_t len, uint32_t flags, lsm_error_t *err) {
+    if (!minified_src && len) {
+        lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "minified_src is NULL");
+        return NULL;
+    }
+    if (len >= UINT32_MAX) {
+        lsm_set_error(err, LSM_ERR_TOO_LARGE, "source of %zu bytes is too large", len);
+        return NULL;
+    }
+    lsm_js_namer_t *N =
+        lsm_js_namer_new(view, NULL, 0, flags & ~(uint32_t)LSM_NAMES_SCOPES_COMING, err);
+    if (!N)
+        return NULL;
+    N->deferred_text = minified_src ? minified_src : NULL;
+    N->deferred_len = len;
+    /* A scan running elsewhere: callers wait for lsm_js_namer_give_scopes(). */
+    if ((flags & LSM_NAMES_SCOPES_COMING) && minified_src)
+        atomic_store(&N->scan_state, 1);
+    return N;
+}
+
+int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err) {
+    if (!namer)
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    int code = LSM_OK;
+    generated_scopes(namer, &code);
+    if (code != LSM_OK)
+        return lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory"
+                                                              : "cannot scan the generated file"),
+               -1;
+    lsm_clear_error(err);
+    return 0;
+}
+
+int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes, lsm_error_t *err) {
+    if (!namer) {
+        lsm_js_scopes_free(scopes);
+        return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    }
+    if (!scopes) {
+        /* The scan elsewhere failed: the next caller that needs the
+         * scopes scans (unless they came meanwhile). */
+        int coming = 1;
+        if (namer->deferred_text && !atomic_load(&namer->minified))
+            atomic_compare_exchange_strong(&namer->scan_state, &coming, 0);
+        lsm_clear_error(err);
+        return 0;
+    }
+    lsm_js_scopes_t *none = NULL;
+    if (!namer->deferred_text ||
+        !atomic_compare_exchange_strong_explicit(&namer->minified, &none, scopes,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        lsm_js_scopes_free(scopes); /* not deferred, or its own scan came first */
+    lsm_clear_error(err);
+    return 0;
+}
+
+const lsm_js_scopes_t *js_namer_minified(const lsm_js_namer_t *namer) {
+    return namer->minified;
+}
+
 void lsm_js_namer_free(lsm_js_namer_t *namer) {
     if (!namer)
         return;
@@ -449,7 +534,8 @@ void lsm_js_namer_free(lsm_js_namer_t *namer) {
         r = next;
     }
     lsm_free(namer->sources);
-    lsm_js_scopes_free(namer->minified);
+    if (!namer->minified_borrowed)
+        lsm_js_scopes_free(namer->minified);
     lsm_free(namer);
 }
 
@@ -485,25 +571,66 @@ int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, const char *
     return 0;
 }
 
+/* The generated file's scopes, NULL when there is no generated file or
+ * on failure (`*code` set). A deferred namer scans on first need; a
+ * thread that finds another scanning waits for it rather than scanning
+ * too (a scan that fails leaves the next caller to try again). */
+static const lsm_js_scopes_t *generated_scopes(lsm_js_namer_t *N, int *code) {
+    lsm_js_scopes_t *S = atomic_load_explicit(&N->minified, memory_order_acquire);
+    if (S || !N->deferred_text)
+        return S;
+    for (;;) {
+        int idle = 0;
+        if (atomic_compare_exchange_strong(&N->scan_state, &idle, 1)) {
+            lsm_error_t err;
+            S = lsm_js_scopes_build(N->deferred_text, N->deferred_len, &err);
+            if (!S) {
+                atomic_store(&N->scan_state, 0);
+                *code = err.code;
+                return NULL;
+            }
+            lsm_js_scopes_t *given = NULL;
+            if (!atomic_compare_exchange_strong_explicit(&N->minified, &given, S,
+                                                         memory_order_acq_rel,
+                                                         memory_order_acquire)) {
+                lsm_js_scopes_free(S); /* lsm_js_namer_give_scopes() came first */
+                S = given;
+            }
+            atomic_store(&N->scan_state, 2);
+            return S;
+        }
+        S = atomic_load_explicit(&N->minified, memory_order_acquire);
+        if (S)
+            return S;
+        struct timespec nap = {0, 200000};
+        nanosleep(&nap, NULL);
+    }
+}
+
 /* Whether generated (line, col) lies after the end of the innermost
  * generated function containing token position (tline, tcol): then the
- * token's mapping describes code that ended before the position. */
-static bool past_token_function(const lsm_js_namer_t *N, uint32_t tline, uint32_t tcol,
-                                uint32_t line, uint32_t col) {
-    if (!N->minified)
+ * token's mapping describes code that ended before the position. At the
+ * token's own position it cannot (the function found contains it), so
+ * an exact hit needs no scan. */
+static bool past_token_function(lsm_js_namer_t *N, uint32_t tline, uint32_t tcol,
+                                uint32_t line, uint32_t col, int *code) {
+    if (tline == line && tcol == col)
         return false;
-    uint32_t k = js_scopes_find(N->minified, tline, tcol);
+    const lsm_js_scopes_t *G = generated_scopes(N, code);
+    if (!G)
+        return false;
+    uint32_t k = js_scopes_find(G, tline, tcol);
     if (k == JS_NONE)
         return false;
-    const js_scope_t *s = &N->minified->scopes[k];
+    const js_scope_t *s = &G->scopes[k];
     return line > s->end_line || (line == s->end_line && col >= s->end_col);
 }
 
 /* The frame lookup: LSM_RULE_SAME_LINE, refused past the token's function. */
-static int frame_lookup(const lsm_js_namer_t *N, uint32_t line, uint32_t col,
-                        lsm_token_t *out) {
+static int frame_lookup(lsm_js_namer_t *N, uint32_t line, uint32_t col, lsm_token_t *out,
+                        int *code) {
     int rc = lsm_lookup_ex(N->view, line, col, LSM_RULE_SAME_LINE, out, NULL);
-    if (rc == 1 && past_token_function(N, out->dst_line, out->dst_col, line, col))
+    if (rc == 1 && past_token_function(N, out->dst_line, out->dst_col, line, col, code))
         return 0;
     return rc;
 }
@@ -514,25 +641,35 @@ int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer or out is NULL"), -1;
     lsm_clear_error(err);
     lsm_token_t tok;
+    int code = LSM_OK;
     int rc = lsm_lookup_ex(namer->view, line, col, LSM_RULE_SAME_LINE, &tok, NULL);
-    if (rc == 1 && past_token_function(namer, tok.dst_line, tok.dst_col, line, col)) {
-        *out = tok;
-        return 2;
-    }
+    bool past = rc == 1 && past_token_function(namer, tok.dst_line, tok.dst_col, line, col, &code);
     *out = tok;
-    return rc;
+    if (code != LSM_OK)
+        return lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory"
+                                                              : "cannot scan the generated file"),
+               -1;
+    return past ? 2 : rc;
+}
+
+/* Sets `err` for a failure code of the scans below. */
+static int scan_failed(lsm_error_t *err, int code) {
+    return lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory" : "cannot scan a source"),
+           -1;
 }
 
 /* lsm_js_namer_name_at() once the frame lookup is done: `found_tok` is
  * the token it found (lsm_js_namer_lookup() returning 1), or NULL when
  * it found none, refused it, or the namer names from the generated side
  * only; `g` is js_scopes_find() of the generated scopes at (line, col)
- * when already known, else JS_NONE - 1. The outputs are cleared by the
- * caller. */
+ * when already known, else JS_NONE - 1 (then the generated scopes are
+ * asked for only when needed: a deferred namer may not have them yet).
+ * The outputs are cleared by the caller. */
 static int name_for(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
                     const lsm_token_t *found_tok, uint32_t g, char *buf, size_t size,
                     size_t *name_len, int *how, lsm_error_t *err) {
     int code = LSM_OK;
+    const lsm_js_scopes_t *G = g != JS_NONE - 1 ? generated_scopes(namer, &code) : NULL;
     out_t *o = lsm_malloc(sizeof *o);
     if (!o)
         return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
@@ -559,27 +696,35 @@ static int name_for(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
             /* Top-level code of the original may run inside a function
              * the bundler wrapped it in (esbuild's `init_x = __esm(…)`):
              * then that function's name, from the generated side. */
-            if (k != JS_NONE || !namer->minified)
+            if (k != JS_NONE)
+                goto cleanup;
+            if (!G)
+                G = generated_scopes(namer, &code);
+            if (!G)
                 goto cleanup;
             if (g == JS_NONE - 1)
-                g = js_scopes_find(namer->minified, line, col);
-            if (g == JS_NONE || (namer->minified->scopes[g].name_off == JS_NONE &&
-                                 namer->minified->scopes[g].wrap_callee_line == LSM_NO_ID))
+                g = js_scopes_find(G, line, col);
+            if (g == JS_NONE || (G->scopes[g].name_off == JS_NONE &&
+                                 G->scopes[g].wrap_callee_line == LSM_NO_ID))
                 goto cleanup;
         }
     }
 
     /* Generated side. */
-    if (namer->minified) {
-        uint32_t k = g != JS_NONE - 1 ? g : js_scopes_find(namer->minified, line, col);
-        if (k != JS_NONE && namer->minified->scopes[k].name_off != JS_NONE) {
-            map_scope_name(namer, namer->minified, k, o, &code);
+    if (!G)
+        G = generated_scopes(namer, &code);
+    if (code != LSM_OK)
+        goto cleanup;
+    if (G) {
+        uint32_t k = g != JS_NONE - 1 ? g : js_scopes_find(G, line, col);
+        if (k != JS_NONE && G->scopes[k].name_off != JS_NONE) {
+            map_scope_name(namer, G, k, o, &code);
             if (code != LSM_OK)
                 goto cleanup;
             found = 1;
             if (how)
                 *how = LSM_NAME_FROM_GENERATED;
-        } else if (k != JS_NONE && map_wrapper_name(namer, &namer->minified->scopes[k], o)) {
+        } else if (k != JS_NONE && map_wrapper_name(namer, &G->scopes[k], o)) {
             found = 1;
             if (how)
                 *how = LSM_NAME_FROM_GENERATED;
@@ -589,9 +734,7 @@ static int name_for(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
 cleanup:
     if (code != LSM_OK) {
         lsm_free(o);
-        return lsm_set_error(err, code, code == LSM_ERR_NOMEM ? "out of memory"
-                                                              : "cannot scan a source"),
-               -1;
+        return scan_failed(err, code);
     }
     if (found)
         deliver(o->buf, o->len, buf, size, name_len);
@@ -610,9 +753,12 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
         buf[0] = 0;
     if (!namer)
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
+    int code = LSM_OK;
     lsm_token_t tok;
     bool original = !(namer->flags & LSM_NAMES_GENERATED_ONLY) &&
-                    frame_lookup(namer, line, col, &tok) == 1;
+                    frame_lookup(namer, line, col, &tok, &code) == 1;
+    if (code != LSM_OK)
+        return scan_failed(err, code);
     return name_for(namer, line, col, original ? &tok : NULL, JS_NONE - 1, buf, size, name_len,
                     how, err);
 }
@@ -621,17 +767,26 @@ int js_namer_resolve(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_tok
                      char *buf, size_t size, size_t *name_len, int *how, int *named,
                      lsm_error_t *err) {
     /* lsm_js_namer_lookup(), keeping the generated scope it finds around
-     * the token: the one around the position when the token is there. */
+     * the token: the one around the position when the token is there. An
+     * exact hit needs no generated scopes, so a deferred namer that has
+     * none yet is not made to scan for it. */
     int rc = lsm_lookup_ex(namer->view, line, col, LSM_RULE_SAME_LINE, tok, NULL);
     uint32_t g = JS_NONE - 1;
-    if (rc == 1 && namer->minified) {
-        uint32_t k = js_scopes_find(namer->minified, tok->dst_line, tok->dst_col);
-        if (tok->dst_line == line && tok->dst_col == col)
-            g = k;
-        if (k != JS_NONE) {
-            const js_scope_t *s = &namer->minified->scopes[k];
-            if (line > s->end_line || (line == s->end_line && col >= s->end_col))
-                rc = 2;
+    if (rc == 1) {
+        bool exact = tok->dst_line == line && tok->dst_col == col;
+        int code = LSM_OK;
+        const lsm_js_scopes_t *G = exact ? js_namer_minified(namer) : generated_scopes(namer, &code);
+        if (code != LSM_OK)
+            return scan_failed(err, code);
+        if (G) {
+            uint32_t k = js_scopes_find(G, tok->dst_line, tok->dst_col);
+            if (exact)
+                g = k;
+            else if (k != JS_NONE) {
+                const js_scope_t *s = &G->scopes[k];
+                if (line > s->end_line || (line == s->end_line && col >= s->end_col))
+                    rc = 2;
+            }
         }
     }
     if (rc < 0)

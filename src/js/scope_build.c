@@ -424,9 +424,33 @@ static bool push_level(builder_t *B, uint32_t tok, uint8_t kind) {
 void js_scope_scan(builder_t *B) {
     if (!push_level(B, JS_NONE, B_BLOCK))
         return;
-    for (uint32_t i = 0; i < B->n && B->code == LSM_OK; i++) {
-        const js_tok_t *t = &B->v[i];
+    const char *src = B->ts->src;
+    const js_tok_t *v = B->v; /* the tokens and their count never change here */
+    const uint32_t n = B->n;
+    for (uint32_t i = 0; i < n && B->code == LSM_OK; i++) {
+        const js_tok_t *t = &v[i];
+        /* Most tokens do nothing below: no bracket, no line break before
+         * them, not `function`, `class`, `=>` or one of , ; ? : ( */
+        if (t->open == JS_NONE && t->close == JS_NONE && !(t->flags & TF_NL_BEFORE)) {
+            if (t->kind == T_IDENT) {
+                if (!(t->len == 8 && src[t->off] == 'f') && !(t->len == 5 && src[t->off] == 'c'))
+                    continue;
+            } else if (t->kind == T_PUNCT) {
+                uint8_t c = (uint8_t)src[t->off];
+                if (t->len == 1 ? !(c == ',' || c == ';' || c == '?' || c == ':' || c == '(')
+                                : !(t->len == 2 && c == '='))
+                    continue;
+            } else {
+                continue;
+            }
+        }
         uint32_t lv = B->nlevels - 1;
+        /* The tests below are is(B, i, …) for one- and two-character
+         * punctuators, decided once from the first character and length
+         * (only punctuators and identifiers match, as in js_tok_is). */
+        bool word = t->kind == T_PUNCT || t->kind == T_IDENT;
+        uint8_t c0 = word ? (uint8_t)src[t->off] : 0;
+        bool one = word && t->len == 1;
 
         /* A closing bracket ends the levels up to its opener. */
         if (t->open != JS_NONE) {
@@ -439,11 +463,11 @@ void js_scope_scan(builder_t *B) {
                 lv = B->nlevels - 1;
             }
         }
-        if (is(B, i, ",") || is(B, i, ";")) {
+        if (one && (c0 == ',' || c0 == ';')) {
             end_pending(B, i, lv, 0, false);
-        } else if (is(B, i, "?")) {
+        } else if (one && c0 == '?') {
             B->levels[lv].q++;
-        } else if (is(B, i, ":")) {
+        } else if (one && c0 == ':') {
             if (B->levels[lv].q > 0) {
                 B->levels[lv].q--;
                 end_pending(B, i, lv, B->levels[lv].q + 1, false);
@@ -458,15 +482,15 @@ void js_scope_scan(builder_t *B) {
                 on_function(B, i, lv);
             else if (is(B, i, "class"))
                 on_class(B, i, lv);
-        } else if (is(B, i, "=>")) {
+        } else if (word && t->len == 2 && c0 == '=' && src[t->off + 1] == '>') {
             on_arrow(B, i, lv);
-        } else if (is(B, i, "(")) {
+        } else if (one && c0 == '(') {
             on_paren(B, i, lv);
         }
 
         if (js_is_opener(t)) {
             uint8_t k = B_OTHER;
-            if (is(B, i, "{")) {
+            if (one && c0 == '{') {
                 k = B->kind[i] != B_NONE ? B->kind[i] : classify_brace(B, i, lv);
                 B->kind[i] = k;
             }

@@ -32,11 +32,12 @@ static bool is_name_lead(const js_toks_t *ts, uint32_t i) {
 static uint32_t lead_col(const builder_t *B, uint32_t i) {
     uint32_t line = B->v[i].line;
     while (i > 0) {
-        const js_tok_t *prev = &B->v[i - 1];
-        if (prev->end_line != line)
+        uint32_t end_line, end_col;
+        js_tok_end(B->ts, i - 1, &end_line, &end_col);
+        if (end_line != line)
             return 0;
         if (!is_name_lead(B->ts, i - 1))
-            return prev->end_col;
+            return end_col;
         i--;
     }
     return 0;
@@ -90,11 +91,10 @@ static int finish(builder_t *B, lsm_js_scopes_t *out) {
     for (uint32_t k = 0; k < B->nscopes; k++) {
         const bscope_t *b = &B->scopes[k];
         js_scope_t *s = &out->scopes[k];
-        const js_tok_t *st = &B->v[b->start], *en = &B->v[b->end];
+        const js_tok_t *st = &B->v[b->start];
         s->start_line = st->line;
         s->start_col = st->col;
-        s->end_line = en->end_line;
-        s->end_col = en->end_col;
+        js_tok_end(B->ts, b->end, &s->end_line, &s->end_col);
         s->name_off = JS_NONE;
         s->name_len = 0;
         s->name_line = s->name_col = LSM_NO_ID;

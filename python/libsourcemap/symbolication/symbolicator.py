@@ -308,13 +308,15 @@ class Symbolicator:
             pre = self._prescans.pop(ref.generated, None)
             if ref.namer is None and pre is not None:
                 try:
-                    ref.namer = pre.namer(ref.view)
+                    ref.namer = pre.namer_soon(ref.view)
                 except SourceMapError:
                     ref.namer = None  # made below as without the scan
             if ref.namer is None:
                 try:
                     text = ref.text if ref.text is not None else self.artifacts.read(ref.generated)
-                    ref.namer = Namer(ref.view, text)
+                    # Scanned when a frame first needs it (most need not).
+                    ref.namer = (Namer.deferred(ref.view, text) if text is not None
+                                 else Namer(ref.view, None))
                 except SourceMapError:
                     ref.namer = Namer(ref.view, None)
             return ref.namer
