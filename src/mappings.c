@@ -322,29 +322,6 @@ static const int32_t VLQ2[4096] = {
     TWOS4(0) TWOS4(4) TWOS4(8) TWOS4(12) TWOS4(16) TWOS4(20) TWOS4(24) TWOS4(28)
 };
 
-/* The signed value of a one-digit VLQ value by its byte (a digit from 'A'
- * to 'f' without continuation; "-0" is -2^31), and 0 for every other
- * byte, so that a separator read in place of a missing field adds
- * nothing. */
-static const int32_t VLQ1[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, INT32_MIN, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7,
-    -7, 8, -8, 9, -9, 10, -10, 11, -11, 12, -12, 0, 0, 0, 0, 0,
-    0, 13, -13, 14, -14, 15, -15, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
 static inline bool is_digit(uint8_t c) {
     return DIGIT[c] < 64;
 }
@@ -389,41 +366,28 @@ static bool long_value(const uint8_t **pp, uint64_t *out) {
 typedef struct window {
     const uint8_t *base;
     uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
-    uint64_t term;      /* bit i: base[i] is a digit that ends a value (A-Z, a-f) */
     const uint8_t *end; /* the string's end; in `tail` once copied */
     bool in_tail;
     uint8_t tail[TAIL_SIZE];
 } window_t;
 
 /* For a base64 digit, a continuation is exactly a byte below 'A' or from
- * 'g' on; the digits that end a value are exactly 'A' to 'Z' and 'a' to
- * 'f'. Reads q[0..63] and sets both masks of `w`. */
-static inline void window_masks(window_t *w, const uint8_t *q) {
+ * 'g' on. Reads q[0..63]. */
+static inline uint64_t cont_bits(const uint8_t *q) {
 #ifdef __SSE2__
     const __m128i a = _mm_set1_epi8('A'), lim = _mm_set1_epi8('g' - 'A');
-    const __m128i la = _mm_set1_epi8('a'), upper = _mm_set1_epi8('Z' - 'A');
-    const __m128i lower = _mm_set1_epi8('f' - 'a');
-    uint64_t m = 0, t = 0;
+    uint64_t m = 0;
     for (int i = 0; i < 4; i++) {
-        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i));
-        __m128i x = _mm_sub_epi8(c, a), y = _mm_sub_epi8(c, la);
+        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)), a);
         __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, lim), x); /* x >= lim, unsigned */
-        __m128i up = _mm_cmpeq_epi8(_mm_min_epu8(x, upper), x); /* x <= 'Z' - 'A' */
-        __m128i lo = _mm_cmpeq_epi8(_mm_min_epu8(y, lower), y); /* y <= 'f' - 'a' */
         m |= (uint64_t)(uint32_t)_mm_movemask_epi8(ge) << (16 * i);
-        t |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(up, lo)) << (16 * i);
     }
-    w->cont = m;
-    w->term = t;
+    return m;
 #else
-    uint64_t m = 0, t = 0;
-    for (int i = 0; i < WINDOW; i++) {
+    uint64_t m = 0;
+    for (int i = 0; i < WINDOW; i++)
         m |= (uint64_t)((uint8_t)(q[i] - 'A') >= 'g' - 'A') << i;
-        t |= (uint64_t)((uint8_t)(q[i] - 'A') <= 'Z' - 'A' || (uint8_t)(q[i] - 'a') <= 'f' - 'a')
-             << i;
-    }
-    w->cont = m;
-    w->term = t;
+    return m;
 #endif
 }
 
@@ -439,7 +403,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
         w->in_tail = true;
     }
     w->base = p;
-    window_masks(w, p);
+    w->cont = cont_bits(p);
     return p;
 }
 
@@ -448,7 +412,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
     w_.end = (s) + (len);                                                                    \
     w_.in_tail = false;                                                                      \
     const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
-    uint64_t wcont = w_.cont, wterm = w_.term
+    uint64_t wcont = w_.cont
 
 #define WINDOW_MOVE()                                                                        \
     do {                                                                                     \
@@ -456,7 +420,6 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
         end = w_.end;                                                                        \
         wbase = w_.base;                                                                     \
         wcont = w_.cont;                                                                     \
-        wterm = w_.term;                                                                     \
     } while (0)
 
 #define WINDOW_CHECK()                                                                       \
@@ -535,23 +498,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
          * byte after the string is never ',') fails it. */
         for (;;) {
             SCAN_VALUE(col);
-            /* Nearly every segment's other fields are one digit each: a
-             * run of three or four digits that end values, then a
-             * non-digit, is read without a branch. */
-            unsigned k_ = (unsigned)__builtin_ctzll(~(wterm >> (p - wbase)));
-            if ((k_ == 3 || k_ == 4) && !is_digit(p[k_])) {
-                src += VLQ1[p[0]];
-                sl += VLQ1[p[1]];
-                sc += VLQ1[p[2]];
-                nm += VLQ1[p[3]];
-                any_src = true;
-                any_name |= k_ == 4;
-                max_nm = MAX64(max_nm, nm);
-                max_src = MAX64(max_src, src);
-                max_sl = MAX64(max_sl, sl);
-                max_sc = MAX64(max_sc, sc);
-                p += k_;
-            } else if (is_digit(*p)) {
+            if (is_digit(*p)) {
                 SCAN_VALUE(src);
                 SCAN_VALUE(sl);
                 SCAN_VALUE(sc);
@@ -809,18 +756,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             DECODE_VALUE(col);
             uint32_t out_col = col + coff;
             uint64_t half_a = out_col, half_b = 0;
-            /* One-digit fields without a branch, as in fast_scan(). */
-            unsigned k_ = (unsigned)__builtin_ctzll(~(wterm >> (p - wbase)));
-            if ((k_ == 3 || k_ == 4) && !is_digit(p[k_])) {
-                src += (uint32_t)VLQ1[p[0]];
-                sl += (uint32_t)VLQ1[p[1]];
-                sc += (uint32_t)VLQ1[p[2]];
-                nm += (uint32_t)VLQ1[p[3]];
-                half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
-                half_b = src + src_add;
-                half_b |= ((uint64_t)(nm + name_add) << sh_nm) & -(uint64_t)(k_ == 4);
-                p += k_;
-            } else if (is_digit(*p)) {
+            if (is_digit(*p)) {
                 DECODE_VALUE(src);
                 DECODE_VALUE(sl);
                 DECODE_VALUE(sc);
