@@ -119,11 +119,50 @@ static int string_error(lsm_json_scan_t *scan, int code, size_t at, const char *
 /* Scans the string whose content starts at s[i] (just past its opening
  * quote) up to its closing quote, validating it. Returns 0 with *end at the
  * closing quote and *escaped set, or an error code recorded in `scan`. */
+/* The escapes of one character other than \u, by the byte after the
+ * backslash. */
+static const bool SIMPLE_ESCAPE[256] = {
+    ['"'] = true, ['\\'] = true, ['/'] = true, ['b'] = true,
+    ['f'] = true, ['n'] = true, ['r'] = true, ['t'] = true,
+};
+
+/* As next_special(), but steps over the escapes of one character (source
+ * text has one on every line) without leaving the 16-byte block they are
+ * in, setting *any_escape when it does. */
+static size_t skip_plain(const uint8_t *s, size_t i, size_t len, bool *any_escape) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                   _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        size_t next = i + 16;
+        while (mask) {
+            unsigned j = (unsigned)__builtin_ctz(mask);
+            size_t at = i + j;
+            if (s[at] != '\\' || at + 1 >= len || !SIMPLE_ESCAPE[s[at + 1]])
+                return at;
+            *any_escape = true;
+            if (j == 15) {
+                next = at + 2; /* the escaped byte starts the next block */
+                break;
+            }
+            mask &= ~(3u << j);
+        }
+        i = next;
+    }
+#endif
+    return next_special(s, i, len);
+}
+
 static int scan_string(const uint8_t *s, size_t len, size_t i, size_t *end, bool *escaped,
                        lsm_json_scan_t *scan) {
     bool any_escape = false;
     for (;;) {
-        i = next_special(s, i, len);
+        i = skip_plain(s, i, len, &any_escape);
         if (i >= len)
             return string_error(scan, LSM_ERR_JSON, len, "premature end of JSON inside a string");
         uint8_t c = s[i];

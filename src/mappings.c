@@ -468,16 +468,25 @@ static inline int64_t vlq_value(uint64_t raw) {
 /* The scan for strings without errors: one branch-light loop. Returns 0,
  * or -1 when the string needs the exact scan (an error, or a rare form). */
 static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
+    /* The range checks are made once a line, on the maxima: with fewer
+     * than 2^31 bytes the sums cannot leave int64_t in between. */
+    if (len >= ((size_t)1 << 31))
+        return -1;
     WINDOW_START(s, len);
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
-    int64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
-    int64_t last_line_max = 0;
+    /* Unsigned, so that a negative value makes its maximum too large. */
+    uint64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
+    uint64_t last_line_max = 0;
     uint32_t line = 0, last_line = 0;
     uint64_t segments = 0, line_start = 0;
     bool any_src = false, any_name = false;
     while (p < end) {
         WINDOW_CHECK();
         if (*p == ';') {
+            /* An OR of valid values can reach 2^32 - 1 too; the exact
+             * scan sorts that out. */
+            if ((line_max | max_src | max_sl | max_sc | max_nm) > FIELD_MAX)
+                goto slow;
             /* The line's figures are kept when it had segments. */
             if (segments != line_start) {
                 last_line = line;
@@ -506,17 +515,13 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
                 if (is_digit(*p)) {
                     SCAN_VALUE(nm);
                     any_name = true;
-                    max_nm = MAX64(max_nm, nm);
+                    max_nm = MAX64(max_nm, (uint64_t)nm);
                 }
-                max_src = MAX64(max_src, src);
-                max_sl = MAX64(max_sl, sl);
-                max_sc = MAX64(max_sc, sc);
+                max_src = MAX64(max_src, (uint64_t)src);
+                max_sl = MAX64(max_sl, (uint64_t)sl);
+                max_sc = MAX64(max_sc, (uint64_t)sc);
             }
-            /* Negative values have the high bits set. An OR of valid values
-             * can reach 2^32 - 1 too; the exact scan sorts that out. */
-            if ((uint64_t)(col | src | sl | sc | nm) > FIELD_MAX)
-                goto slow;
-            line_max = MAX64(line_max, col);
+            line_max = MAX64(line_max, (uint64_t)col);
             segments++;
             if (*p != ',')
                 break;
@@ -526,6 +531,8 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
         if (p != end && *p != ';')
             goto slow;
     }
+    if ((line_max | max_src | max_sl | max_sc | max_nm) > FIELD_MAX)
+        goto slow;
     if (segments != line_start) {
         last_line = line;
         last_line_max = line_max;
@@ -714,7 +721,7 @@ static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsig
 static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, size_t len,
                                                             const lsm_placement_t *place,
                                                             lsm_token_sink_t *sink,
-                                                            const bool wide) {
+                                                            const bool wide, const bool clip) {
     const lsm_packing_t *pk = sink->packing;
     const unsigned rb = pk->record_bits;
     const unsigned wa = pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL];
@@ -724,10 +731,11 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     const unsigned sh_nm = pk->width[F_NAME_ID] ? pk->width[F_SRC_ID] : 0;
     const unsigned sh_b = rb > wa ? wa : 0; /* the ids' half, when not wide */
     WINDOW_START(s, len);
-    uint32_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
-    uint32_t line = place->line_offset, coff = place->col_offset;
-    const uint32_t src_add = place->src_base + 1, name_add = place->name_base + 1;
-    const bool clip = place->clip;
+    /* The ids start at their base plus one, the first line's columns at
+     * the column offset: each field is then ready to store as it is
+     * (sums wrap as the scan checked them). */
+    uint32_t col = place->col_offset, src = place->src_base + 1, sl = 0, sc = 0;
+    uint32_t nm = place->name_base + 1, line = place->line_offset;
     const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
     /* The line being written; none before the first token. */
     uint64_t cur = sink->lines_started ? (uint64_t)sink->lines_started - 1 : UINT64_MAX;
@@ -743,7 +751,6 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         if (c == ';') {
             line++;
             col = 0;
-            coff = 0;
             p++;
             continue;
         }
@@ -754,17 +761,17 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         /* The segments of one line, each ',' followed by the next. */
         for (;;) {
             DECODE_VALUE(col);
-            uint32_t out_col = col + coff;
+            uint32_t out_col = col;
             uint64_t half_a = out_col, half_b = 0;
             if (is_digit(*p)) {
                 DECODE_VALUE(src);
                 DECODE_VALUE(sl);
                 DECODE_VALUE(sc);
                 half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
-                half_b = src + src_add;
+                half_b = src;
                 if (is_digit(*p)) {
                     DECODE_VALUE(nm);
-                    half_b |= (uint64_t)(nm + name_add) << sh_nm;
+                    half_b |= (uint64_t)nm << sh_nm;
                 }
             }
             if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
@@ -866,10 +873,14 @@ static int decode_generic(const char *text, size_t len, const lsm_placement_t *p
 int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
                         lsm_token_sink_t *sink) {
     const lsm_packing_t *pk = sink->packing;
+    const uint8_t *s = (const uint8_t *)text;
+    /* Constant arguments: each case gets its own loop. */
     if (pk->record_bits <= 64)
-        return decode_fast((const uint8_t *)text, len, place, sink, false);
+        return place->clip ? decode_fast(s, len, place, sink, false, true)
+                           : decode_fast(s, len, place, sink, false, false);
     if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] <= 64)
-        return decode_fast((const uint8_t *)text, len, place, sink, true);
+        return place->clip ? decode_fast(s, len, place, sink, true, true)
+                           : decode_fast(s, len, place, sink, true, false);
     return decode_generic(text, len, place, sink);
 }
 

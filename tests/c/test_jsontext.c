@@ -92,6 +92,63 @@ static void test_bad_strings(void) {
     }
 }
 
+/* One-character escapes are stepped over inside the wide loads: put
+ * them in every lane, the escaped byte in the next block too, and check
+ * where the string ends, that it is marked escaped, and that a bad escape
+ * or a raw control byte after them is still found at its exact byte. */
+static void test_escapes_in_every_lane(void) {
+    static const char kinds[] = "\"\\/bfnrt";
+    for (size_t pos = 0; pos < 40; pos++) {
+        for (size_t k = 0; k < 8; k++) {
+            char text[96];
+            memset(text, 'a', sizeof text);
+            text[0] = '[';
+            text[1] = '"';
+            /* Two escapes in a row at pos, then the closing quote. */
+            text[2 + pos] = '\\';
+            text[3 + pos] = kinds[k];
+            text[4 + pos] = '\\';
+            text[5 + pos] = kinds[(k + 3) % 8];
+            text[70] = '"';
+            text[71] = ']';
+            text[72] = 0;
+            lsm_json_scan_t scan = scan_text(text, 1);
+            size_t n;
+            const lsm_json_long_t *it = items_of(&scan, &n);
+            CHECK_EQ(scan.code, 0);
+            CHECK_EQ(n, 1);
+            if (n == 1) {
+                CHECK_EQ(it[0].start, 2);
+                CHECK_EQ(it[0].len, 68);
+                CHECK_EQ(it[0].escaped, true);
+            }
+            lsm_free(scan.strings.data);
+            /* A bad escape, then a control byte, right after them. */
+            text[6 + pos] = '\\';
+            text[7 + pos] = 'x';
+            scan = scan_text(text, 1);
+            CHECK_EQ(scan.code, LSM_ERR_JSON);
+            CHECK_EQ(scan.error_offset, 6 + pos);
+            lsm_free(scan.strings.data);
+            text[6 + pos] = '\x1f';
+            scan = scan_text(text, 1);
+            CHECK_EQ(scan.code, LSM_ERR_JSON);
+            CHECK_EQ(scan.error_offset, 6 + pos);
+            lsm_free(scan.strings.data);
+        }
+        /* A text that ends in an escape's backslash. */
+        char cut[64];
+        memset(cut, 'a', sizeof cut);
+        cut[0] = '"';
+        cut[1 + pos] = '\\';
+        cut[2 + pos] = 0;
+        lsm_json_scan_t scan = scan_text(cut, 1);
+        CHECK_EQ(scan.code, LSM_ERR_JSON);
+        CHECK_EQ(scan.error_offset, 2 + pos);
+        lsm_free(scan.strings.data);
+    }
+}
+
 static void test_unescape(void) {
     const char *raw = "a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20ac\\ud83d\\ude00z";
     uint8_t out[64];
@@ -214,6 +271,7 @@ static void test_reader_errors_in_long_strings(void) {
 int main(void) {
     RUN(test_long_values_are_listed);
     RUN(test_bad_strings);
+    RUN(test_escapes_in_every_lane);
     RUN(test_unescape);
     RUN(test_reader_takes_long_strings_in_place);
     RUN(test_reader_errors_in_long_strings);
