@@ -16,6 +16,7 @@ import os
 import sys
 from importlib.util import module_from_spec, spec_from_file_location
 from types import ModuleType
+from typing import List
 
 PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "libsourcemap")
 
@@ -46,7 +47,7 @@ def generate(header_path: str, out_path: str) -> None:
     os.replace(tmp, out_path)
 
 
-def main(argv: list) -> int:
+def main(argv: List[str]) -> int:
     if len(argv) != 3:
         print("usage: gen_lsm_ffi.py HEADER OUT.py", file=sys.stderr)
         return 2

@@ -38,49 +38,33 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from . import _native
 from ._native import ffi, lib, package_version
+
+if TYPE_CHECKING:
+    from ._stats import ViewStats
 
 __all__ = ["ViewStats", "view_stats", "enabled", "span", "count_frames"]
 
 _PREFIX = "libsourcemap."
 
 
-@dataclass(frozen=True)
-class ViewStats:
-    """A view's figures from the C library (``lsm_view_stats``)."""
+def __getattr__(name: str) -> Any:
+    # ViewStats is a dataclass, and dataclasses (with inspect, ast, dis...)
+    # costs a fresh process ~1 MB and ~10 ms: views import this module for
+    # their spans, so the class comes from ._stats when first asked for.
+    if name == "ViewStats":
+        from ._stats import ViewStats
 
-    bytes_read: int
-    tokens: int
-    sources: int
-    names: int
-    lines: int
-    parse_ns: int
-    memory_bytes: int
-    mapped_bytes: int
-    from_cache: bool
-    is_index: bool
-
-    def attributes(self) -> Dict[str, Union[int, bool]]:
-        """The figures as span attributes."""
-        return {
-            _PREFIX + "bytes": self.bytes_read,
-            _PREFIX + "tokens": self.tokens,
-            _PREFIX + "sources": self.sources,
-            _PREFIX + "names": self.names,
-            _PREFIX + "lines": self.lines,
-            _PREFIX + "parse_ns": self.parse_ns,
-            _PREFIX + "memory_bytes": self.memory_bytes,
-            _PREFIX + "mapped_bytes": self.mapped_bytes,
-            _PREFIX + "from_cache": self.from_cache,
-            _PREFIX + "index": self.is_index,
-        }
+        return ViewStats
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def _stats_of_ptr(ptr: Any) -> ViewStats:
+    from ._stats import ViewStats
+
     out = ffi.new("lsm_view_stats_t *")
     with _native.capture_err() as (err, check):
         check(lib.lsm_view_stats(ptr, out, err))

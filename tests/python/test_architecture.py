@@ -20,7 +20,7 @@ ARCHITECTURE_DOC = REPO / "docs" / "architecture.md"
 #: only (never of its own or a higher one). docs/architecture.md draws the
 #: same order.
 LAYERS: List[List[str]] = [
-    ["errors", "_cdef", "_prebuilt", "_text"],
+    ["errors", "_cdef", "_prebuilt", "_stats", "_text"],
     ["_native", "progress"],
     ["telemetry"],
     ["_convert"],

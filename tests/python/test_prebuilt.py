@@ -223,15 +223,19 @@ def test_import_leaves_the_heavy_parts_out() -> None:
     result = run_python(
         """
         import sys
+        before = set(sys.modules)  # what the interpreter's site imported
         import libsourcemap
-        heavy = ["pycparser", "cffi", "concurrent.futures", "multiprocessing",
-                 "libsourcemap.symbolication", "libsourcemap.scaleout", "libsourcemap.stacktrace",
-                 "libsourcemap.js", "libsourcemap.proguard", "libsourcemap.compose"]
-        print(" ".join(m for m in heavy if m in sys.modules) or "-")
+        heavy = ["pycparser", "cffi", "concurrent.futures", "multiprocessing", "dataclasses",
+                 "inspect", "libsourcemap.symbolication", "libsourcemap.scaleout",
+                 "libsourcemap.stacktrace", "libsourcemap.js", "libsourcemap.proguard",
+                 "libsourcemap.compose", "libsourcemap._stats"]
+        print(" ".join(m for m in heavy if m in sys.modules and m not in before) or "-")
         from libsourcemap import Symbolicator, symbolicate_many, Frame, ProguardView, compose
         print(Symbolicator.__module__, symbolicate_many.__module__, Frame.__module__,
               ProguardView.__module__, compose.__module__)
         print(libsourcemap.Artifacts is libsourcemap.symbolication.Artifacts)
+        from libsourcemap.telemetry import ViewStats
+        print(ViewStats is libsourcemap.ViewStats, ViewStats.__module__)
         print(sorted(set(libsourcemap.__all__) - set(dir(libsourcemap))))
         """
     )
@@ -245,7 +249,7 @@ def test_import_leaves_the_heavy_parts_out() -> None:
         "libsourcemap.proguard",
         "libsourcemap.compose",
     ]
-    assert lines[2:] == ["True", "[]"]
+    assert lines[2:] == ["True", "True libsourcemap.telemetry", "[]"]
 
 
 def test_unknown_attribute_still_raises() -> None:
