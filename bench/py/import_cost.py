@@ -11,6 +11,11 @@ machine). The first row is the bare interpreter, the same way. DIR is the
 directory that holds the package (default: this checkout's python/), so
 an older tree can be measured with the same driver; the library is
 $LIBSOURCEMAP_LIBRARY, else build/libsourcemap.so.
+
+With --pyc the interpreters may write and read cached bytecode (one
+warm-up run writes it), as an installed package has; without it the
+environment decides (PYTHONDONTWRITEBYTECODE=1 recompiles every module in
+every process, which costs both time and memory).
 """
 
 import argparse
@@ -66,8 +71,13 @@ def main():
     ap.add_argument("--python-dir", default=os.path.join(ROOT, "python"))
     ap.add_argument("--lib", default=os.environ.get("LIBSOURCEMAP_LIBRARY",
                                                     os.path.join(ROOT, "build", "libsourcemap.so")))
+    ap.add_argument("--pyc", action="store_true", help="use cached bytecode (written by a warm-up run)")
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=os.path.abspath(args.python_dir), LIBSOURCEMAP_LIBRARY=args.lib)
+    if args.pyc:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        for _label, code in SNIPPETS:
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
     with tempfile.TemporaryDirectory(prefix="lsm-import-cost-") as tmp:
         spawn = build_spawn(tmp)
         print("| what | peak RSS (MB) | CPU (ms) |")
