@@ -54,6 +54,11 @@ from .errors import (
 )
 from .view import Index, LookupRule, Token, View, from_json
 
+# Eager, although light enough either way: the function has its module's
+# name, and importing the submodule (libsourcemap.compose) would set the
+# package's attribute to the module before __getattr__ below could answer.
+from .compose import compose
+
 __version__: str = package_version()
 
 # The rest of the public API is imported on first use (PEP 562), so that
@@ -70,11 +75,9 @@ _LAZY = {
     "symbolicate_many": "scaleout",
     "ViewStats": "telemetry",
     "view_stats": "telemetry",
-    "compose": "compose",
 }
 
 if TYPE_CHECKING:
-    from .compose import compose
     from .proguard import ProguardView
     from .scaleout import symbolicate_many
     from .stacktrace import Frame, parse_stacktrace
@@ -82,7 +85,14 @@ if TYPE_CHECKING:
     from .telemetry import ViewStats, view_stats
 
 
+# Submodules that `import libsourcemap` used to import, so that code reading
+# them as attributes of the package without importing them still works.
+_SUBMODULES = frozenset(["js", "proguard", "scaleout", "stacktrace", "symbolication"])
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module("." + name, __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError("module %r has no attribute %r" % (__name__, name))

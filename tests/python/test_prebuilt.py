@@ -235,11 +235,12 @@ def test_import_leaves_the_heavy_parts_out() -> None:
         heavy = ["pycparser", "cffi", "concurrent.futures", "multiprocessing", "dataclasses",
                  "inspect", "libsourcemap.symbolication", "libsourcemap.scaleout",
                  "libsourcemap.stacktrace", "libsourcemap.js", "libsourcemap.proguard",
-                 "libsourcemap.compose", "libsourcemap._stats"]
+                 "libsourcemap._stats"]
         print(" ".join(m for m in heavy if m in sys.modules and m not in before) or "-")
+        import libsourcemap.compose, libsourcemap.telemetry  # submodules by their names
         from libsourcemap import Symbolicator, symbolicate_many, Frame, ProguardView, compose
         print(Symbolicator.__module__, symbolicate_many.__module__, Frame.__module__,
-              ProguardView.__module__, compose.__module__)
+              ProguardView.__module__, compose.__module__, type(compose).__name__)
         print(libsourcemap.Artifacts is libsourcemap.symbolication.Artifacts)
         from libsourcemap.telemetry import ViewStats
         print(ViewStats is libsourcemap.ViewStats, ViewStats.__module__)
@@ -255,8 +256,32 @@ def test_import_leaves_the_heavy_parts_out() -> None:
         "libsourcemap.stacktrace",
         "libsourcemap.proguard",
         "libsourcemap.compose",
+        "function",
     ]
     assert lines[2:] == ["True", "True libsourcemap.telemetry", "[]"]
+
+
+def test_submodules_read_as_attributes_still_work() -> None:
+    """`import libsourcemap` used to import these; code that reads them as
+    attributes of the package gets them on first use."""
+    result = run_python(
+        """
+        import sys
+        import libsourcemap
+        assert "libsourcemap.scaleout" not in sys.modules
+        print(libsourcemap.scaleout.symbolicate_many is libsourcemap.symbolicate_many,
+              libsourcemap.symbolication.Symbolicator is libsourcemap.Symbolicator,
+              libsourcemap.stacktrace.__name__, libsourcemap.js.__name__, libsourcemap.proguard.__name__)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "libsourcemap.stacktrace",
+        "libsourcemap.js",
+        "libsourcemap.proguard",
+    ]
 
 
 def test_unknown_attribute_still_raises() -> None:
