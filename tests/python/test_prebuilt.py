@@ -17,7 +17,7 @@ import cffi
 import pytest
 
 from libsourcemap import _native, _prebuilt
-from libsourcemap._cdef import cdef_from_header, header_functions, strip_comments
+from libsourcemap._cdef import cdef_from_header, header_functions
 from lsm_testutil import REPO
 
 INSTALLED = os.environ.get("LIBSOURCEMAP_TEST_INSTALLED") == "1"
