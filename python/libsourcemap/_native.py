@@ -4,7 +4,13 @@ On import this module
 
 1. reads the C header (the repository's ``include/libsourcemap.h`` in a
    source checkout, else the copy the wheel ships in ``_include/``) and
-   hands the declarations generated from it to ``ffi.cdef``;
+   takes its declarations from the type table the build generated from
+   that exact header (``_lsm_ffi.py``, see :mod:`._prebuilt`: inside the
+   installed package, or next to the library in a checkout's build
+   directory), or, when there is none or it was made from another header,
+   hands the declarations generated from the header to ``ffi.cdef``
+   (which needs pycparser and costs about 0.2 s); :data:`FFI_SOURCE` says
+   which;
 2. opens ``libsourcemap.so`` with ``ffi.dlopen`` (ABI mode, nothing to
    compile), trying in order: ``$LIBSOURCEMAP_LIBRARY``; the copy inside
    the installed package; the meson build directory of a source checkout
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import (
     Any,
     Callable,
+    Dict,
     Iterator,
     List,
     Mapping,
@@ -40,9 +47,7 @@ from typing import (
     TypeVar,
 )
 
-import cffi
-
-from . import _cdef
+from . import _cdef, _prebuilt
 from .errors import ClosedViewError, SourceMapError, error_class
 
 __all__ = [
@@ -60,6 +65,7 @@ __all__ = [
     "to_str",
     "fs_path",
     "views_alive",
+    "FFI_SOURCE",
 ]
 
 #: The environment variable that names a libsourcemap.so to load first.
@@ -104,7 +110,8 @@ def _read_text(path: Path, what: str) -> str:
 
 
 HEADER_TEXT = _read_text(HEADER_PATH, "the C header")
-CDEF = _cdef.cdef_from_header(HEADER_TEXT)
+# CDEF (the header's declarations for ffi.cdef) is computed on first use:
+# see __getattr__ at the end of this module.
 
 
 def package_version() -> str:
@@ -192,10 +199,35 @@ def check_version(native: str, package: str, where: str) -> None:
         )
 
 
+def _prebuilt_directories() -> List[str]:
+    """Where a generated ``_lsm_ffi.py`` may be: the package itself (a
+    wheel), then beside each library path that would be tried (a meson
+    build directory, which makes one next to libsourcemap.so)."""
+    dirs = [str(PACKAGE_DIR)]
+    for cand in library_candidates():
+        if cand.is_path:
+            dirs.append(os.path.dirname(os.path.abspath(cand.target)))
+    return dirs
+
+
+def _make_ffi() -> Tuple[Any, str]:
+    made, where, _skipped = _prebuilt.load(HEADER_TEXT.encode("utf-8"), _prebuilt_directories())
+    if made is not None:
+        return made, where
+    import cffi  # the in-line path: cffi's parser, pycparser
+
+    inline = cffi.FFI()
+    inline.cdef(_cdef.cdef_from_header(HEADER_TEXT))
+    return inline, "inline"
+
+
 # Any, whether or not cffi's type stubs are installed: the declarations come
 # from the header at run time, so no stub can describe the cdata anyway.
-ffi: Any = cffi.FFI()
-ffi.cdef(CDEF)
+ffi: Any
+#: Where the declarations came from: the path of the generated
+#: ``_lsm_ffi.py`` that was used, or ``"inline"`` (the header parsed now).
+FFI_SOURCE: str
+ffi, FFI_SOURCE = _make_ffi()
 
 lib: Any
 #: Where the loaded library came from: a path, or the soname when the
@@ -209,9 +241,11 @@ def library_version() -> str:
     return ffi.string(lib.lsm_version()).decode("ascii", "replace")  # type: ignore[no-any-return]
 
 
+# A declared function the library lacks raises AttributeError with the
+# in-line declarations, ffi.error with the generated ones.
 try:
     _native_version = library_version()
-except AttributeError as _exc:  # a library without lsm_version()
+except (AttributeError, getattr(ffi, "error", AttributeError)) as _exc:  # no lsm_version()
     raise ImportError(
         "libsourcemap: %s is not libsourcemap (it has no lsm_version())" % library_path
     ) from _exc
@@ -235,15 +269,25 @@ def _location(value: int) -> Optional[int]:
     return None if value < 0 else int(value)
 
 
-#: Error names by code, as the header defines them.
-ERROR_NAMES = {code: name for name, code in _cdef.header_error_codes(HEADER_TEXT).items()}
+_error_names: Optional[Dict[int, str]] = None
+
+
+def error_names() -> Dict[int, str]:
+    """Error names by code, as the header defines them (read from the
+    header on the first error, not at import)."""
+    global _error_names
+    names = _error_names
+    if names is None:
+        names = {code: name for name, code in _cdef.header_error_codes(HEADER_TEXT).items()}
+        _error_names = names
+    return names
 
 
 def exception_from(err: Any) -> SourceMapError:
     """The exception for a filled ``lsm_error_t *``: the class mapped from
     its code, with the library's message and the location fields."""
     code = int(err.code)
-    name = ERROR_NAMES.get(code)
+    name = error_names().get(code)
     if name is None:
         name = ffi.string(lib.lsm_error_name(code)).decode("ascii", "replace")
     message = ffi.string(err.message).decode("utf-8", "replace")
@@ -444,3 +488,14 @@ def fs_path(path: "str | bytes | os.PathLike[str] | os.PathLike[bytes]") -> byte
     if b"\0" in raw:
         raise ValueError("embedded null byte in path")
     return raw
+
+
+def __getattr__(name: str) -> Any:
+    # Computed on first use rather than at import (each costs a pass of
+    # Python over the whole header): CDEF, the declarations for ffi.cdef;
+    # ERROR_NAMES, the old name of error_names().
+    if name == "CDEF":
+        return _cdef.cdef_from_header(HEADER_TEXT)
+    if name == "ERROR_NAMES":
+        return error_names()
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

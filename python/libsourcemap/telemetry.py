@@ -28,59 +28,51 @@ Metrics
     ``libsourcemap.frames``          counter of frames symbolicated
     (attributes ``libsourcemap.resolved`` and ``libsourcemap.error``)
 
-Without the API nothing is imported (not even the ``opentelemetry``
-namespace) and every hook here is a no-op costing one function call. The
-environment variable ``LIBSOURCEMAP_OTEL=0`` turns the hooks off too.
+The library does not import the API itself: it reports once the
+application has imported ``opentelemetry.trace`` (which setting a provider,
+or an auto-instrumentation, does). Importing it would cost every process
+that merely has the package installed ~9 MB and ~50 ms (it brings asyncio
+and ssl), for spans that would go to the no-op default provider. Until
+then, and without the API, nothing is imported (not even the
+``opentelemetry`` namespace) and every hook here is a no-op costing one
+function call. The environment variable ``LIBSOURCEMAP_OTEL=0`` turns the
+hooks off; ``LIBSOURCEMAP_OTEL=1`` makes the library import the API itself
+on its first span when it is installed.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import threading
-from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from . import _native
 from ._native import ffi, lib, package_version
+
+if TYPE_CHECKING:
+    from ._stats import ViewStats
 
 __all__ = ["ViewStats", "view_stats", "enabled", "span", "count_frames"]
 
 _PREFIX = "libsourcemap."
 
 
-@dataclass(frozen=True)
-class ViewStats:
-    """A view's figures from the C library (``lsm_view_stats``)."""
+def __getattr__(name: str) -> Any:
+    # ViewStats is a dataclass, and dataclasses (with inspect, ast, dis...)
+    # costs a fresh process ~1 MB and ~10 ms: views import this module for
+    # their spans, so the class comes from ._stats when first asked for.
+    if name == "ViewStats":
+        from ._stats import ViewStats
 
-    bytes_read: int
-    tokens: int
-    sources: int
-    names: int
-    lines: int
-    parse_ns: int
-    memory_bytes: int
-    mapped_bytes: int
-    from_cache: bool
-    is_index: bool
-
-    def attributes(self) -> Dict[str, Union[int, bool]]:
-        """The figures as span attributes."""
-        return {
-            _PREFIX + "bytes": self.bytes_read,
-            _PREFIX + "tokens": self.tokens,
-            _PREFIX + "sources": self.sources,
-            _PREFIX + "names": self.names,
-            _PREFIX + "lines": self.lines,
-            _PREFIX + "parse_ns": self.parse_ns,
-            _PREFIX + "memory_bytes": self.memory_bytes,
-            _PREFIX + "mapped_bytes": self.mapped_bytes,
-            _PREFIX + "from_cache": self.from_cache,
-            _PREFIX + "index": self.is_index,
-        }
+        return ViewStats
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def _stats_of_ptr(ptr: Any) -> ViewStats:
+    from ._stats import ViewStats
+
     out = ffi.new("lsm_view_stats_t *")
     with _native.capture_err() as (err, check):
         check(lib.lsm_view_stats(ptr, out, err))
@@ -132,10 +124,21 @@ _otel: Optional[_Otel] = None
 _checked = False
 
 
+def _waiting_for_the_application() -> bool:
+    """True while the API is not imported and the environment does not ask
+    the library to import it: nothing to report through yet, and nothing
+    cached, so that a later import is noticed (by a lookup in sys.modules)."""
+    if "opentelemetry.trace" in sys.modules:
+        return False
+    return os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower() not in ("1", "true", "on")
+
+
 def _get() -> Optional[_Otel]:
     global _otel, _checked
     if _checked:
         return _otel
+    if _waiting_for_the_application():
+        return None
     with _lock:
         if not _checked:
             if os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower() not in ("0", "false", "off"):

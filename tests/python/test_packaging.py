@@ -28,6 +28,7 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 
+from libsourcemap._prebuilt import header_digest
 from lsm_testutil import REPO
 
 BACKEND_DIR = REPO / "python" / "_backend"
@@ -93,9 +94,15 @@ def test_wheel_contents(wheel: pathlib.Path) -> None:
             "libsourcemap/py.typed",
             "libsourcemap/libsourcemap.so.0",
             "libsourcemap/_include/libsourcemap.h",
+            "libsourcemap/_lsm_ffi.py",
             "libsourcemap/VERSION",
         ):
             assert required in names
+        # cffi's type table, made from the header the wheel carries.
+        table = zf.read("libsourcemap/_lsm_ffi.py").decode()
+        digest = header_digest((REPO / "include" / "libsourcemap.h").read_text(encoding="utf-8").encode())
+        assert table.endswith("HEADER_DIGEST = %r\n" % digest)
+        assert "_cffi_backend.FFI('libsourcemap._lsm_ffi'" in table
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
         assert not [n for n in names if n.startswith("_backend")]
         # The header inside is the repository's, byte for byte.
@@ -200,6 +207,8 @@ def test_wheel_installs_and_imports_anywhere(wheel: pathlib.Path, tmp_path: path
             "library": libsourcemap.library_path,
             "header": str(_native.HEADER_PATH),
             "checkout": str(_native.CHECKOUT_ROOT),
+            "ffi": _native.FFI_SOURCE,
+            "pycparser": "pycparser" in sys.modules,
             "version": libsourcemap.__version__,
             "native": libsourcemap.library_version(),
             "tokens": len(view),
@@ -223,6 +232,8 @@ def test_wheel_installs_and_imports_anywhere(wheel: pathlib.Path, tmp_path: path
     assert info["library"] == str(site / "libsourcemap" / "libsourcemap.so.0")
     assert info["header"] == str(site / "libsourcemap" / "_include" / "libsourcemap.h")
     assert info["checkout"] == "None"
+    assert info["ffi"] == str(site / "libsourcemap" / "_lsm_ffi.py")
+    assert info["pycparser"] is False
     assert info["version"] == info["native"] == VERSION
     assert info["tokens"] == 1003
     assert info["token"][:2] == [0, 97]
@@ -253,6 +264,7 @@ def test_sdist_contents(sdist: pathlib.Path) -> None:
         "src/meson.build",
         "src/libsourcemap.map",
         "python/_backend/libsourcemap_build.py",
+        "python/_backend/gen_lsm_ffi.py",
         "python/libsourcemap/__init__.py",
         "python/libsourcemap/py.typed",
         "tests/meson.build",
@@ -271,6 +283,7 @@ def test_sdist_contents(sdist: pathlib.Path) -> None:
     assert not [n for n in rel if "node_modules" in n or "__pycache__" in n]
     assert not [n for n in rel if n.startswith(("build/", ".git/"))]
     assert not [n for n in rel if ".so" in n.rsplit("/", 1)[-1]]
+    assert not [n for n in rel if n.endswith("/_lsm_ffi.py")]  # made by each build
     assert "Version: %s\n" % VERSION in pkg_info
 
 
@@ -285,6 +298,7 @@ def test_pyproject_declares_the_backend() -> None:
     assert system["build-backend"] == "libsourcemap_build"
     assert system["backend-path"] == ["python/_backend"]
     assert any(r.startswith("meson") for r in system["requires"])
+    assert any(r.startswith("cffi") for r in system["requires"])  # the wheel's type table
     assert any(r.startswith("ninja") for r in system["requires"])
     assert project["project"]["dynamic"] == ["version"]
     assert "version" not in project["project"]

@@ -260,3 +260,43 @@ def test_imported_when_available():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("True ['opentelemetry'")
+
+
+# ------------------------------------- the API installed, not imported
+
+UNTIL_IMPORTED = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1]:
+        sys.path.insert(0, sys.argv[1])
+    from libsourcemap import View, telemetry
+    View.from_path(sys.argv[2])
+    print(telemetry.enabled(), sorted(m for m in sys.modules if m.startswith("opentelemetry")))
+    # The application sets its provider now: the next view reports.
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    view = View.from_path(sys.argv[2])
+    print(telemetry.enabled(), [s.name for s in exporter.get_finished_spans()],
+          [s.attributes["libsourcemap.tokens"] for s in exporter.get_finished_spans()] == [len(view)])
+    """
+)
+
+
+def test_the_api_is_used_once_the_application_imports_it():
+    """Installed but not imported by the application, the API is not
+    imported by the library either (it costs ~9 MB): views work and report
+    nothing. Once the application sets up a provider, they report."""
+    env = {k: v for k, v in os.environ.items() if k != "LIBSOURCEMAP_OTEL"}
+    out = subprocess.run(
+        [sys.executable, "-c", UNTIL_IMPORTED, PACKAGE, str(SHOP_MAP)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["False []", "True ['libsourcemap.parse'] True"]
+
