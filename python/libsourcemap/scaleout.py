@@ -234,12 +234,44 @@ def _worker_symbolicator(call: str, spec: ArtifactSpec, context: int) -> Symboli
 
 
 # Results travel back as plain tuples, which pickle in about half the time
-# of the dataclasses (the parent unpickles every result).
+# of the dataclasses (the parent unpickles every result). Within a batch,
+# equal strings (file names, context lines, error messages, raw frame lines
+# of repeated traces) are made one object, which pickle then writes once
+# and reads back once: a batch of real results pickles to about a quarter
+# of the bytes and unpickles in a third of the time, and the unpickling
+# is done by the one parent process for every worker.
 _FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
+#: The order _encode_frame writes the fields in (a test checks it is
+#: _FRAME_FIELDS, so that a new field cannot be dropped silently).
+_ENCODED_FIELDS = (
+    "filename", "lineno", "colno", "function", "raw", "context_line", "pre_context",
+    "post_context", "error", "error_message", "resolved", "abs_path", "in_app",
+    "function_source", "generated", "inlined_callers", "hidden", "call_name",
+)
 
 
-def _encode(result: SymbolicatedTrace) -> Tuple[Any, ...]:
-    return (result.message, [tuple([getattr(f, n) for n in _FRAME_FIELDS]) for f in result.frames])
+def _encode_frame(f: SymbolicatedFrame, one: Callable[[Any, Any], Any]) -> Tuple[Any, ...]:
+    """The frame as a tuple in _ENCODED_FIELDS order, its strings passed
+    through `one` (a dict's setdefault: the first equal string seen)."""
+    filename, function, raw, line = f.filename, f.function, f.raw, f.context_line
+    error, message, abs_path, source = f.error, f.error_message, f.abs_path, f.function_source
+    call_name, pre, post, generated, inlined = (
+        f.call_name, f.pre_context, f.post_context, f.generated, f.inlined_callers
+    )
+    return (
+        filename and one(filename, filename), f.lineno, f.colno,
+        function and one(function, function), raw and one(raw, raw), line and one(line, line),
+        [one(x, x) for x in pre] if pre else [], [one(x, x) for x in post] if post else [],
+        error and one(error, error), message and one(message, message), f.resolved,
+        abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
+        {k: one(v, v) if type(v) is str else v for k, v in generated.items()} if generated else {},
+        [SymbolicatedFrame(*_encode_frame(c, one)) for c in inlined] if inlined else [],
+        f.hidden, call_name and one(call_name, call_name),
+    )
+
+
+def _encode(result: SymbolicatedTrace, one: Callable[[Any, Any], Any]) -> Tuple[Any, ...]:
+    return (result.message, [_encode_frame(f, one) for f in result.frames])
 
 
 def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:
@@ -254,9 +286,11 @@ def _run_batch(payload: bytes) -> bytes:
     only when its turn comes."""
     call, spec, context, items = pickle.loads(payload)
     sym = _worker_symbolicator(call, spec, context)
+    strings: Dict[str, str] = {}  # equal strings of the batch become one object
+    one = strings.setdefault
     out = []
     for index, blob in items:
-        out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)))))
+        out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)), one)))
     return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 

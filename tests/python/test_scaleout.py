@@ -119,6 +119,44 @@ def test_artifacts_and_results_pickle():
     )
 
 
+def _fields(frame: Any) -> Any:
+    """Every field of a frame, nested callers too (call_name is left out
+    of ==, so equality alone would not see it lost)."""
+    import dataclasses
+
+    return {
+        k: [_fields(c) for c in v] if k == "inlined_callers" else v
+        for k, v in ((f.name, getattr(frame, f.name)) for f in dataclasses.fields(frame))
+    }
+
+
+def test_result_encoding_keeps_every_field_and_shares_equal_strings():
+    from libsourcemap import scaleout
+    from libsourcemap.symbolicate import SymbolicatedFrame
+
+    assert scaleout._ENCODED_FIELDS == scaleout._FRAME_FIELDS
+    results = serial(many_traces(60, seed=2), DIST)
+    full = SymbolicatedFrame(
+        filename="a.ts", lineno=3, colno=4, function="f", raw="at f (a.js:1:2)",
+        context_line="x()", pre_context=["p"], post_context=["q"], error="unmapped_position",
+        error_message="m", resolved=True, abs_path="/a.ts", in_app=True,
+        function_source="scopes", generated={"file": "a.js", "line": 1},
+        inlined_callers=[SymbolicatedFrame("b.ts", 1, 2, "g", "at g", call_name="h")],
+        hidden=True, call_name="c",
+    )
+    results.append(SymbolicatedTrace(message="E", frames=[full]))
+    strings: dict = {}
+    data = pickle.dumps([scaleout._encode(r, strings.setdefault) for r in results])
+    back = [scaleout._decode(d) for d in pickle.loads(data)]
+    assert back == results
+    assert [[_fields(f) for f in r.frames] for r in back] == [
+        [_fields(f) for f in r.frames] for r in results
+    ]
+    # Equal strings of the batch are written once: smaller than each apart.
+    apart = pickle.dumps([scaleout._encode(r, lambda k, v: v) for r in results])
+    assert len(data) < len(apart) / 2
+
+
 # ------------------------------------------------------------ in process
 
 
