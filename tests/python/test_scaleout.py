@@ -295,6 +295,29 @@ def test_dask_local_cluster_equals_serial(tmp_path: Path):
     assert [got[i] for i in keep] == [want[i] for i in keep]
 
 
+def test_local_cluster_is_configured_for_symbolication():
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    from libsourcemap.scaleout import CLUSTER_CONFIG, local_cluster
+
+    def settings() -> Any:
+        import dask
+
+        return {k: dask.config.get(k) for k in CLUSTER_CONFIG}
+
+    before = settings()
+    traces = many_traces(300, seed=11)
+    with local_cluster(2) as cluster, distributed.Client(cluster) as client:
+        assert settings() == before  # the caller's configuration is untouched
+        on_workers = client.run(settings)
+        assert len(on_workers) == 2
+        assert all(v == CLUSTER_CONFIG for v in on_workers.values())
+        assert set(client.nthreads().values()) == {1}
+        assert cluster.scheduler._tick_interval == 0.5
+        got = symbolicate_many(traces, DIST, client=client)
+    assert got == serial(traces, DIST)
+
+
 def test_cli_scheduler_equals_local():
     import io
 
