@@ -315,6 +315,31 @@ class _Batch:
         ]
 
 
+_MAX_BATCH = 500
+_MIN_BATCH = 20
+
+
+def _cut(
+    groups: Mapping[ArtifactSpec, List[Tuple[int, bytes]]], workers: int, size: Optional[int]
+) -> List[_Batch]:
+    """The batches, in the order they are handed out. With `size`, that
+    many traces each. Otherwise each takes a quarter of the traces left per
+    worker, from at most _MAX_BATCH down to _MIN_BATCH: large batches while
+    there is much to do, small ones at the end so that the workers finish
+    together (with equal batches, one worker idled for up to a batch's
+    time while the other finished the last one)."""
+    left = sum(len(g) for g in groups.values())
+    out: List[_Batch] = []
+    for spec, group in groups.items():
+        j = 0
+        while j < len(group):
+            n = size or min(_MAX_BATCH, max(_MIN_BATCH, math.ceil(left / (workers * 4))))
+            out.append(_Batch(spec, group[j : j + n]))
+            left -= len(out[-1].items)
+            j += n
+    return out
+
+
 def _lost_reason(exc: BaseException) -> str:
     """timed_out for a batch past its deadline, worker_lost for a worker
     that went away, internal_error otherwise."""
@@ -611,7 +636,8 @@ def symbolicate_many(
     Without `client`, runs on `workers` processes of this machine (default:
     its CPU count; 1 runs in this process). With a
     ``dask.distributed.Client``, runs on its cluster. `batch_size` traces
-    go to a worker at a time (default: about four batches per worker).
+    go to a worker at a time (default: batches shrinking from 500 traces
+    to 20 as the work runs out, so that the workers finish together).
     `progress`, when given, is called with the number of traces just
     finished as batches complete.
 
@@ -660,12 +686,7 @@ def symbolicate_many(
                 by_spec.setdefault(spec_i, []).append(
                     (i, pickle.dumps(trace, protocol=pickle.HIGHEST_PROTOCOL))
                 )
-            size = batch_size or max(1, min(500, math.ceil(len(items) / (n_workers * 4))))
-            batches = [
-                _Batch(s, group[j : j + size])
-                for s, group in by_spec.items()
-                for j in range(0, len(group), size)
-            ]
+            batches = _cut(by_spec, n_workers, batch_size)
             span.set("batches", len(batches))
             runner = (
                 _dask_runner(client, call, context, report, batch_timeout)

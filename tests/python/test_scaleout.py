@@ -157,6 +157,22 @@ def test_result_encoding_keeps_every_field_and_shares_equal_strings():
     assert len(data) < len(apart) / 2
 
 
+def test_batches_shrink_towards_the_end():
+    from libsourcemap.scaleout import _cut
+
+    a, b = ArtifactSpec(("/a",)), ArtifactSpec(("/b",))
+    groups = {a: [(i, b"") for i in range(20000)], b: [(i, b"") for i in range(20000, 20100)]}
+    batches = _cut(groups, 2, None)
+    sizes = [len(x.items) for x in batches]
+    assert [i for x in batches for i, _ in x.items] == list(range(20100))
+    assert all(x.spec == (a if x.items[0][0] < 20000 else b) for x in batches)
+    assert sizes[:30] == [500] * 30 and max(sizes) == 500
+    assert sizes[-5:] == [20] * 5  # group b: 100 traces, all at the smallest size
+    in_a = [len(x.items) for x in batches if x.spec == a][:-1]  # a group's last may be short
+    assert in_a == sorted(in_a, reverse=True) and in_a[-1] == 20
+    assert [len(x.items) for x in _cut(groups, 2, 64)] == [64] * 312 + [32] + [64] + [36]
+
+
 # ------------------------------------------------------------ in process
 
 
