@@ -34,8 +34,10 @@ maps are opened again, lazily, where it is unpickled).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import copyreg
 import dataclasses
+import gc
 import math
 import multiprocessing
 import os
@@ -49,6 +51,7 @@ from typing import (
     Callable,
     Dict,
     Iterable,
+    Iterator,
     List,
     Mapping,
     Optional,
@@ -212,6 +215,28 @@ def _symbolicate_one(sym: Symbolicator, spec: ArtifactSpec, trace: Any) -> Symbo
         return _all_frames(st, "internal_error", "%s: %r" % (ERRORS["internal_error"], exc))
 
 
+# ------------------------------------------------------------- GC pauses
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for a stretch that only builds
+    results. Unpickling a batch makes tens of thousands of objects, each
+    few hundred of which start a collection that walks every young object,
+    and the full ones walk every result kept so far: the parent process
+    spent 70 % of its unpickling time there (6000 traces: 0.72 s of CPU,
+    0.20 s paused). Results hold no cycles, so nothing waits longer to be
+    freed. The collector's state is put back as it was: if it was off
+    already, it stays off."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 # ------------------------------------------------------------- the worker
 
 # Per worker process: the symbolicators of the latest calls, by (call,
@@ -292,9 +317,10 @@ def _run_batch(payload: bytes) -> bytes:
     strings: Dict[str, str] = {}  # equal strings of the batch become one object
     one = strings.setdefault
     out = []
-    for index, blob in items:
-        out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)), one)))
-    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    with _gc_paused():
+        for index, blob in items:
+            out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)), one)))
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ------------------------------------------------------------- batches
@@ -420,14 +446,16 @@ def _collect(
     failed: List[Tuple[_Batch, BaseException]] = []
     for fut in wait(futures):
         try:
-            out = pickle.loads(fut.result())
+            answer = fut.result()
         except BaseException as exc:  # the worker's failure, whatever it is
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             failed.append((futures[fut], exc))
             continue
-        for index, data in out:
-            done[index] = _decode(data)
+        with _gc_paused():
+            out = pickle.loads(answer)
+            for index, data in out:
+                done[index] = _decode(data)
         report(len(out))
     return done, failed
 
@@ -460,14 +488,15 @@ def _local_runner(call: str, context: int, workers: int, report: Callable[[int],
                     if pool is None:
                         pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
                     try:
-                        out = pickle.loads(pool.submit(_run_batch, batch.payload(call, context)).result())
+                        answer = pool.submit(_run_batch, batch.payload(call, context)).result()
                     except Exception as exc:
                         with lock:
                             failed.append((batch, exc))
                         pool.shutdown(wait=True)
                         pool = None
                         continue
-                    decoded = {index: _decode(data) for index, data in out}
+                    with _gc_paused():
+                        decoded = {index: _decode(data) for index, data in pickle.loads(answer)}
                     with lock:
                         done.update(decoded)
                         report(len(decoded))
@@ -708,10 +737,12 @@ def _in_process(
 ) -> List[SymbolicatedTrace]:
     syms: Dict[ArtifactSpec, Symbolicator] = {}
     out: List[SymbolicatedTrace] = []
-    for _, spec, trace in items:
-        sym = syms.get(spec)
-        if sym is None:
-            sym = syms[spec] = Symbolicator(spec.open(), context=context)
-        out.append(_symbolicate_one(sym, spec, trace))
-        report(1)
+    for start in range(0, len(items), _MAX_BATCH):
+        with _gc_paused():  # as in a worker: a batch at a time
+            for _, spec, trace in items[start : start + _MAX_BATCH]:
+                sym = syms.get(spec)
+                if sym is None:
+                    sym = syms[spec] = Symbolicator(spec.open(), context=context)
+                out.append(_symbolicate_one(sym, spec, trace))
+                report(1)
     return out

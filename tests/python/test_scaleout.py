@@ -173,6 +173,26 @@ def test_batches_shrink_towards_the_end():
     assert [len(x.items) for x in _cut(groups, 2, 64)] == [64] * 312 + [32] + [64] + [36]
 
 
+def test_gc_pause_puts_the_collector_back_as_it_was():
+    import gc
+
+    from libsourcemap.scaleout import _gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        with _gc_paused():
+            assert not gc.isenabled()
+            raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
+
+
 # ------------------------------------------------------------ in process
 
 
