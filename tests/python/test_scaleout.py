@@ -131,7 +131,7 @@ def _fields(frame: Any) -> Any:
 
 
 def test_result_encoding_keeps_every_field_and_shares_equal_strings():
-    from libsourcemap import scaleout
+    from libsourcemap import _scaleout_base as scaleout
     from libsourcemap.symbolicate import SymbolicatedFrame
 
     assert scaleout._ENCODED_FIELDS == scaleout._FRAME_FIELDS
@@ -176,7 +176,7 @@ def test_batches_shrink_towards_the_end():
 def test_gc_pause_puts_the_collector_back_as_it_was():
     import gc
 
-    from libsourcemap.scaleout import _gc_paused
+    from libsourcemap._scaleout_base import _gc_paused
 
     assert gc.isenabled()
     with pytest.raises(KeyError):
