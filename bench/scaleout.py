@@ -12,8 +12,20 @@ seed; the artifacts are the apps' dist/ folders. Every configuration must
 give exactly the one-process results (checked). A figure is traces per
 second over the whole call: starting the local processes and each worker
 opening its maps are counted; starting the Dask cluster is not (it is
-reported on its own), as a cluster outlives one call. The median of the
-rounds is reported, the configurations alternating within each round.
+reported on its own), as a cluster outlives one call. The Dask cluster is
+libsourcemap.scaleout.local_cluster(N), started afresh for each of its
+rounds and its workers made to import the package before the clock
+starts; it is closed while the other configurations run, so that they do
+not share the cores with an idle cluster. The median of the rounds is
+reported, the configurations alternating within each round.
+
+CPU seconds are reported beside the wall clock (the medians of the
+rounds), split into this process's main thread (pickling the traces,
+unpickling and building the results), its other threads (the Dask
+client, scheduler and nannies, which a LocalCluster runs in this process;
+the process pool's feeder threads) and the worker processes (their whole
+process tree). On a machine shared with other jobs the wall clock moves
+with the load; the CPU seconds much less.
 
 Needs the library built (build/libsourcemap.so) and, for the Dask row,
 dask[distributed] (the row is reported as unavailable without it).
@@ -22,7 +34,9 @@ dask[distributed] (the row is reported as unavailable without it).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import resource
 import platform
 import random
 import re
@@ -37,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
 from libsourcemap import symbolicate_many  # noqa: E402
+from libsourcemap.scaleout import local_cluster  # noqa: E402
 
 E2E = ROOT / "tests" / "e2e" / "apps"
 DIST = [E2E / app / "dist" for app in ("shop", "pipeline", "widgets")]
@@ -78,6 +93,40 @@ def machine_parallelism(n: int) -> float:
     return n * one / many
 
 
+def _children_cpu() -> float:
+    """CPU seconds of every process below this one: those still running
+    (with what they reaped) and those this process reaped."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = ru.ru_utime + ru.ru_stime
+    try:
+        import psutil  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - psutil comes with distributed
+        return total
+    for child in psutil.Process().children(recursive=True):
+        try:
+            t = child.cpu_times()
+        except psutil.Error:  # gone between the listing and the question
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def cpu_now() -> Dict[str, float]:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    main = time.thread_time()  # called from the main thread
+    return {
+        "main": main,
+        "threads": max(0.0, ru.ru_utime + ru.ru_stime - main),  # clocks differ by ticks
+        "workers": _children_cpu(),
+    }
+
+
+def _warm() -> int:
+    import libsourcemap.scaleout  # noqa: F401
+
+    return os.getpid()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--traces", type=int, default=6000)
@@ -98,39 +147,48 @@ def main() -> int:
         "1 process": lambda: symbolicate_many(work, DIST, workers=1),
         "%d local processes" % n: lambda: symbolicate_many(work, DIST, workers=n),
     }
-    cluster = client = None
-    cluster_start: Optional[float] = None
+    dask_name = "Dask LocalCluster, %d workers" % n
+    cluster_starts: List[float] = []
     dask_note = ""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         dask_note = "dask[distributed] not installed"
-    else:
-        t = time.perf_counter()
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-        cluster_start = time.perf_counter() - t
-        runs["Dask LocalCluster, %d workers" % n] = lambda: symbolicate_many(
-            work, DIST, client=client
-        )
+        Client = None
 
     times: Dict[str, List[float]] = {k: [] for k in runs}
-    try:
-        for rep in range(args.reps):
-            order = list(runs) if rep % 2 == 0 else list(reversed(runs))
-            for name in order:
+    cpus: Dict[str, List[Dict[str, float]]] = {k: [] for k in runs}
+    if Client is not None:
+        times[dask_name], cpus[dask_name] = [], []
+    for rep in range(args.reps):
+        order = list(times) if rep % 2 == 0 else list(reversed(times))
+        for name in order:
+            cluster = client = None
+            run: Callable[[], Any]
+            try:
+                if name == dask_name:
+                    t = time.perf_counter()
+                    cluster = local_cluster(n)
+                    client = Client(cluster)
+                    client.run(_warm)
+                    cluster_starts.append(time.perf_counter() - t)
+                    run = functools.partial(symbolicate_many, work, DIST, client=client)
+                else:
+                    run = runs[name]
+                before = cpu_now()
                 t = time.perf_counter()
-                got = runs[name]()
+                got = run()
                 times[name].append(time.perf_counter() - t)
-                if got != expected:
-                    print("MISMATCH: %s differs from the one-process results" % name)
-                    return 1
-    finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+                after = cpu_now()
+                cpus[name].append({k: after[k] - before[k] for k in after})
+            finally:
+                if client is not None:
+                    client.close()
+                if cluster is not None:
+                    cluster.close()
+            if got != expected:
+                print("MISMATCH: %s differs from the one-process results" % name)
+                return 1
 
     base = statistics.median(times["1 process"])
     try:
@@ -155,8 +213,30 @@ def main() -> int:
     if dask_note:
         lines.append("| Dask LocalCluster | - | - | unavailable: %s |" % dask_note)
     lines.append("")
-    if cluster_start is not None:
-        lines.append("Starting the Dask cluster (not counted above): %.1f s." % cluster_start)
+    lines += [
+        "CPU seconds per call (median of the rounds; user + system) and their split:",
+        "",
+        "| configuration | CPU s | ms per trace | main thread | other threads"
+        " (Dask client, scheduler, nannies) | worker processes | CPU vs 1 process |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    base_cpu = statistics.median(sum(c.values()) for c in cpus["1 process"])
+    for name, cs in cpus.items():
+        total = statistics.median(sum(c.values()) for c in cs)
+        main_s, threads_s, workers_s = (
+            statistics.median(c[k] for c in cs) for k in ("main", "threads", "workers")
+        )
+        lines.append(
+            "| %s | %.2f | %.3f | %.2f | %.2f | %.2f | %.2fx |"
+            % (name, total, 1000 * total / len(work), main_s, threads_s, workers_s,
+               total / base_cpu)
+        )
+    lines.append("")
+    if cluster_starts:
+        lines.append(
+            "Starting the Dask cluster and importing the package on its workers "
+            "(not counted above): %.1f s." % statistics.median(cluster_starts)
+        )
         lines.append("")
     lines.append(
         "Control: %d CPU-bound Python processes ran %.2f at a time on this machine "

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import copyreg
-import dataclasses
 import math
 import multiprocessing
 import os
@@ -58,13 +57,17 @@ from typing import (
 )
 
 # The rest of the package, one import block per module (easy to repoint).
+from ._scaleout_base import CLUSTER_CONFIG, _decode, _encode, _gc_paused, local_cluster
 from . import telemetry as _telemetry
 from .stacktrace import Frame, StackTrace, parse_stacktrace
 from .symbolication import Artifacts, Symbolicator
 from .symbolication.results import ERRORS as _FRAME_ERRORS
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
 
-__all__ = ["ERRORS", "ArtifactSpec", "BatchTimeout", "DEFAULT_BATCH_TIMEOUT", "symbolicate_many"]
+__all__ = [
+    "CLUSTER_CONFIG", "ERRORS", "ArtifactSpec", "BatchTimeout", "DEFAULT_BATCH_TIMEOUT",
+    "local_cluster", "symbolicate_many",
+]
 
 #: Every reason a frame may carry after :func:`symbolicate_many`: those of
 #: :data:`libsourcemap.symbolicate.ERRORS` and the batch-level ones.
@@ -233,20 +236,6 @@ def _worker_symbolicator(call: str, spec: ArtifactSpec, context: int) -> Symboli
         return sym
 
 
-# Results travel back as plain tuples, which pickle in about half the time
-# of the dataclasses (the parent unpickles every result).
-_FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
-
-
-def _encode(result: SymbolicatedTrace) -> Tuple[Any, ...]:
-    return (result.message, [tuple([getattr(f, n) for n in _FRAME_FIELDS]) for f in result.frames])
-
-
-def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:
-    message, frames = data
-    return SymbolicatedTrace(message=message, frames=[SymbolicatedFrame(*f) for f in frames])
-
-
 def _run_batch(payload: bytes) -> bytes:
     """Runs one batch where it lands (a local process or a Dask worker).
     The payload and the answer are pickles made by this module: the
@@ -254,10 +243,13 @@ def _run_batch(payload: bytes) -> bytes:
     only when its turn comes."""
     call, spec, context, items = pickle.loads(payload)
     sym = _worker_symbolicator(call, spec, context)
+    strings: Dict[str, str] = {}  # equal strings of the batch become one object
+    one = strings.setdefault
     out = []
-    for index, blob in items:
-        out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)))))
-    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    with _gc_paused():
+        for index, blob in items:
+            out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)), one)))
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ------------------------------------------------------------- batches
@@ -276,6 +268,31 @@ class _Batch:
         return [
             _Batch(self.spec, self.items[i : i + size]) for i in range(0, len(self.items), size)
         ]
+
+
+_MAX_BATCH = 500
+_MIN_BATCH = 20
+
+
+def _cut(
+    groups: Mapping[ArtifactSpec, List[Tuple[int, bytes]]], workers: int, size: Optional[int]
+) -> List[_Batch]:
+    """The batches, in the order they are handed out. With `size`, that
+    many traces each. Otherwise each takes a quarter of the traces left per
+    worker, from at most _MAX_BATCH down to _MIN_BATCH: large batches while
+    there is much to do, small ones at the end so that the workers finish
+    together (with equal batches, one worker idled for up to a batch's
+    time while the other finished the last one)."""
+    left = sum(len(g) for g in groups.values())
+    out: List[_Batch] = []
+    for spec, group in groups.items():
+        j = 0
+        while j < len(group):
+            n = size or min(_MAX_BATCH, max(_MIN_BATCH, math.ceil(left / (workers * 4))))
+            out.append(_Batch(spec, group[j : j + n]))
+            left -= len(out[-1].items)
+            j += n
+    return out
 
 
 def _lost_reason(exc: BaseException) -> str:
@@ -358,14 +375,16 @@ def _collect(
     failed: List[Tuple[_Batch, BaseException]] = []
     for fut in wait(futures):
         try:
-            out = pickle.loads(fut.result())
+            answer = fut.result()
         except BaseException as exc:  # the worker's failure, whatever it is
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             failed.append((futures[fut], exc))
             continue
-        for index, data in out:
-            done[index] = _decode(data)
+        with _gc_paused():
+            out = pickle.loads(answer)
+            for index, data in out:
+                done[index] = _decode(data)
         report(len(out))
     return done, failed
 
@@ -398,14 +417,15 @@ def _local_runner(call: str, context: int, workers: int, report: Callable[[int],
                     if pool is None:
                         pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
                     try:
-                        out = pickle.loads(pool.submit(_run_batch, batch.payload(call, context)).result())
+                        answer = pool.submit(_run_batch, batch.payload(call, context)).result()
                     except Exception as exc:
                         with lock:
                             failed.append((batch, exc))
                         pool.shutdown(wait=True)
                         pool = None
                         continue
-                    decoded = {index: _decode(data) for index, data in out}
+                    with _gc_paused():
+                        decoded = {index: _decode(data) for index, data in pickle.loads(answer)}
                     with lock:
                         done.update(decoded)
                         report(len(decoded))
@@ -540,7 +560,8 @@ def symbolicate_many(
     Without `client`, runs on `workers` processes of this machine (default:
     its CPU count; 1 runs in this process). With a
     ``dask.distributed.Client``, runs on its cluster. `batch_size` traces
-    go to a worker at a time (default: about four batches per worker).
+    go to a worker at a time (default: batches shrinking from 500 traces
+    to 20 as the work runs out, so that the workers finish together).
     `progress`, when given, is called with the number of traces just
     finished as batches complete.
 
@@ -589,12 +610,7 @@ def symbolicate_many(
                 by_spec.setdefault(spec_i, []).append(
                     (i, pickle.dumps(trace, protocol=pickle.HIGHEST_PROTOCOL))
                 )
-            size = batch_size or max(1, min(500, math.ceil(len(items) / (n_workers * 4))))
-            batches = [
-                _Batch(s, group[j : j + size])
-                for s, group in by_spec.items()
-                for j in range(0, len(group), size)
-            ]
+            batches = _cut(by_spec, n_workers, batch_size)
             span.set("batches", len(batches))
             runner = (
                 _dask_runner(client, call, context, report, batch_timeout)
@@ -616,10 +632,12 @@ def _in_process(
 ) -> List[SymbolicatedTrace]:
     syms: Dict[ArtifactSpec, Symbolicator] = {}
     out: List[SymbolicatedTrace] = []
-    for _, spec, trace in items:
-        sym = syms.get(spec)
-        if sym is None:
-            sym = syms[spec] = Symbolicator(spec.open(), context=context)
-        out.append(_symbolicate_one(sym, spec, trace))
-        report(1)
+    for start in range(0, len(items), _MAX_BATCH):
+        with _gc_paused():  # as in a worker: a batch at a time
+            for _, spec, trace in items[start : start + _MAX_BATCH]:
+                sym = syms.get(spec)
+                if sym is None:
+                    sym = syms[spec] = Symbolicator(spec.open(), context=context)
+                out.append(_symbolicate_one(sym, spec, trace))
+                report(1)
     return out

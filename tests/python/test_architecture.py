@@ -35,6 +35,7 @@ LAYERS: List[List[str]] = [
     ["symbolication.artifacts"],
     ["symbolication.symbolicator"],
     ["symbolication"],
+    ["_scaleout_base"],
     ["scaleout", "visualize"],
     ["_cli_base"],
     ["cli_write", "cli_decode", "cli_visualize"],

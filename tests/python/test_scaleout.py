@@ -119,6 +119,80 @@ def test_artifacts_and_results_pickle():
     )
 
 
+def _fields(frame: Any) -> Any:
+    """Every field of a frame, nested callers too (call_name is left out
+    of ==, so equality alone would not see it lost)."""
+    import dataclasses
+
+    return {
+        k: [_fields(c) for c in v] if k == "inlined_callers" else v
+        for k, v in ((f.name, getattr(frame, f.name)) for f in dataclasses.fields(frame))
+    }
+
+
+def test_result_encoding_keeps_every_field_and_shares_equal_strings():
+    from libsourcemap import _scaleout_base as scaleout
+    from libsourcemap.symbolicate import SymbolicatedFrame
+
+    assert scaleout._ENCODED_FIELDS == scaleout._FRAME_FIELDS
+    results = serial(many_traces(60, seed=2), DIST)
+    full = SymbolicatedFrame(
+        filename="a.ts", lineno=3, colno=4, function="f", raw="at f (a.js:1:2)",
+        context_line="x()", pre_context=["p"], post_context=["q"], error="unmapped_position",
+        error_message="m", resolved=True, abs_path="/a.ts", in_app=True,
+        function_source="scopes", generated={"file": "a.js", "line": 1},
+        inlined_callers=[SymbolicatedFrame("b.ts", 1, 2, "g", "at g", call_name="h")],
+        hidden=True, call_name="c",
+    )
+    results.append(SymbolicatedTrace(message="E", frames=[full]))
+    strings: dict = {}
+    data = pickle.dumps([scaleout._encode(r, strings.setdefault) for r in results])
+    back = [scaleout._decode(d) for d in pickle.loads(data)]
+    assert back == results
+    assert [[_fields(f) for f in r.frames] for r in back] == [
+        [_fields(f) for f in r.frames] for r in results
+    ]
+    # Equal strings of the batch are written once: smaller than each apart.
+    apart = pickle.dumps([scaleout._encode(r, lambda k, v: v) for r in results])
+    assert len(data) < len(apart) / 2
+
+
+def test_batches_shrink_towards_the_end():
+    from libsourcemap.scaleout import _cut
+
+    a, b = ArtifactSpec(("/a",)), ArtifactSpec(("/b",))
+    groups = {a: [(i, b"") for i in range(20000)], b: [(i, b"") for i in range(20000, 20100)]}
+    batches = _cut(groups, 2, None)
+    sizes = [len(x.items) for x in batches]
+    assert [i for x in batches for i, _ in x.items] == list(range(20100))
+    assert all(x.spec == (a if x.items[0][0] < 20000 else b) for x in batches)
+    assert sizes[:30] == [500] * 30 and max(sizes) == 500
+    assert sizes[-5:] == [20] * 5  # group b: 100 traces, all at the smallest size
+    in_a = [len(x.items) for x in batches if x.spec == a][:-1]  # a group's last may be short
+    assert in_a == sorted(in_a, reverse=True) and in_a[-1] == 20
+    assert [len(x.items) for x in _cut(groups, 2, 64)] == [64] * 312 + [32] + [64] + [36]
+
+
+def test_gc_pause_puts_the_collector_back_as_it_was():
+    import gc
+
+    from libsourcemap._scaleout_base import _gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        with _gc_paused():
+            assert not gc.isenabled()
+            raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
+
+
 # ------------------------------------------------------------ in process
 
 
@@ -255,6 +329,29 @@ def test_dask_local_cluster_equals_serial(tmp_path: Path):
     assert {f.error for f in got[20].frames} == {"artifacts_not_found"}
     keep = [i for i in range(len(traces)) if i not in (10, 20)]
     assert [got[i] for i in keep] == [want[i] for i in keep]
+
+
+def test_local_cluster_is_configured_for_symbolication():
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    from libsourcemap.scaleout import CLUSTER_CONFIG, local_cluster
+
+    def settings() -> Any:
+        import dask
+
+        return {k: dask.config.get(k) for k in CLUSTER_CONFIG}
+
+    before = settings()
+    traces = many_traces(300, seed=11)
+    with local_cluster(2) as cluster, distributed.Client(cluster) as client:
+        assert settings() == before  # the caller's configuration is untouched
+        on_workers = client.run(settings)
+        assert len(on_workers) == 2
+        assert all(v == CLUSTER_CONFIG for v in on_workers.values())
+        assert set(client.nthreads().values()) == {1}
+        assert cluster.scheduler._tick_interval == 0.5
+        got = symbolicate_many(traces, DIST, client=client)
+    assert got == serial(traces, DIST)
 
 
 def test_cli_scheduler_equals_local():
