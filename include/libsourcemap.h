@@ -1015,7 +1015,8 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
  *     and the generated ranges in the "ranges" string.
  * Scopes are decoded when the view is loaded from JSON; a flattened index
  * map keeps its sections' scopes, renumbered and moved by their offsets
- * (docs/scopes.md); cache files have none. Bad scope data
+ * (docs/scopes.md); a cache file written with LSM_CACHE_WITH_NAMES keeps
+ * them as decoded (one written without names has none). Bad scope data
  * is dropped (all of it when the original scopes are bad, the generated
  * ranges alone when only they are) and reported by
  * lsm_view_scopes_warning(); with LSM_LOAD_STRICT_SCOPES the load fails
