@@ -1608,6 +1608,31 @@ LSM_API int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err);
 LSM_API int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes,
                                      lsm_error_t *err);
 
+/* ---------------------------------------------------------------------------
+ * Index-map sections
+ *
+ * A view loaded from an index map is flattened into one list of tokens;
+ * these say where each regular map of it was placed: its line 0, column 0
+ * in the view's generated coordinates (0-based). Nested index maps are
+ * flattened too, so each entry is one regular map at its absolute
+ * position, in the order the sections list them; a section whose map is an
+ * index map without sections adds none. A regular map's view, and a cache
+ * file written before this was kept, have none. Cache files keep them
+ * (optional section 35, docs/cache-format.md). Thread-safe: both only read
+ * the view.
+ * ------------------------------------------------------------------------- */
+
+/* The number of regular maps an index map's view was flattened from; 0
+ * for a regular map's view or a NULL view. */
+LSM_API uint32_t lsm_view_section_count(const lsm_view_t *view);
+
+/* Where regular map `index` (below lsm_view_section_count()) starts in the
+ * generated code: *line and *col, 0-based. Returns 0, or -1 with
+ * LSM_ERR_INVALID_ARGUMENT (NULL view, line or col) or LSM_ERR_OUT_OF_RANGE
+ * (no such section), *line and *col then set to 0 when not NULL. */
+LSM_API int lsm_view_section_offset(const lsm_view_t *view, uint32_t index, uint32_t *line,
+                                    uint32_t *col, lsm_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

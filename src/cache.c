@@ -27,8 +27,10 @@ static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FLAG_RANGES 8u  /* optional section S_RANGES present */
 #define FLAG_HERMES 16u /* optional section S_HERMES present */
 #define FLAG_SCOPES 32u /* optional section S_SCOPES34 present */
-#define KNOWN_FLAGS \
-    (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES | FLAG_HERMES | FLAG_SCOPES)
+#define FLAG_SECTIONS 64u /* optional section S_SECTIONS present */
+#define KNOWN_FLAGS                                                                        \
+    (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES | FLAG_HERMES | FLAG_SCOPES |    \
+     FLAG_SECTIONS)
 
 enum section_id {
     S_LINE_INDEX = 1,
@@ -58,6 +60,7 @@ enum section_id {
 #define S_RANGES 32u /* FLAG_RANGES: range mapping token indices (uint32) */
 #define S_HERMES 33u /* FLAG_HERMES: function maps and Hermes offsets (src/hermes.c) */
 #define S_SCOPES34 34u /* FLAG_SCOPES: decoded ECMA-426 scopes (src/scopes_cache.c) */
+#define S_SECTIONS 35u /* FLAG_SECTIONS: index-map section offsets (uint32 pairs) */
 
 /* Header field offsets. */
 enum {
@@ -225,7 +228,8 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     if (lsm_hermes_dump(view, &hermes) || lsm_scopes_dump(view, names, &scopes))
         goto nomem;
     uint32_t nsections = (extra ? S_COUNT : S_COUNT_V2) + (view->range_count ? 1 : 0) +
-                         (hermes.len ? 1 : 0) + (scopes.len ? 1 : 0);
+                         (hermes.len ? 1 : 0) + (scopes.len ? 1 : 0) +
+                         (view->section_count ? 1 : 0);
     if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
         goto nomem;
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
@@ -276,6 +280,9 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
         add_section(&w, (enum section_id)S_HERMES, hermes.data, hermes.len);
     if (scopes.len)
         add_section(&w, (enum section_id)S_SCOPES34, scopes.data, scopes.len);
+    if (view->section_count)
+        add_section(&w, (enum section_id)S_SECTIONS, view->section_offsets,
+                    (size_t)view->section_count * 8);
     if (w.failed)
         goto nomem;
 
@@ -287,7 +294,8 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
                               (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0) |
                               (view->range_count ? FLAG_RANGES : 0) |
                               (view->hermes ? FLAG_HERMES : 0) |
-                              (scopes.len ? FLAG_SCOPES : 0));
+                              (scopes.len ? FLAG_SCOPES : 0) |
+                              (view->section_count ? FLAG_SECTIONS : 0));
     lsm_wr32(h + H_SECTIONS, w.nsections);
     lsm_wr64(h + H_FILE_SIZE, w.out.len);
     lsm_wr32(h + H_TOKENS, view->token_count);
@@ -416,13 +424,17 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
     /* The optional sections' ids, in the order they must come. */
-    uint32_t opt_ids[3], optional = 0;
+    uint32_t opt_ids[4], optional = 0;
     if (flags & FLAG_RANGES)
         opt_ids[optional++] = S_RANGES;
     if (flags & FLAG_HERMES)
         opt_ids[optional++] = S_HERMES;
     if (flags & FLAG_SCOPES)
         opt_ids[optional++] = S_SCOPES34;
+    if (flags & FLAG_SECTIONS)
+        opt_ids[optional++] = S_SECTIONS;
+    if ((flags & FLAG_SECTIONS) && !(flags & FLAG_INDEX))
+        return corrupt(err, "section offsets in a regular map's file");
     if (optional && version == 1)
         return corrupt(err, "optional sections in a version 1 file");
     if (nsections != (version == 1 ? S_COUNT_V1 : version == 2 ? S_COUNT_V2 : S_COUNT) + optional)
@@ -498,6 +510,14 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (want == S_SCOPES34) {
             scopes_at = p + off;
             scopes_size = size;
+            continue;
+        }
+        if (want == S_SECTIONS) {
+            /* Any values are positions; only the size is checked. */
+            if (size == 0 || size % 8 != 0 || size / 8 > UINT32_MAX)
+                return corrupt(err, "section offsets size");
+            view->section_offsets = p + off;
+            view->section_count = (uint32_t)(size / 8);
             continue;
         }
         /* The range mappings' token indices: sorted, unique, below the

@@ -181,7 +181,7 @@ def test_damaged_scopes_section_is_refused() -> None:
         assert "size disagrees" in _refused(_patched(data, off + 4 * k, counts[k] + 1))
     # the flag without the section, and the section without its flag
     assert "section count" in _refused(_patched(data, 16, flags & ~FLAG_SCOPES))
-    assert "unknown flags" in _refused(_patched(data, 16, flags | 64))
+    assert "unknown flags" in _refused(_patched(data, 16, flags | 128))
     count = struct.unpack_from("<I", data, 20)[0]
     last = HEADER + (count - 1) * ENTRY
     assert struct.unpack_from("<I", data, last)[0] == 34
@@ -227,7 +227,7 @@ def test_symbolicator_gives_the_same_frames_through_a_cache_file(tmp_path: Path)
         with View.from_path(str(cached / name)) as v:
             v.write_cache(str(cached / (name + ".lsmcache")))
 
-    def run(folder: Path) -> List[List[Tuple[Optional[Any], ...]]]:
+    def run(folder: Path) -> List[List[Tuple[Any, ...]]]:
         sym = Symbolicator(Artifacts([folder]), use_scanner=False)
         out = []
         for stack in stacks:

@@ -37,7 +37,8 @@ LAYERS = [
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
     ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c",
      "src/stats.c", "src/segments.c", "src/cursor.c", "src/reverse.c", "src/encode.c", "src/builder.c",
-     "src/compose.c", "src/scopes.c", "src/context.c", "src/view_extra.c", "src/reverse_cursor.c"],
+     "src/compose.c", "src/scopes.c", "src/context.c", "src/view_extra.c", "src/reverse_cursor.c",
+     "src/sections.c"],
     # 5: JavaScript scanning and symbolication
     [
         "src/js/chars.c",
