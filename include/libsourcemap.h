@@ -871,7 +871,11 @@ LSM_API int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, 
  * the tokens at `col` when there are any, else every token at the greatest
  * column before it (LSM_RULE_GREATEST_LOWER_BOUND) or at the least column
  * after it (LSM_RULE_LEAST_UPPER_BOUND; trace-mapping's default here); with
- * `col` LSM_NO_ID, every token on the line. Tokens come sorted by
+ * `col` LSM_NO_ID, every token on the line. Inside range mappings (no
+ * token at `col`, and tokens at the greatest column before it that are
+ * ranges reaching `col` on their generated line), whatever the rule: those
+ * tokens moved to the position inside the range, as
+ * lsm_generated_position_for() answers. Tokens come sorted by
  * original column, then generated position. Writes the first min(n, cap)
  * of the n tokens to out[0..] (`out` may be NULL when `cap` is 0) and
  * returns n, which may exceed `cap`: call again with a larger buffer.
