@@ -871,7 +871,11 @@ LSM_API int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, 
  * the tokens at `col` when there are any, else every token at the greatest
  * column before it (LSM_RULE_GREATEST_LOWER_BOUND) or at the least column
  * after it (LSM_RULE_LEAST_UPPER_BOUND; trace-mapping's default here); with
- * `col` LSM_NO_ID, every token on the line. Tokens come sorted by
+ * `col` LSM_NO_ID, every token on the line. Inside range mappings (no
+ * token at `col`, and tokens at the greatest column before it that are
+ * ranges reaching `col` on their generated line), whatever the rule: those
+ * tokens moved to the position inside the range, as
+ * lsm_generated_position_for() answers. Tokens come sorted by
  * original column, then generated position. Writes the first min(n, cap)
  * of the n tokens to out[0..] (`out` may be NULL when `cap` is 0) and
  * returns n, which may exceed `cap`: call again with a larger buffer.
@@ -1015,7 +1019,8 @@ LSM_API lsm_view_t *lsm_compose(const lsm_view_t *outer, const lsm_view_t *const
  *     and the generated ranges in the "ranges" string.
  * Scopes are decoded when the view is loaded from JSON; a flattened index
  * map keeps its sections' scopes, renumbered and moved by their offsets
- * (docs/scopes.md); cache files have none. Bad scope data
+ * (docs/scopes.md); a cache file written with LSM_CACHE_WITH_NAMES keeps
+ * them as decoded (one written without names has none). Bad scope data
  * is dropped (all of it when the original scopes are bad, the generated
  * ranges alone when only they are) and reported by
  * lsm_view_scopes_warning(); with LSM_LOAD_STRICT_SCOPES the load fails
@@ -1606,6 +1611,31 @@ LSM_API int lsm_js_namer_prepare(lsm_js_namer_t *namer, lsm_error_t *err);
  * Thread-safe. */
 LSM_API int lsm_js_namer_give_scopes(lsm_js_namer_t *namer, lsm_js_scopes_t *scopes,
                                      lsm_error_t *err);
+
+/* ---------------------------------------------------------------------------
+ * Index-map sections
+ *
+ * A view loaded from an index map is flattened into one list of tokens;
+ * these say where each regular map of it was placed: its line 0, column 0
+ * in the view's generated coordinates (0-based). Nested index maps are
+ * flattened too, so each entry is one regular map at its absolute
+ * position, in the order the sections list them; a section whose map is an
+ * index map without sections adds none. A regular map's view, and a cache
+ * file written before this was kept, have none. Cache files keep them
+ * (optional section 35, docs/cache-format.md). Thread-safe: both only read
+ * the view.
+ * ------------------------------------------------------------------------- */
+
+/* The number of regular maps an index map's view was flattened from; 0
+ * for a regular map's view or a NULL view. */
+LSM_API uint32_t lsm_view_section_count(const lsm_view_t *view);
+
+/* Where regular map `index` (below lsm_view_section_count()) starts in the
+ * generated code: *line and *col, 0-based. Returns 0, or -1 with
+ * LSM_ERR_INVALID_ARGUMENT (NULL view, line or col) or LSM_ERR_OUT_OF_RANGE
+ * (no such section), *line and *col then set to 0 when not NULL. */
+LSM_API int lsm_view_section_offset(const lsm_view_t *view, uint32_t index, uint32_t *line,
+                                    uint32_t *col, lsm_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -649,6 +649,22 @@ static int build_scopes(builder_t *b, uint32_t flags) {
     return code;
 }
 
+/* Step 6: an index map keeps where each regular map went, for
+ * lsm_view_section_offset() (src/sections.c). */
+static int keep_sections(builder_t *b) {
+    uint8_t *at = lsm_malloc(b->nparts ? (size_t)b->nparts * 8 : 1);
+    if (!at)
+        return NOMEM(b);
+    for (uint32_t i = 0; i < b->nparts; i++) {
+        lsm_wr32(at + (size_t)i * 8, b->parts[i].place.line_offset);
+        lsm_wr32(at + (size_t)i * 8 + 4, b->parts[i].place.col_offset);
+    }
+    b->view->section_owned = at;
+    b->view->section_offsets = at;
+    b->view->section_count = b->nparts;
+    return 0;
+}
+
 static int build(builder_t *b, uint32_t flags) {
     int code;
     if ((code = plan_parts(b, flags)) || (code = decode_tokens(b)) ||
@@ -659,6 +675,8 @@ static int build(builder_t *b, uint32_t flags) {
     if (b->index)
         b->view->flags |= LSM_VIEW_INDEX;
     hand_over(b);
+    if (b->index && (code = keep_sections(b)))
+        return code;
     if (b->index)
         return build_scopes(b, flags);
     return 0;

@@ -13,6 +13,7 @@
 #include "frames.h"
 #include "internal.h"
 #include "hermes.h"
+#include "scopes.h"
 
 static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FORMAT_VERSION 3
@@ -25,7 +26,11 @@ static const uint8_t MAGIC[8] = {0x89, 'L', 'S', 'M', 'C', '\r', '\n', 0x1a};
 #define FLAG_NAMES 4u
 #define FLAG_RANGES 8u  /* optional section S_RANGES present */
 #define FLAG_HERMES 16u /* optional section S_HERMES present */
-#define KNOWN_FLAGS (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES | FLAG_HERMES)
+#define FLAG_SCOPES 32u /* optional section S_SCOPES34 present */
+#define FLAG_SECTIONS 64u /* optional section S_SECTIONS present */
+#define KNOWN_FLAGS                                                                        \
+    (FLAG_INDEX | FLAG_CONTENTS | FLAG_NAMES | FLAG_RANGES | FLAG_HERMES | FLAG_SCOPES |    \
+     FLAG_SECTIONS)
 
 enum section_id {
     S_LINE_INDEX = 1,
@@ -54,6 +59,8 @@ enum section_id {
  * flag is set, in increasing id order. */
 #define S_RANGES 32u /* FLAG_RANGES: range mapping token indices (uint32) */
 #define S_HERMES 33u /* FLAG_HERMES: function maps and Hermes offsets (src/hermes.c) */
+#define S_SCOPES34 34u /* FLAG_SCOPES: decoded ECMA-426 scopes (src/scopes_cache.c) */
+#define S_SECTIONS 35u /* FLAG_SECTIONS: index-map section offsets (uint32 pairs) */
 
 /* Header field offsets. */
 enum {
@@ -194,6 +201,7 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     memset(tabs, 0, sizeof tabs);
     uint8_t *records = NULL;
     lsm_buf_t hermes = {NULL, 0, 0}; /* optional section S_HERMES */
+    lsm_buf_t scopes = {NULL, 0, 0}; /* optional section S_SCOPES34 */
     int rc = -1;
 
     /* Without names the name field goes: repack every record. */
@@ -217,10 +225,11 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
         recs = records;
     }
 
-    if (lsm_hermes_dump(view, &hermes))
+    if (lsm_hermes_dump(view, &hermes) || lsm_scopes_dump(view, names, &scopes))
         goto nomem;
     uint32_t nsections = (extra ? S_COUNT : S_COUNT_V2) + (view->range_count ? 1 : 0) +
-                         (hermes.len ? 1 : 0);
+                         (hermes.len ? 1 : 0) + (scopes.len ? 1 : 0) +
+                         (view->section_count ? 1 : 0);
     if (lsm_buf_reserve(&w.out, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY))
         goto nomem;
     memset(w.out.data, 0, HEADER_SIZE + (size_t)nsections * SECTION_ENTRY);
@@ -269,6 +278,11 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
         add_section(&w, (enum section_id)S_RANGES, view->range_ids, (size_t)view->range_count * 4);
     if (hermes.len)
         add_section(&w, (enum section_id)S_HERMES, hermes.data, hermes.len);
+    if (scopes.len)
+        add_section(&w, (enum section_id)S_SCOPES34, scopes.data, scopes.len);
+    if (view->section_count)
+        add_section(&w, (enum section_id)S_SECTIONS, view->section_offsets,
+                    (size_t)view->section_count * 8);
     if (w.failed)
         goto nomem;
 
@@ -279,7 +293,9 @@ int lsm_cache_dump(const lsm_view_t *view, uint32_t flags, const lsm_cache_secti
     lsm_wr32(h + H_FLAGS, (view->flags & LSM_VIEW_INDEX ? FLAG_INDEX : 0) |
                               (contents ? FLAG_CONTENTS : 0) | (names ? FLAG_NAMES : 0) |
                               (view->range_count ? FLAG_RANGES : 0) |
-                              (view->hermes ? FLAG_HERMES : 0));
+                              (view->hermes ? FLAG_HERMES : 0) |
+                              (scopes.len ? FLAG_SCOPES : 0) |
+                              (view->section_count ? FLAG_SECTIONS : 0));
     lsm_wr32(h + H_SECTIONS, w.nsections);
     lsm_wr64(h + H_FILE_SIZE, w.out.len);
     lsm_wr32(h + H_TOKENS, view->token_count);
@@ -301,6 +317,7 @@ nomem:
 cleanup:
     lsm_free(records);
     lsm_buf_release(&hermes);
+    lsm_buf_release(&scopes);
     lsm_free(w.out.data);
     lsm_free(w.blob.data);
     for (int i = 0; i < 7; i++)
@@ -406,7 +423,18 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (p[i] != 0)
             return corrupt(err, "nonzero reserved header bytes");
     uint32_t nsections = lsm_rd32(p + H_SECTIONS);
-    uint32_t optional = ((flags & FLAG_RANGES) ? 1 : 0) + ((flags & FLAG_HERMES) ? 1 : 0);
+    /* The optional sections' ids, in the order they must come. */
+    uint32_t opt_ids[4], optional = 0;
+    if (flags & FLAG_RANGES)
+        opt_ids[optional++] = S_RANGES;
+    if (flags & FLAG_HERMES)
+        opt_ids[optional++] = S_HERMES;
+    if (flags & FLAG_SCOPES)
+        opt_ids[optional++] = S_SCOPES34;
+    if (flags & FLAG_SECTIONS)
+        opt_ids[optional++] = S_SECTIONS;
+    if ((flags & FLAG_SECTIONS) && !(flags & FLAG_INDEX))
+        return corrupt(err, "section offsets in a regular map's file");
     if (optional && version == 1)
         return corrupt(err, "optional sections in a version 1 file");
     if (nsections != (version == 1 ? S_COUNT_V1 : version == 2 ? S_COUNT_V2 : S_COUNT) + optional)
@@ -463,13 +491,12 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
             blob_len = size;
     }
 
-    const uint8_t *hermes_at = NULL;
-    uint64_t hermes_size = 0;
+    const uint8_t *hermes_at = NULL, *scopes_at = NULL;
+    uint64_t hermes_size = 0, scopes_size = 0;
     for (uint32_t i = nsections - optional; i < nsections; i++) {
         const uint8_t *e = p + HEADER_SIZE + (size_t)i * SECTION_ENTRY;
         uint64_t off = lsm_rd64(e + 8), size = lsm_rd64(e + 16);
-        /* In id order: ranges first when both are there. */
-        uint32_t want = (flags & FLAG_RANGES) && i == nsections - optional ? S_RANGES : S_HERMES;
+        uint32_t want = opt_ids[i - (nsections - optional)];
         if (lsm_rd32(e) != want || lsm_rd32(e + 4) != 0)
             return corrupt(err, "unknown optional section");
         if (off < HEADER_SIZE + (uint64_t)nsections * SECTION_ENTRY || off > len ||
@@ -478,6 +505,19 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
         if (want == S_HERMES) {
             hermes_at = p + off;
             hermes_size = size;
+            continue;
+        }
+        if (want == S_SCOPES34) {
+            scopes_at = p + off;
+            scopes_size = size;
+            continue;
+        }
+        if (want == S_SECTIONS) {
+            /* Any values are positions; only the size is checked. */
+            if (size == 0 || size % 8 != 0 || size / 8 > UINT32_MAX)
+                return corrupt(err, "section offsets size");
+            view->section_offsets = p + off;
+            view->section_count = (uint32_t)(size / 8);
             continue;
         }
         /* The range mappings' token indices: sorted, unique, below the
@@ -497,6 +537,12 @@ static int open_cache(lsm_view_t *view, const uint8_t *p, size_t len, lsm_error_
     view->sources.count = sources; /* lsm_hermes_load() checks ids against it */
     if (hermes_at) {
         int code = lsm_hermes_load(view, hermes_at, hermes_size, err);
+        if (code)
+            return code;
+    }
+    if (scopes_at) {
+        view->names.count = names; /* lsm_scopes_load() checks ids against both counts */
+        int code = lsm_scopes_load(view, scopes_at, scopes_size, err);
         if (code)
             return code;
     }

@@ -133,6 +133,7 @@ void lsm_view_free(lsm_view_t *view) {
     lsm_frames_free(view->frames);
     lsm_free(view->range_owned);
     lsm_free(view->hermes);
+    lsm_free(view->section_owned);
     lsm_free(view->fb_segments);
     lsm_unmap_file(view->mapping, view->mapping_len);
     lsm_free(view);

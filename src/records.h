@@ -161,6 +161,14 @@ struct lsm_view {
      * view reads them from `contents` (cache files). When set, `contents`
      * is empty and every reader goes through lsm_contents_get(). */
     struct lsm_contents_ref *contents_ref;
+
+    /* An index map's flattened sections (src/sections.c): where each
+     * regular map placed went, as little-endian uint32 pairs (line,
+     * column); freed with section_owned when that is not NULL (a cache
+     * file's point into its mapping). 0 and NULL for a regular map. */
+    uint32_t section_count;
+    const uint8_t *section_offsets;
+    void *section_owned;
 };
 
 /* -------------------------------------------------- referenced contents */

@@ -283,6 +283,29 @@ int lsm_generated_position_for(const lsm_view_t *view, uint32_t src_id, uint32_t
     return 1;
 }
 
+/* As lsm_generated_position_for() answers inside a range mapping: when
+ * no token sits at `col`, the tokens at the greatest column before it
+ * (entries [lo, lt) end there) that are ranges reaching `col` on their
+ * generated line, each moved by the offset. Returns how many, writing the
+ * first `cap`; 0 when none does (the usual answer stands). */
+static int64_t in_ranges(const lsm_view_t *view, const struct lsm_reverse *rev, uint32_t lo,
+                         uint32_t lt, uint32_t col, lsm_token_t *out, size_t cap) {
+    if (!view->range_count || lt == lo)
+        return 0;
+    uint32_t first = bound(rev->cols, lo, lt, rev->cols[lt - 1], false);
+    int64_t n = 0;
+    for (uint32_t k = first; k < lt; k++) {
+        lsm_token_t t;
+        fill(view, rev, k, &t);
+        if (!lsm_range_reverse(view, rev->order[k], col, &t))
+            continue;
+        if ((size_t)n < cap)
+            out[n] = t;
+        n++;
+    }
+    return n;
+}
+
 int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id, uint32_t line,
                                         uint32_t col, int rule, lsm_token_t *out, size_t cap,
                                         lsm_error_t *err) {
@@ -296,6 +319,9 @@ int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t src_id,
     if (col != LSM_NO_ID) {
         uint32_t lt = bound(rev->cols, lo, hi, col, false);
         uint32_t le = bound(rev->cols, lt, hi, col, true);
+        int64_t inside = lt < le ? 0 : in_ranges(view, rev, lo, lt, col, out, cap);
+        if (inside)
+            return inside;
         if (lt < le) {
             from = lt;
             to = le;

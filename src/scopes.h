@@ -80,4 +80,18 @@ typedef struct lsm_scopes_part {
 LSM_INTERNAL int lsm_scopes_decode_parts(lsm_view_t *view, const lsm_scopes_part_t *parts,
                                          uint32_t nparts, bool strict, lsm_error_t *err);
 
+/* ---- cache files (docs/cache-format.md, optional section 34) ---- */
+
+/* Appends the view's scopes to `out` as section 34; nothing when it has
+ * none or without `names` (a file without names keeps no scopes either).
+ * Returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_scopes_dump(const lsm_view_t *view, bool names, lsm_buf_t *out);
+
+/* Reads what lsm_scopes_dump() wrote into a new `view->scopes`, checking
+ * every count against `len` and every index against the arrays and the
+ * view's source and name counts (which must be set). Returns 0,
+ * LSM_ERR_CACHE_CORRUPT or LSM_ERR_NOMEM (err filled). */
+LSM_INTERNAL int lsm_scopes_load(lsm_view_t *view, const uint8_t *p, uint64_t len,
+                                 lsm_error_t *err);
+
 #endif

@@ -95,22 +95,17 @@ def _token_columns(view: View) -> Tuple[int, List[int], Dict[str, Dict[str, Any]
     return index, starts, {f: _pack(bytes(columns[f])) for f in _FIELDS}
 
 
-def _index_sections(path: Optional[Path], data: Optional[bytes]) -> List[List[int]]:
-    """The generated offsets [line, column] (0-based) of an index map's
-    sections, read from its top level (the library flattens the sections
-    and keeps no offsets)."""
-    raw = data if data is not None else (path.read_bytes() if path is not None else b"")
-    try:
-        doc = json.loads(raw.decode("utf-8", "replace").lstrip("\ufeff"))
-    except ValueError:
-        return []
+def _index_sections(view: View) -> List[List[int]]:
+    """The generated offsets [line, column] (0-based) of the regular maps
+    an index map was flattened from (``lsm_view_section_offset``)."""
+    ptr = view._get_ptr()
+    line = ffi.new("uint32_t *")
+    col = ffi.new("uint32_t *")
     out: List[List[int]] = []
-    for section in doc.get("sections", []) if isinstance(doc, dict) else []:
-        offset = section.get("offset") if isinstance(section, dict) else None
-        if isinstance(offset, dict):
-            line, col = offset.get("line"), offset.get("column")
-            if isinstance(line, int) and isinstance(col, int):
-                out.append([line, col])
+    for i in range(int(lib.lsm_view_section_count(ptr))):
+        with _native.capture_err() as (err, check):
+            check(lib.lsm_view_section_offset(ptr, i, line, col, err))
+        out.append([int(line[0]), int(col[0])])
     return out
 
 
@@ -295,7 +290,7 @@ def page_data(
         data["lineStarts"] = _pack(array.array("I", starts).tobytes())
         data["index"] = view.is_index
         if view.is_index:
-            data["sections"] = _index_sections(path, map_bytes)
+            data["sections"] = _index_sections(view)
         data["functions"] = _functions(view, texts)
         data["file"] = view.file
     return data

@@ -83,6 +83,64 @@ static uint64_t walk_frames(const lsm_view_t *view) {
     return sum;
 }
 
+/* ECMA-426 scopes (cache section 34): every record, binding and frame
+ * stays inside the view's tables, and every walk ends. */
+static uint64_t walk_scopes(const lsm_view_t *view) {
+    uint64_t sum = 0;
+    uint32_t sources = lsm_view_source_count(view), names = lsm_view_name_count(view);
+    uint32_t nscopes = lsm_view_original_scope_count(view);
+    uint32_t nranges = lsm_view_generated_range_count(view);
+    for (uint32_t i = 0; i < nscopes && i < MAX_TOKENS; i++) {
+        lsm_original_scope_t s;
+        REQUIRE(lsm_view_original_scope(view, i, &s, NULL) == 0);
+        REQUIRE(s.source < sources);
+        REQUIRE(s.name_id == LSM_NO_ID || s.name_id < names);
+        REQUIRE(s.parent == LSM_NO_ID || s.parent < i);
+        for (uint32_t v = 0; v < s.variable_count && v < 64; v++) {
+            uint32_t id = lsm_view_original_scope_variable(view, i, v);
+            REQUIRE(id == LSM_NO_ID || id < names);
+        }
+        sum += s.start_line + s.end_col + s.variable_count;
+    }
+    for (uint32_t i = 0; i < sources && i < 512; i++) {
+        uint32_t first = lsm_view_source_scope(view, i);
+        REQUIRE(first == LSM_NO_ID || first < nscopes);
+    }
+    lsm_scope_frame_t frames[8];
+    for (uint32_t i = 0; i < nranges && i < MAX_TOKENS; i++) {
+        lsm_generated_range_t r;
+        REQUIRE(lsm_view_generated_range(view, i, &r, NULL) == 0);
+        REQUIRE(r.definition == LSM_NO_ID || r.definition < nscopes);
+        REQUIRE(r.call_source == LSM_NO_ID || r.call_source < sources);
+        for (uint32_t v = 0; v < r.binding_count && v < 64; v++) {
+            uint32_t n = lsm_view_range_binding_count(view, i, v);
+            for (uint32_t k = 0; k < n && k < 64; k++) {
+                lsm_range_binding_t b;
+                REQUIRE(lsm_view_range_binding(view, i, v, k, &b, NULL) == 0);
+                REQUIRE(b.name_id == LSM_NO_ID || b.name_id < names);
+                sum += b.from_col;
+            }
+        }
+        int64_t n = lsm_view_scope_frames(view, r.start_line, r.start_col, frames, 8, NULL);
+        REQUIRE(n >= 0);
+        for (int64_t k = 0; k < n && k < 8; k++) {
+            REQUIRE(frames[k].range < nranges);
+            REQUIRE(frames[k].scope == LSM_NO_ID || frames[k].scope < nscopes);
+            read_string(frames[k].name, frames[k].name ? strlen(frames[k].name) : 0);
+        }
+        sum += (uint64_t)n + lsm_view_range_at(view, r.end_line, r.end_col);
+    }
+    /* Index-map section offsets (cache section 35). */
+    uint32_t nsec = lsm_view_section_count(view);
+    for (uint32_t i = 0; i <= nsec && i < MAX_TOKENS; i++) {
+        uint32_t line = 1, col = 1;
+        int rc = lsm_view_section_offset(view, i, &line, &col, NULL);
+        REQUIRE(rc == (i < nsec ? 0 : -1));
+        sum += (uint64_t)line + col;
+    }
+    return sum;
+}
+
 static uint64_t walk(const lsm_view_t *view) {
     uint64_t sum = 0;
     uint32_t tokens = lsm_view_token_count(view);
@@ -161,6 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     REQUIRE(walk(view) == first);
     uint64_t frames = walk_frames(view);
     REQUIRE(walk_frames(view) == frames);
+    uint64_t scopes = walk_scopes(view);
+    REQUIRE(walk_scopes(view) == scopes);
 
     uint8_t *again = NULL;
     size_t again_len = 0;

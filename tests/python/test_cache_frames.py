@@ -44,22 +44,29 @@ PAIRS = _pairs()
 def downgrade(cache: bytes, version: int) -> bytes:
     """A version 3 cache rewritten as an older version by the documented
     layout (docs/cache-format.md): the header and the first 11 (version
-    2) or 10 (version 1) sections."""
+    2) or 10 (version 1) sections, then (version 2) the optional ones
+    (ids above 31), which version 1 has none of."""
     count = struct.unpack_from("<I", cache, 20)[0]
-    assert struct.unpack_from("<I", cache, 8)[0] == 3 and count == 17
+    assert struct.unpack_from("<I", cache, 8)[0] == 3 and count >= 17
     keep = 11 if version == 2 else 10
+    ids = list(range(1, keep + 1))
+    if version == 2:
+        ids += [struct.unpack_from("<I", cache, 64 + 24 * i)[0] for i in range(17, count)]
     sections = []
-    for i in range(keep):
-        sid, _zero, off, size = struct.unpack_from("<IIQQ", cache, 64 + 24 * i)
-        assert sid == i + 1
+    for sid in ids:
+        i = sid - 1 if sid <= keep else 17 + ids.index(sid) - keep
+        _id, _zero, off, size = struct.unpack_from("<IIQQ", cache, 64 + 24 * i)
+        assert _id == sid
         sections.append(cache[off : off + size])
     out = bytearray(cache[:64])
     struct.pack_into("<I", out, 8, version)
-    struct.pack_into("<I", out, 20, keep)
-    out += bytes(24 * keep)
-    for i, data in enumerate(sections):
+    struct.pack_into("<I", out, 20, len(ids))
+    if version == 1:  # no optional sections: their flags (8 and up) go
+        struct.pack_into("<I", out, 16, struct.unpack_from("<I", out, 16)[0] & 7)
+    out += bytes(24 * len(ids))
+    for i, (sid, data) in enumerate(zip(ids, sections)):
         out += bytes(-len(out) % 8)
-        struct.pack_into("<IIQQ", out, 64 + 24 * i, i + 1, 0, len(out), len(data))
+        struct.pack_into("<IIQQ", out, 64 + 24 * i, sid, 0, len(out), len(data))
         out += data
     struct.pack_into("<Q", out, 24, len(out))
     return bytes(out)

@@ -33,11 +33,12 @@ LAYERS = [
     ["src/yajl_heap.c", "src/mappings.c", "src/jsontext.c", "src/json_values.c", "src/json_extra.c",
      "src/json.c", "src/probe.c", "src/json_check.c", "src/contents.c", "src/range_mappings.c", "src/hermes.c"],
     # 3: turning a parse into a view
-    ["src/build.c", "src/scopes_decode.c"],
+    ["src/build.c", "src/scopes_decode.c", "src/scopes_cache.c"],
     # 4: the public view API: loading, getters, lookups both ways, cache files, writing maps
     ["src/load.c", "src/view.c", "src/url.c", "src/lookup.c", "src/cache.c", "src/proguard.c",
      "src/stats.c", "src/segments.c", "src/cursor.c", "src/reverse.c", "src/encode.c", "src/builder.c",
-     "src/compose.c", "src/scopes.c", "src/context.c", "src/view_extra.c", "src/reverse_cursor.c"],
+     "src/compose.c", "src/scopes.c", "src/context.c", "src/view_extra.c", "src/reverse_cursor.c",
+     "src/sections.c"],
     # 5: JavaScript scanning and symbolication
     [
         "src/js/chars.c",
