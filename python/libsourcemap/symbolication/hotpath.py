@@ -71,7 +71,7 @@ class HotFile:
     the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "sources", "source_info", "names")
+                 "map_str", "templates", "source_info", "names", "generated")
 
     def __init__(
         self,
@@ -100,7 +100,17 @@ class HotFile:
         self.line_count = line_count
         self.file_str = file_str
         self.map_str = map_str
-        self.sources: List[Optional[SourceInfo]] = [None] * source_count
+        #: Per source id: the instance dict its frames copy (_template()).
+        self.templates: List[Optional[Dict[str, Any]]] = [None] * source_count
+        #: The generated dict every frame copies, then fills.
+        self.generated: Dict[str, Any] = {
+            "filename": None,
+            "lineno": None,
+            "colno": None,
+            "function": None,
+            "file": file_str,
+            "map": map_str,
+        }
         self.source_info = source_info
         self.names: Dict[int, str] = {}
 
@@ -110,6 +120,33 @@ class HotFile:
         namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
         qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
         return qq
+
+    def _template(self, src_id: int) -> Dict[str, Any]:
+        """The instance dict every frame of source `src_id` starts from (a
+        copy of it): the fields in SymbolicatedFrame's order, those of the
+        source filled in."""
+        name, in_app, path = self.source_info(src_id)
+        tmpl = self.templates[src_id] = {
+            "filename": name,
+            "lineno": None,
+            "colno": None,
+            "function": None,
+            "raw": None,
+            "context_line": None,
+            "pre_context": None,
+            "post_context": None,
+            "error": None,
+            "error_message": None,
+            "resolved": True,
+            "abs_path": path,
+            "in_app": in_app,
+            "function_source": None,
+            "generated": None,
+            "inlined_callers": None,
+            "hidden": False,
+            "call_name": None,
+        }
+        return tmpl
 
     def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
         """The symbolicated `frame` (a :class:`Frame` of this file), or
@@ -160,56 +197,45 @@ class HotFile:
             total = text_at + text_len
             if not has_context or src_id == _NO_ID or total >= qq.room:
                 return None
-        data = qq.view
-        lines = str(data[text_at:total], "utf-8", "replace").split("\n")
+        data = qq.data
+        lines = data[text_at:total].decode("utf-8", "replace").split("\n")
         if len(lines) != count:  # a line holding "\n": only from a damaged table
             return None
-        info = self.sources[src_id]
-        if info is None:
-            info = self.sources[src_id] = self.source_info(src_id)
+        tmpl = self.templates[src_id]
+        if tmpl is None:
+            tmpl = self._template(src_id)
         function = frame.function
         if function is not None and frame.is_constructor:
             function = "new " + function
-        shown = function
+        generated = self.generated.copy()
+        generated["filename"] = frame.filename
+        generated["lineno"] = lineno
+        generated["colno"] = colno
+        generated["function"] = function
         kind = _HOW.get(how, "none")
         if kind == "anonymous":
             function = "<anonymous>"
         elif kind != "none":
-            function = str(data[:name_len], "utf-8", "replace") if named else None
-        call_name: Optional[str] = None
+            function = data[:name_len].decode("utf-8", "replace") if named else None
+        at = src_line - first
+        d = tmpl.copy()
+        d["lineno"] = src_line + 1
+        d["colno"] = src_col + 1
+        d["function"] = function
+        d["raw"] = frame.raw
+        d["context_line"] = lines[at]
+        d["pre_context"] = lines[:at]
+        d["post_context"] = lines[at + 1 :]
+        d["function_source"] = kind
+        d["generated"] = generated
+        d["inlined_callers"] = []
         if token_named:
             call_name = self.names.get(name_id)
             if call_name is None:
-                call_name = self.names[name_id] = str(data[name_len:text_at], "utf-8", "replace")
-        at = src_line - first
+                call_name = self.names[name_id] = data[name_len:text_at].decode("utf-8", "replace")
+            d["call_name"] = call_name
         out = _new(SymbolicatedFrame)
-        out.__dict__ = {
-            "filename": info[0],
-            "lineno": src_line + 1,
-            "colno": src_col + 1,
-            "function": function,
-            "raw": frame.raw,
-            "context_line": lines[at],
-            "pre_context": lines[:at],
-            "post_context": lines[at + 1 :],
-            "error": None,
-            "error_message": None,
-            "resolved": True,
-            "abs_path": info[2],
-            "in_app": info[1],
-            "function_source": kind,
-            "generated": {
-                "filename": frame.filename,
-                "lineno": lineno,
-                "colno": colno,
-                "function": shown,
-                "file": self.file_str,
-                "map": self.map_str,
-            },
-            "inlined_callers": [],
-            "hidden": False,
-            "call_name": call_name,
-        }
+        out.__dict__ = d
         return out
 
 
