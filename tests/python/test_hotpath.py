@@ -171,3 +171,37 @@ def test_closed_map_answers_as_the_general_path() -> None:
         same(a, b)
         if f.colno is not None and f.lineno == 1:
             assert not a.resolved
+
+
+def test_remembered_context_lines_are_never_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames at the same lines reuse the decoded lines (HotFile.lines) but
+    each gets its own lists: changing one frame's context changes no
+    other frame, and emptying the memo when full changes no answer."""
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    hot = Symbolicator(Artifacts([build]))
+    slow = general(Artifacts([build]))
+    first = [hot.symbolicate_frame(f) for f in frames]
+    hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+    assert hot_file is not None and hot_file.lines
+    again = [hot.symbolicate_frame(f) for f in frames]
+    for a, b in zip(first, again):
+        same(a, b)
+        assert a.pre_context is not b.pre_context
+        assert a.post_context is not b.post_context
+        assert a.inlined_callers is not b.inlined_callers
+        assert a.generated is not b.generated
+    for a in first:
+        a.pre_context.append("changed")
+        a.post_context.clear()
+        a.generated["lineno"] = -1
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    # A memo of two entries, emptied again and again: the same answers.
+    monkeypatch.setattr(hotpath, "_LINES_KEPT", 2)
+    hot_file.lines.clear()
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+        assert len(hot_file.lines) <= 2
+    assert count.answered > 3 * len(frames) // 2

@@ -28,6 +28,7 @@ _NO_ID = 0xFFFFFFFF
 _HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 _new = object.__new__
 _ROOM = 8192
+_LINES_KEPT = 4096
 
 #: (file name, in app, normalized path on disk) of one source.
 SourceInfo = Tuple[Optional[str], bool, Optional[str]]
@@ -71,7 +72,7 @@ class HotFile:
     the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "templates", "source_info", "names", "generated")
+                 "map_str", "templates", "source_info", "names", "generated", "lines")
 
     def __init__(
         self,
@@ -113,6 +114,11 @@ class HotFile:
         }
         self.source_info = source_info
         self.names: Dict[int, str] = {}
+        #: (source id, first line, line count) -> the context lines decoded
+        #: (never handed out: frames get slices), for frames at the same
+        #: lines (a trace's frames, the same error again); at most
+        #: _LINES_KEPT entries, then emptied.
+        self.lines: Dict[Tuple[int, int, int], List[str]] = {}
 
     def _query(self, context: int) -> _Query:
         """This thread's query, made on its first frame."""
@@ -198,9 +204,15 @@ class HotFile:
             if not has_context or src_id == _NO_ID or total >= qq.room:
                 return None
         data = qq.data
-        lines = data[text_at:total].decode("utf-8", "replace").split("\n")
-        if len(lines) != count:  # a line holding "\n": only from a damaged table
-            return None
+        key = (src_id, first, count)
+        lines = self.lines.get(key)
+        if lines is None:
+            lines = data[text_at:total].decode("utf-8", "replace").split("\n")
+            if len(lines) != count:  # a line holding "\n": only from a damaged table
+                return None
+            if len(self.lines) >= _LINES_KEPT:
+                self.lines.clear()
+            self.lines[key] = lines
         tmpl = self.templates[src_id]
         if tmpl is None:
             tmpl = self._template(src_id)
