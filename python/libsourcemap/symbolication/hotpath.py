@@ -33,6 +33,11 @@ _LINES_KEPT = 4096
 #: (file name, in app, normalized path on disk) of one source.
 SourceInfo = Tuple[Optional[str], bool, Optional[str]]
 
+#: The fields the warm path reads (status, dst_line and dst_col skipped).
+_PICK = struct.Struct("=4xiiI8xIIIIiIIIiI")
+_query_frame = lib.lsm_js_frame_query
+_NULL = ffi.NULL
+
 if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
     raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
 _AT = ffi.offsetof("lsm_frame_query_t", "answer")
@@ -185,20 +190,20 @@ class HotFile:
             if not 0 <= context <= 1000:
                 return None
             qq.q.context = qq.context = context
-        if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+        if _query_frame(qq.q, lineno - 1, colno - 1, _NULL) != 1:
             return None
-        (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-         first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+        (how, named, name_len, src_line, src_col, src_id, name_id, has_context,
+         first, count, text_len, token_named, token_len) = _PICK.unpack_from(qq.raw, _AT)
         if not has_context or src_id == _NO_ID:
             return None
         text_at = name_len + token_len
         total = text_at + text_len
         if total >= qq.room:
             qq.grow(total + _ROOM)
-            if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+            if _query_frame(qq.q, lineno - 1, colno - 1, _NULL) != 1:
                 return None
-            (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-             first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+            (how, named, name_len, src_line, src_col, src_id, name_id, has_context,
+             first, count, text_len, token_named, token_len) = _PICK.unpack_from(qq.raw, _AT)
             text_at = name_len + token_len
             total = text_at + text_len
             if not has_context or src_id == _NO_ID or total >= qq.room:
