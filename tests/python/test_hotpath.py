@@ -205,3 +205,20 @@ def test_remembered_context_lines_are_never_shared(monkeypatch: pytest.MonkeyPat
         same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
         assert len(hot_file.lines) <= 2
     assert count.answered > 3 * len(frames) // 2
+
+
+def test_a_buffer_too_small_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for one byte, the first frames ask C again after growing
+    the buffer, and answer as the general path."""
+    count = Counting(monkeypatch)
+    monkeypatch.setattr(hotpath, "_ROOM", 1)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    hot = Symbolicator(Artifacts([build]), context=12)
+    slow = general(Artifacts([build]), context=12)
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+    assert hot_file is not None
+    assert hot_file.local.q.room > 1
+    assert count.answered > len(frames) // 2

@@ -45,9 +45,10 @@ _AT = ffi.offsetof("lsm_frame_query_t", "answer")
 
 class _Query:
     """One thread's lsm_frame_query_t over a view (and namer), with its
-    byte buffer (a bytearray, read without copies through `view`)."""
+    byte buffer (a bytearray C writes into; the answer decodes slices of
+    it)."""
 
-    __slots__ = ("q", "raw", "data", "view", "ptr", "room", "context", "keep")
+    __slots__ = ("q", "raw", "data", "ptr", "room", "context", "keep")
 
     def __init__(self, view_ptr: Any, namer_ptr: Any, context: int, room: int) -> None:
         self.q = ffi.new("lsm_frame_query_t *")
@@ -58,13 +59,10 @@ class _Query:
         self.q.context = self.context = context
         self.room = 0
         self.data = bytearray()
-        self.view = memoryview(self.data)
         self.grow(room)
 
     def grow(self, room: int) -> None:
-        self.view.release()
         self.data = bytearray(room)
-        self.view = memoryview(self.data)
         self.ptr = ffi.from_buffer(self.data)  # kept: the query borrows it
         self.q.buf = self.ptr
         self.q.size = self.room = room
