@@ -13,6 +13,7 @@ would."""
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -37,6 +38,9 @@ SourceInfo = Tuple[Optional[str], bool, Optional[str]]
 _PICK = struct.Struct("=4xiiI8xIIIIiIIIiI")
 _query_frame = lib.lsm_js_frame_query
 _NULL = ffi.NULL
+#: SymbolicatedFrame's fields in order: a frame's instance dict has its
+#: keys in this order, as the dataclass's __init__ makes it.
+_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
 
 if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
     raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
@@ -135,26 +139,13 @@ class HotFile:
         copy of it): the fields in SymbolicatedFrame's order, those of the
         source filled in."""
         name, in_app, path = self.source_info(src_id)
-        tmpl = self.templates[src_id] = {
-            "filename": name,
-            "lineno": None,
-            "colno": None,
-            "function": None,
-            "raw": None,
-            "context_line": None,
-            "pre_context": None,
-            "post_context": None,
-            "error": None,
-            "error_message": None,
-            "resolved": True,
-            "abs_path": path,
-            "in_app": in_app,
-            "function_source": None,
-            "generated": None,
-            "inlined_callers": None,
-            "hidden": False,
-            "call_name": None,
-        }
+        tmpl: Dict[str, Any] = dict.fromkeys(_FIELDS)
+        tmpl["filename"] = name
+        tmpl["resolved"] = True
+        tmpl["abs_path"] = path
+        tmpl["in_app"] = in_app
+        tmpl["hidden"] = False
+        self.templates[src_id] = tmpl
         return tmpl
 
     def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
