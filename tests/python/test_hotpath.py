@@ -222,3 +222,33 @@ def test_a_buffer_too_small_grows(monkeypatch: pytest.MonkeyPatch) -> None:
     assert hot_file is not None
     assert hot_file.local.q.room > 1
     assert count.answered > len(frames) // 2
+
+
+def test_remembered_context_lines_stay_within_their_byte_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memo of decoded lines is emptied before it holds more than
+    _LINES_BYTES bytes of text, and never keeps a window larger than a
+    sixteenth of that (long minified lines in sourcesContent)."""
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    monkeypatch.setattr(hotpath, "_LINES_BYTES", 4096)
+    hot = Symbolicator(Artifacts([build]), context=5)
+    slow = general(Artifacts([build]), context=5)
+    hot_file = None
+    emptied = 0
+    before = 0
+    for f in frames:
+        a = hot.symbolicate_frame(f)
+        same(a, slow.symbolicate_frame(f))
+        hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+        assert hot_file is not None
+        kept = sum(len("\n".join(v).encode()) for v in hot_file.lines.values())
+        assert kept == hot_file.lines_bytes <= 4096
+        assert all(len("\n".join(v).encode()) <= 256 for v in hot_file.lines.values())
+        emptied += hot_file.lines_bytes < before
+        before = hot_file.lines_bytes
+    assert hot_file is not None and hot_file.lines
+    assert emptied > 0
+    assert count.answered > len(frames) // 2

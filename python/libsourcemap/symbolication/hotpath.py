@@ -30,6 +30,7 @@ _HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 _new = object.__new__
 _ROOM = 8192
 _LINES_KEPT = 4096
+_LINES_BYTES = 4 << 20
 
 #: (file name, in app, normalized path on disk) of one source.
 SourceInfo = Tuple[Optional[str], bool, Optional[str]]
@@ -79,7 +80,7 @@ class HotFile:
     the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "templates", "source_info", "names", "generated", "lines")
+                 "map_str", "templates", "source_info", "names", "generated", "lines", "lines_bytes")
 
     def __init__(
         self,
@@ -123,9 +124,12 @@ class HotFile:
         self.names: Dict[int, str] = {}
         #: (source id, first line, line count) -> the context lines decoded
         #: (never handed out: frames get slices), for frames at the same
-        #: lines (a trace's frames, the same error again); at most
-        #: _LINES_KEPT entries, then emptied.
+        #: lines (a trace's frames, the same error again). Emptied when it
+        #: would pass _LINES_KEPT entries or _LINES_BYTES bytes of text
+        #: (lines_bytes, the UTF-8 bytes kept); a window of more than a
+        #: sixteenth of that is never kept.
         self.lines: Dict[Tuple[int, int, int], List[str]] = {}
+        self.lines_bytes = 0
 
     def _query(self, context: int) -> _Query:
         """This thread's query, made on its first frame."""
@@ -204,9 +208,12 @@ class HotFile:
             lines = data[text_at:total].decode("utf-8", "replace").split("\n")
             if len(lines) != count:  # a line holding "\n": only from a damaged table
                 return None
-            if len(self.lines) >= _LINES_KEPT:
-                self.lines.clear()
-            self.lines[key] = lines
+            if text_len <= _LINES_BYTES >> 4:  # lines of minified code: not kept
+                if len(self.lines) >= _LINES_KEPT or self.lines_bytes + text_len > _LINES_BYTES:
+                    self.lines.clear()
+                    self.lines_bytes = 0
+                self.lines[key] = lines
+                self.lines_bytes += text_len
         tmpl = self.templates[src_id]
         if tmpl is None:
             tmpl = self._template(src_id)
