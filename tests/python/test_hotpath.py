@@ -1,12 +1,13 @@
 """The warm path of Symbolicator.symbolicate_frame (symbolication/hotpath.py,
 lsm_js_frame_query) answers exactly as the general path: the same fields,
-the same instance dict, the same call_name, for every mapped position of
+the same instance dict, the same call_name, repr and pickle, for every mapped position of
 the end-to-end apps' builds and the bundled example, around them, after
 the context changes, from a version 3 cache file, from several threads,
 and once the map is closed."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import threading
 from pathlib import Path
@@ -65,6 +66,9 @@ def same(a: SymbolicatedFrame, b: SymbolicatedFrame) -> None:
     assert list(vars(a)) == list(vars(b))
     assert a == b and a.call_name == b.call_name
     assert a.to_dict() == b.to_dict()
+    assert repr(a) == repr(b)
+    assert pickle.dumps(a) == pickle.dumps(b)
+    assert vars(pickle.loads(pickle.dumps(a))) == vars(b)
 
 
 class Counting:
