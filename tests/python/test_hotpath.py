@@ -1,12 +1,13 @@
 """The warm path of Symbolicator.symbolicate_frame (symbolication/hotpath.py,
 lsm_js_frame_query) answers exactly as the general path: the same fields,
-the same instance dict, the same call_name, for every mapped position of
+the same instance dict, the same call_name, repr and pickle, for every mapped position of
 the end-to-end apps' builds and the bundled example, around them, after
 the context changes, from a version 3 cache file, from several threads,
 and once the map is closed."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import threading
 from pathlib import Path
@@ -65,6 +66,9 @@ def same(a: SymbolicatedFrame, b: SymbolicatedFrame) -> None:
     assert list(vars(a)) == list(vars(b))
     assert a == b and a.call_name == b.call_name
     assert a.to_dict() == b.to_dict()
+    assert repr(a) == repr(b)
+    assert pickle.dumps(a) == pickle.dumps(b)
+    assert vars(pickle.loads(pickle.dumps(a))) == vars(b)
 
 
 class Counting:
@@ -171,3 +175,84 @@ def test_closed_map_answers_as_the_general_path() -> None:
         same(a, b)
         if f.colno is not None and f.lineno == 1:
             assert not a.resolved
+
+
+def test_remembered_context_lines_are_never_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames at the same lines reuse the decoded lines (HotFile.lines) but
+    each gets its own lists: changing one frame's context changes no
+    other frame, and emptying the memo when full changes no answer."""
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    hot = Symbolicator(Artifacts([build]))
+    slow = general(Artifacts([build]))
+    first = [hot.symbolicate_frame(f) for f in frames]
+    hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+    assert hot_file is not None and hot_file.lines
+    again = [hot.symbolicate_frame(f) for f in frames]
+    for a, b in zip(first, again):
+        same(a, b)
+        assert a.pre_context is not b.pre_context
+        assert a.post_context is not b.post_context
+        assert a.inlined_callers is not b.inlined_callers
+        assert a.generated is not b.generated
+    for a in first:
+        a.pre_context.append("changed")
+        a.post_context.clear()
+        a.generated["lineno"] = -1
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    # A memo of two entries, emptied again and again: the same answers.
+    monkeypatch.setattr(hotpath, "_LINES_KEPT", 2)
+    hot_file.lines.clear()
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+        assert len(hot_file.lines) <= 2
+    assert count.answered > 3 * len(frames) // 2
+
+
+def test_a_buffer_too_small_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for one byte, the first frames ask C again after growing
+    the buffer, and answer as the general path."""
+    count = Counting(monkeypatch)
+    monkeypatch.setattr(hotpath, "_ROOM", 1)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    hot = Symbolicator(Artifacts([build]), context=12)
+    slow = general(Artifacts([build]), context=12)
+    for f in frames:
+        same(hot.symbolicate_frame(f), slow.symbolicate_frame(f))
+    hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+    assert hot_file is not None
+    assert hot_file.local.q.room > 1
+    assert count.answered > len(frames) // 2
+
+
+def test_remembered_context_lines_stay_within_their_byte_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memo of decoded lines is emptied before it holds more than
+    _LINES_BYTES bytes of text, and never keeps a window larger than a
+    sixteenth of that (long minified lines in sourcesContent)."""
+    count = Counting(monkeypatch)
+    build = APPS / "shop" / "dist" / "esbuild"
+    frames = frames_of(build, 60)
+    monkeypatch.setattr(hotpath, "_LINES_BYTES", 4096)
+    hot = Symbolicator(Artifacts([build]), context=5)
+    slow = general(Artifacts([build]), context=5)
+    hot_file = None
+    emptied = 0
+    before = 0
+    for f in frames:
+        a = hot.symbolicate_frame(f)
+        same(a, slow.symbolicate_frame(f))
+        hot_file = hot._hot["https://cdn.test/assets/app.min.js"]
+        assert hot_file is not None
+        kept = sum(len("\n".join(v).encode()) for v in hot_file.lines.values())
+        assert kept == hot_file.lines_bytes <= 4096
+        assert all(len("\n".join(v).encode()) <= 256 for v in hot_file.lines.values())
+        emptied += hot_file.lines_bytes < before
+        before = hot_file.lines_bytes
+    assert hot_file is not None and hot_file.lines
+    assert emptied > 0
+    assert count.answered > len(frames) // 2

@@ -13,6 +13,7 @@ would."""
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -28,9 +29,19 @@ _NO_ID = 0xFFFFFFFF
 _HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
 _new = object.__new__
 _ROOM = 8192
+_LINES_KEPT = 4096
+_LINES_BYTES = 4 << 20
 
 #: (file name, in app, normalized path on disk) of one source.
 SourceInfo = Tuple[Optional[str], bool, Optional[str]]
+
+#: The fields the warm path reads (status, dst_line and dst_col skipped).
+_PICK = struct.Struct("=4xiiI8xIIIIiIIIiI")
+_query_frame = lib.lsm_js_frame_query
+_NULL = ffi.NULL
+#: SymbolicatedFrame's fields in order: a frame's instance dict has its
+#: keys in this order, as the dataclass's __init__ makes it.
+_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
 
 if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
     raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
@@ -39,9 +50,10 @@ _AT = ffi.offsetof("lsm_frame_query_t", "answer")
 
 class _Query:
     """One thread's lsm_frame_query_t over a view (and namer), with its
-    byte buffer (a bytearray, read without copies through `view`)."""
+    byte buffer (a bytearray C writes into; the answer decodes slices of
+    it)."""
 
-    __slots__ = ("q", "raw", "data", "view", "ptr", "room", "context", "keep")
+    __slots__ = ("q", "raw", "data", "ptr", "room", "context", "keep")
 
     def __init__(self, view_ptr: Any, namer_ptr: Any, context: int, room: int) -> None:
         self.q = ffi.new("lsm_frame_query_t *")
@@ -52,13 +64,10 @@ class _Query:
         self.q.context = self.context = context
         self.room = 0
         self.data = bytearray()
-        self.view = memoryview(self.data)
         self.grow(room)
 
     def grow(self, room: int) -> None:
-        self.view.release()
         self.data = bytearray(room)
-        self.view = memoryview(self.data)
         self.ptr = ffi.from_buffer(self.data)  # kept: the query borrows it
         self.q.buf = self.ptr
         self.q.size = self.room = room
@@ -71,7 +80,7 @@ class HotFile:
     the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "sources", "source_info", "names")
+                 "map_str", "templates", "source_info", "names", "generated", "lines", "lines_bytes")
 
     def __init__(
         self,
@@ -100,9 +109,27 @@ class HotFile:
         self.line_count = line_count
         self.file_str = file_str
         self.map_str = map_str
-        self.sources: List[Optional[SourceInfo]] = [None] * source_count
+        #: Per source id: the instance dict its frames copy (_template()).
+        self.templates: List[Optional[Dict[str, Any]]] = [None] * source_count
+        #: The generated dict every frame copies, then fills.
+        self.generated: Dict[str, Any] = {
+            "filename": None,
+            "lineno": None,
+            "colno": None,
+            "function": None,
+            "file": file_str,
+            "map": map_str,
+        }
         self.source_info = source_info
         self.names: Dict[int, str] = {}
+        #: (source id, first line, line count) -> the context lines decoded
+        #: (never handed out: frames get slices), for frames at the same
+        #: lines (a trace's frames, the same error again). Emptied when it
+        #: would pass _LINES_KEPT entries or _LINES_BYTES bytes of text
+        #: (lines_bytes, the UTF-8 bytes kept); a window of more than a
+        #: sixteenth of that is never kept.
+        self.lines: Dict[Tuple[int, int, int], List[str]] = {}
+        self.lines_bytes = 0
 
     def _query(self, context: int) -> _Query:
         """This thread's query, made on its first frame."""
@@ -110,6 +137,20 @@ class HotFile:
         namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
         qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
         return qq
+
+    def _template(self, src_id: int) -> Dict[str, Any]:
+        """The instance dict every frame of source `src_id` starts from (a
+        copy of it): the fields in SymbolicatedFrame's order, those of the
+        source filled in."""
+        name, in_app, path = self.source_info(src_id)
+        tmpl: Dict[str, Any] = dict.fromkeys(_FIELDS)
+        tmpl["filename"] = name
+        tmpl["resolved"] = True
+        tmpl["abs_path"] = path
+        tmpl["in_app"] = in_app
+        tmpl["hidden"] = False
+        self.templates[src_id] = tmpl
+        return tmpl
 
     def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
         """The symbolicated `frame` (a :class:`Frame` of this file), or
@@ -142,74 +183,72 @@ class HotFile:
             if not 0 <= context <= 1000:
                 return None
             qq.q.context = qq.context = context
-        if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+        if _query_frame(qq.q, lineno - 1, colno - 1, _NULL) != 1:
             return None
-        (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-         first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+        (how, named, name_len, src_line, src_col, src_id, name_id, has_context,
+         first, count, text_len, token_named, token_len) = _PICK.unpack_from(qq.raw, _AT)
         if not has_context or src_id == _NO_ID:
             return None
         text_at = name_len + token_len
         total = text_at + text_len
         if total >= qq.room:
             qq.grow(total + _ROOM)
-            if lib.lsm_js_frame_query(qq.q, lineno - 1, colno - 1, ffi.NULL) != 1:
+            if _query_frame(qq.q, lineno - 1, colno - 1, _NULL) != 1:
                 return None
-            (_, how, named, name_len, _, _, src_line, src_col, src_id, name_id, has_context,
-             first, count, text_len, token_named, token_len) = _ANSWER.unpack_from(qq.raw, _AT)
+            (how, named, name_len, src_line, src_col, src_id, name_id, has_context,
+             first, count, text_len, token_named, token_len) = _PICK.unpack_from(qq.raw, _AT)
             text_at = name_len + token_len
             total = text_at + text_len
             if not has_context or src_id == _NO_ID or total >= qq.room:
                 return None
-        data = qq.view
-        lines = str(data[text_at:total], "utf-8", "replace").split("\n")
-        if len(lines) != count:  # a line holding "\n": only from a damaged table
-            return None
-        info = self.sources[src_id]
-        if info is None:
-            info = self.sources[src_id] = self.source_info(src_id)
+        data = qq.data
+        key = (src_id, first, count)
+        lines = self.lines.get(key)
+        if lines is None:
+            lines = data[text_at:total].decode("utf-8", "replace").split("\n")
+            if len(lines) != count:  # a line holding "\n": only from a damaged table
+                return None
+            if text_len <= _LINES_BYTES >> 4:  # lines of minified code: not kept
+                if len(self.lines) >= _LINES_KEPT or self.lines_bytes + text_len > _LINES_BYTES:
+                    self.lines.clear()
+                    self.lines_bytes = 0
+                self.lines[key] = lines
+                self.lines_bytes += text_len
+        tmpl = self.templates[src_id]
+        if tmpl is None:
+            tmpl = self._template(src_id)
         function = frame.function
         if function is not None and frame.is_constructor:
             function = "new " + function
-        shown = function
+        generated = self.generated.copy()
+        generated["filename"] = frame.filename
+        generated["lineno"] = lineno
+        generated["colno"] = colno
+        generated["function"] = function
         kind = _HOW.get(how, "none")
         if kind == "anonymous":
             function = "<anonymous>"
         elif kind != "none":
-            function = str(data[:name_len], "utf-8", "replace") if named else None
-        call_name: Optional[str] = None
+            function = data[:name_len].decode("utf-8", "replace") if named else None
+        at = src_line - first
+        d = tmpl.copy()
+        d["lineno"] = src_line + 1
+        d["colno"] = src_col + 1
+        d["function"] = function
+        d["raw"] = frame.raw
+        d["context_line"] = lines[at]
+        d["pre_context"] = lines[:at]
+        d["post_context"] = lines[at + 1 :]
+        d["function_source"] = kind
+        d["generated"] = generated
+        d["inlined_callers"] = []
         if token_named:
             call_name = self.names.get(name_id)
             if call_name is None:
-                call_name = self.names[name_id] = str(data[name_len:text_at], "utf-8", "replace")
-        at = src_line - first
+                call_name = self.names[name_id] = data[name_len:text_at].decode("utf-8", "replace")
+            d["call_name"] = call_name
         out = _new(SymbolicatedFrame)
-        out.__dict__ = {
-            "filename": info[0],
-            "lineno": src_line + 1,
-            "colno": src_col + 1,
-            "function": function,
-            "raw": frame.raw,
-            "context_line": lines[at],
-            "pre_context": lines[:at],
-            "post_context": lines[at + 1 :],
-            "error": None,
-            "error_message": None,
-            "resolved": True,
-            "abs_path": info[2],
-            "in_app": info[1],
-            "function_source": kind,
-            "generated": {
-                "filename": frame.filename,
-                "lineno": lineno,
-                "colno": colno,
-                "function": shown,
-                "file": self.file_str,
-                "map": self.map_str,
-            },
-            "inlined_callers": [],
-            "hidden": False,
-            "call_name": call_name,
-        }
+        out.__dict__ = d
         return out
 
 
