@@ -145,6 +145,9 @@ static bool run_yajl(reader_t *r, lsm_yajl_heap_t *heap, size_t len, const lsm_j
     }
     if (*st == yajl_status_ok && !r->code && !scan->code) {
         *at_end = true;
+        /* yajl's flush parses a buffer of its own, so its byte count says
+         * nothing about the input: a value ending there ends the input. */
+        r->chunk_base = end;
         *st = yajl_complete_parse(r->yajl);
     }
     return true;

@@ -50,8 +50,9 @@ int lsm_extra_open(lsm_parse_t *p) {
     return 0;
 }
 
+/* yajl also takes \v and \f as white space between tokens. */
 static bool json_space(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 int lsm_extra_close(lsm_parse_t *p, const char *input, size_t input_len, uint64_t end) {
@@ -65,6 +66,10 @@ int lsm_extra_close(lsm_parse_t *p, const char *input, size_t input_len, uint64_
     /* From just past the key: white space and the colon come first. */
     while (start < end && (json_space((unsigned char)input[start]) || input[start] == ':'))
         start++;
+    /* A value cannot end before its key; keep nothing rather than trust
+     * positions that say it did. */
+    if (start > end)
+        start = end;
     uint64_t off = 0;
     if (blob_copy(&p->blob, input + start, (size_t)(end - start), &off))
         return LSM_ERR_NOMEM;

@@ -14,8 +14,10 @@ static const char *const KIND_NAMES[] = {"null", "a boolean", "a number",
 
 /* Where yajl is, as an offset in the caller's input. */
 uint64_t lsm_json_input_pos(const reader_t *r) {
-    return (uint64_t)(r->skip_prefix + r->chunk_base +
-                      (r->yajl ? yajl_get_bytes_consumed(r->yajl) : 0));
+    uint64_t pos = (uint64_t)(r->skip_prefix + r->chunk_base +
+                              (r->yajl ? yajl_get_bytes_consumed(r->yajl) : 0));
+    /* During yajl's final flush the count is of its own one-byte buffer. */
+    return pos < r->input_len ? pos : r->input_len;
 }
 
 int lsm_json_fail(reader_t *r, int code, const char *fmt, ...) {

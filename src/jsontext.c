@@ -218,6 +218,16 @@ static bool key_follows(const uint8_t *s, size_t len, size_t i) {
     return i < len && s[i] == ':';
 }
 
+/* yajl also takes \v and \f as white space, which JSON (and every peer's
+ * parser) does not: the first one in s[i, stop), or `stop`. Only the text
+ * between strings is looked at, which is little of a map. */
+static size_t loose_space(const uint8_t *s, size_t i, size_t stop) {
+    for (; i < stop; i++)
+        if (s[i] == '\v' || s[i] == '\f')
+            return i;
+    return stop;
+}
+
 int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len, lsm_json_scan_t *scan) {
     scan->code = 0;
     scan->error_offset = 0;
@@ -227,9 +237,17 @@ int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len, lsm_json_scan_t 
     size_t i = 0;
     for (;;) {
         const uint8_t *q = i < len ? memchr(s + i, '"', len - i) : NULL;
+        size_t stop = q ? (size_t)(q - s) : len;
+        size_t bad = loose_space(s, i, stop);
+        if (bad < stop) {
+            /* The text is good up to here, as after a bad string. */
+            string_error(scan, LSM_ERR_JSON, bad, "a vertical tab or form feed outside a string");
+            scan->error_string = bad;
+            return 0;
+        }
         if (!q)
             return 0;
-        size_t open = (size_t)(q - s), end = 0;
+        size_t open = stop, end = 0;
         bool escaped = false;
         if (scan_string(s, len, open + 1, &end, &escaped, scan)) {
             scan->error_string = open;

@@ -15,9 +15,10 @@ typedef struct lsm_json_long {
 
 typedef struct lsm_json_scan {
     lsm_buf_t strings;        /* lsm_json_long_t, in document order */
-    /* The first string that is not valid: its code (0 when all are), the
-     * offset of the offending byte, the offset of its opening quote and a
-     * one-line message. Strings past it are not scanned. */
+    /* The first string that is not valid, or \v or \f between tokens:
+     * its code (0 when all is well), the offset of the offending byte, the
+     * offset up to which the text is good (the bad string's opening quote)
+     * and a one-line message. Text past it is not scanned. */
     int code;
     size_t error_offset;
     size_t error_string;
@@ -28,8 +29,9 @@ typedef struct lsm_json_scan {
  * no raw control characters, strict UTF-8, no lone surrogates in \u
  * escapes) and lists the values (not keys) of at least `min_len` content
  * bytes in scan->strings, which the caller frees. The text outside
- * strings is not judged: the string boundaries found are JSON's wherever
- * the text before them is JSON. Returns 0, or LSM_ERR_NOMEM; a bad string
+ * strings is judged only for \v and \f, which yajl would take as white
+ * space: the string boundaries found are JSON's wherever the text before
+ * them is JSON. Returns 0, or LSM_ERR_NOMEM; a bad string
  * is not a failure but recorded in `scan`. */
 LSM_INTERNAL int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len,
                                lsm_json_scan_t *scan);

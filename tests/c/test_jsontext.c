@@ -268,6 +268,52 @@ static void test_reader_errors_in_long_strings(void) {
     free(content);
 }
 
+/* yajl takes \v and \f as white space; JSON does not, and neither does
+ * any peer. Were they allowed, a long key followed by "\f:" would be
+ * listed as a long value (the scan would not see the colon) and yajl
+ * would read it as a key: the case the fuzzer found. */
+static void test_vertical_tab_and_form_feed(void) {
+    char *key = repeat("k", 80);
+    const char *spaces[] = {"\v", "\f", "\n\f\n"};
+    for (size_t i = 0; i < sizeof spaces / sizeof *spaces; i++) {
+        sb_t sb = {0};
+        sb_printf(&sb, "{\"version\":3,\"sources\":[],\"mappings\":\"\",\"%s\"%s: 3}", key,
+                  spaces[i]);
+        lsm_error_t err;
+        POISON(err);
+        CHECK(lsm_view_from_json(sb.s, sb.len, &err) == NULL);
+        CHECK_EQ(err.code, LSM_ERR_JSON);
+        CHECK_EQ(err.offset, (int64_t)(strpbrk(sb.s, "\v\f") - sb.s));
+        CHECK_CSTR(err.message, "a vertical tab or form feed outside a string");
+        sb_free(&sb);
+    }
+    /* The fuzzer's input itself: a long key, "\f", and a value that ends
+     * only at yajl's final flush, with no closing brace. */
+    sb_t sb = {0};
+    sb_printf(&sb, "{\"%s\"\n\f\n: 3", key);
+    lsm_error_t err;
+    POISON(err);
+    CHECK(lsm_view_from_json(sb.s, sb.len, &err) == NULL);
+    CHECK_EQ(err.code, LSM_ERR_JSON);
+    CHECK_EQ(err.offset, (int64_t)(strchr(sb.s, '\f') - sb.s));
+    sb_free(&sb);
+    /* The same key without the form feed: a top-level number kept as
+     * text, ending at the end of the input, and the missing brace
+     * reported there. */
+    sb_printf(&sb, "{\"%s\"\n\n: 3", key);
+    POISON(err);
+    CHECK(lsm_view_from_json(sb.s, sb.len, &err) == NULL);
+    CHECK_EQ(err.code, LSM_ERR_JSON);
+    CHECK_EQ(err.offset, (int64_t)sb.len);
+    sb_free(&sb);
+    /* Inside a string the escape \f stays fine. */
+    const char ok[] = "{\"version\":3,\"sources\":[\"a\\fb\"],\"mappings\":\"\"}";
+    lsm_view_t *view = lsm_view_from_json(ok, sizeof ok - 1, &err);
+    if (CHECK_CALL(view != NULL, err))
+        lsm_view_free(view);
+    free(key);
+}
+
 int main(void) {
     RUN(test_long_values_are_listed);
     RUN(test_bad_strings);
@@ -275,5 +321,6 @@ int main(void) {
     RUN(test_unescape);
     RUN(test_reader_takes_long_strings_in_place);
     RUN(test_reader_errors_in_long_strings);
+    RUN(test_vertical_tab_and_form_feed);
     return check_finish();
 }
