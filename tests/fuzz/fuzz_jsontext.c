@@ -58,10 +58,13 @@ static int ref_hex4(const uint8_t *s, size_t n, size_t i) {
 }
 
 /* Scans like lsm_json_scan() without listing strings. Returns the code of
- * the first bad string (0 for none) and its offending offset. */
+ * the first bad string or of a \v or \f outside strings (0 for none) and
+ * its offending offset. */
 static int reference(const uint8_t *s, size_t n, size_t *at) {
     size_t i = 0;
     while (i < n) {
+        if (s[i] == '\v' || s[i] == '\f')
+            return *at = i, LSM_ERR_JSON;
         if (s[i] != '"') {
             i++;
             continue;
