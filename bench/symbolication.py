@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import List
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
@@ -51,6 +52,22 @@ from libsourcemap.symbolication.frames import FrameData  # noqa: E402
 
 def ms(ns: int) -> float:
     return round(ns / 1e6, 3)
+
+
+def sample_frames(bundle: Path, map_path: Path, count: int, seed: int) -> List[Frame]:
+    """`count` random mapped tokens of the map (a source), as frames of
+    `bundle` at 1-based positions: the same picks for the same seed, so
+    that bench/hot_frames.py measures the frames this script does."""
+    view = View.from_path(map_path, allow_index=True)
+    rng = random.Random(seed)
+    mapped = [t for t in view if t.src_id is not None]
+    picks = rng.sample(mapped, min(count, len(mapped)))
+    view.close()
+    del mapped
+    return [Frame(function="f", filename="https://cdn.test/" + bundle.name,
+                  lineno=t.dst_line + 1, colno=t.dst_col + 1,
+                  raw="at f (%s:%d:%d)" % (bundle.name, t.dst_line + 1, t.dst_col + 1))
+            for t in picks]
 
 
 def main() -> None:
@@ -64,16 +81,7 @@ def main() -> None:
     bundle, map_path = Path(args.bundle).resolve(), Path(args.map).resolve()
     js_bytes, map_bytes = bundle.read_bytes(), map_path.read_bytes()
 
-    view = View.from_path(map_path, allow_index=True)
-    rng = random.Random(args.seed)
-    mapped = [t for t in view if t.src_id is not None]
-    picks = rng.sample(mapped, min(args.frames, len(mapped)))
-    view.close()
-    del mapped
-    frames = [Frame(function="f", filename="https://cdn.test/" + bundle.name,
-                    lineno=t.dst_line + 1, colno=t.dst_col + 1,
-                    raw="at f (%s:%d:%d)" % (bundle.name, t.dst_line + 1, t.dst_col + 1))
-              for t in picks]
+    frames = sample_frames(bundle, map_path, args.frames, args.seed)
     out = {"bundle": bundle.name, "bundle_bytes": len(js_bytes), "map_bytes": len(map_bytes),
            "frames": len(frames), "context": args.context}
 
