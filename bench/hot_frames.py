@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import statistics
 import sys
@@ -28,8 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from libsourcemap import Artifacts, Frame, Symbolicator, View  # noqa: E402
+from libsourcemap import Artifacts, Symbolicator  # noqa: E402
+from symbolication import sample_frames  # noqa: E402  (the same picks)
 
 
 def us(ns: float) -> float:
@@ -47,17 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     bundle, map_path = Path(args.bundle).resolve(), Path(args.map).resolve()
 
-    # The picks of bench/symbolication.py.
-    view = View.from_path(map_path, allow_index=True)
-    rng = random.Random(args.seed)
-    mapped = [t for t in view if t.src_id is not None]
-    picks = rng.sample(mapped, min(args.frames, len(mapped)))
-    view.close()
-    del mapped
-    frames = [Frame(function="f", filename="https://cdn.test/" + bundle.name,
-                    lineno=t.dst_line + 1, colno=t.dst_col + 1,
-                    raw="at f (%s:%d:%d)" % (bundle.name, t.dst_line + 1, t.dst_col + 1))
-              for t in picks]
+    frames = sample_frames(bundle, map_path, args.frames, args.seed)
     clock = time.thread_time_ns
     out = {"frames": len(frames), "context": args.context}
     with tempfile.TemporaryDirectory() as tmp:

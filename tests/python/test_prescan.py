@@ -3,8 +3,9 @@
 file itself, and is not started when a cache file may answer."""
 
 import shutil
+import threading
 from pathlib import Path
-from typing import List
+from typing import Any, List, Optional
 
 import pytest
 
@@ -82,3 +83,46 @@ def test_unreadable_file_falls_back(tmp_path: Path) -> None:
     namer = ok.namer(view)
     assert namer is not None
     assert ok.namer(view) is None  # taken once
+
+
+def test_the_prescan_reads_while_the_map_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prescan's read of the generated file does not wait for the map's
+    parse, which runs under the artifacts' lock (files read have a lock of
+    their own): the parse here waits until that read is done."""
+    folder, name = "esbuild", "app.min.js"
+    shutil.copyfile(FIXTURES / folder / name, tmp_path / name)
+    shutil.copyfile(FIXTURES / folder / (name + ".map"), tmp_path / (name + ".map"))
+    frames = frames_of(tmp_path / (name + ".map"), name)
+    want = Symbolicator(Artifacts([tmp_path], use_cache_files=False)).symbolicate_frame(frames[0])
+
+    arts = Artifacts([tmp_path], use_cache_files=False)
+    loading = threading.Event()
+    read_done = threading.Event()
+    plain_read = arts.read
+
+    def read(path: Path) -> Optional[bytes]:
+        prescan = threading.current_thread().name == "libsourcemap-prescan"
+        if prescan:
+            loading.wait(60)  # the read starts once the parse has begun
+        data = plain_read(path)
+        if prescan:
+            read_done.set()
+        return data
+
+    monkeypatch.setattr(arts, "read", read)
+    waited: List[bool] = []
+    plain_from_path = View.from_path
+
+    def from_path(path: Any, **kw: Any) -> View:
+        loading.set()
+        # A guard against a deadlock, not a clock: a read that waits for
+        # the parse leaves this waiting the whole minute, and False.
+        waited.append(read_done.wait(60))
+        return plain_from_path(path, **kw)
+
+    monkeypatch.setattr(View, "from_path", from_path)
+    sym = Symbolicator(arts)
+    sym.PRESCAN_BYTES = 0  # always
+    got = sym.symbolicate_frame(frames[0])
+    assert waited == [True]
+    assert got.to_dict() == want.to_dict()

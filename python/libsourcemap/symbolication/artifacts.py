@@ -142,7 +142,11 @@ class Artifacts:
         self._lock = threading.RLock()
         self._maps: Dict[Path, Union[Tuple[View, bool], SourceMapError, OSError]] = {}
         self._refs: Dict[Path, MapRef] = {}
+        #: Files read, under their own lock: a map is parsed under _lock
+        #: (once), and the read of a generated file that a prescan does
+        #: meanwhile on another thread must not wait for that parse.
         self._texts: Dict[Path, Optional[bytes]] = {}
+        self._texts_lock = threading.Lock()
         self._debug_ids: Optional[Dict[str, Path]] = None
         self.maps_loaded = 0
         for root in self.dirs:
@@ -185,7 +189,7 @@ class Artifacts:
 
     def read(self, path: Path) -> Optional[bytes]:
         """A file's bytes (cached), or None when it cannot be read."""
-        with self._lock:
+        with self._texts_lock:
             if path in self._texts:
                 return self._texts[path]
         data: Optional[bytes]
@@ -196,7 +200,7 @@ class Artifacts:
                 data = path.read_bytes()
         except OSError:
             data = None
-        with self._lock:
+        with self._texts_lock:
             self._texts[path] = data
         return data
 
@@ -320,7 +324,7 @@ class Artifacts:
         TAIL_BYTES from the first line start inside them, or the whole file
         when it is that small or has no LF there. (None, None) when it
         cannot be read."""
-        with self._lock:
+        with self._texts_lock:
             whole = self._texts.get(path)
         if whole is not None:
             return len(whole), whole
