@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -88,14 +88,43 @@ def info(d: Any) -> Dict[str, str]:
     return d.execute_script("return Object.assign({}, document.getElementById('info').dataset)")
 
 
-def hover(d: Any, element: Any) -> None:
+def settle(d: Any) -> None:
+    """Waits two animation frames. A scroll makes the page queue a redraw
+    of the lines on screen for the next frame, which replaces their
+    elements: one found before it would be stale by the time it is used."""
+    d.execute_async_script("const done = arguments[arguments.length - 1];"
+                           "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
+
+
+def on_fresh(d: Any, locate: Callable[[], Any], use: Callable[[Any], None]) -> None:
+    """use(locate()), finding the element again if a redraw replaced it in
+    between (a loaded machine can delay the frame settle() waits for past
+    its two frames)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    for attempt in range(5):
+        try:
+            use(locate())
+            return
+        except StaleElementReferenceException:
+            if attempt == 4:
+                raise
+            settle(d)
+
+
+def hover(d: Any, locate: Callable[[], Any]) -> None:
+    """Moves the pointer onto the element `locate()` finds."""
     from selenium.webdriver.common.action_chains import ActionChains
-    ActionChains(d).move_to_element(element).perform()
+    on_fresh(d, locate, lambda el: ActionChains(d).move_to_element(el).perform())
+
+
+def click(d: Any, locate: Callable[[], Any]) -> None:
+    on_fresh(d, locate, lambda el: el.click())
 
 
 def gen_span(d: Any, line: int, col: int) -> Any:
     d.execute_script("window.__lsm.pinned = false; window.__lsm.revealGenerated(%d, %d)"
                      % (line, col))
+    settle(d)
     spans = d.find_elements("css selector",
                             '#gen .line[data-line="%d"] span[data-col="%d"]' % (line, col))
     assert len(spans) == 1, "no span for generated %d:%d" % (line, col)
@@ -150,7 +179,7 @@ def test_hover_generated_highlights_the_original(driver: Any, pages: Dict[str, P
         picked = samples(view, 8)
         assert len(picked) >= 6
         for tok, _ in picked:
-            hover(driver, gen_span(driver, tok.dst_line, tok.dst_col))
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
             expect_original(driver, view, tok.dst_line, tok.dst_col)
     shot(driver, "hover-" + rel.replace("/", "_"))
 
@@ -164,11 +193,16 @@ def test_hover_original_highlights_the_generated(driver: Any, pages: Dict[str, P
         for tok, _ in samples(view, 8):
             driver.execute_script("window.__lsm.pinned = false; window.__lsm.revealOriginal(%d, %d, %d)"
                                   % (tok.src_id, tok.src_line, tok.src_col))
-            spans = driver.find_elements(
-                "css selector", '#orig .line[data-line="%d"] span[data-c="%d"]'
-                % (tok.src_line, tok.src_col))
-            assert len(spans) == 1
-            hover(driver, spans[0])
+            settle(driver)
+
+            def locate() -> Any:
+                spans = driver.find_elements(
+                    "css selector", '#orig .line[data-line="%d"] span[data-c="%d"]'
+                    % (tok.src_line, tok.src_col))
+                assert len(spans) == 1
+                return spans[0]
+
+            hover(driver, locate)
             got = info(driver)
             # The generated position shown maps back to this original position...
             back = view.lookup_token(int(got["genLine"]) - 1, int(got["genCol"]) - 1)
@@ -188,15 +222,16 @@ def test_click_pins_and_sets_the_anchor(driver: Any, pages: Dict[str, Path], rel
     open_page(driver, pages[rel])
     with View.from_path(BUNDLERS / rel, allow_index=True) as view:
         (a, _), (b, _) = samples(view, 2)[:2]
-        gen_span(driver, a.dst_line, a.dst_col).click()
+        click(driver, lambda: gen_span(driver, a.dst_line, a.dst_col))
         expect_original(driver, view, a.dst_line, a.dst_col)
         assert driver.execute_script("return location.hash") == \
             "#gen=%d:%d" % (a.dst_line + 1, a.dst_col + 1)
         # Pinned: hovering elsewhere keeps the selection.
         driver.execute_script("window.__lsm.revealGenerated(%d, %d)" % (b.dst_line, b.dst_col))
-        span = driver.find_elements("css selector", '#gen .line[data-line="%d"] span[data-col="%d"]'
-                                    % (b.dst_line, b.dst_col))[0]
-        hover(driver, span)
+        settle(driver)
+        hover(driver, lambda: driver.find_elements(
+            "css selector", '#gen .line[data-line="%d"] span[data-col="%d"]'
+            % (b.dst_line, b.dst_col))[0])
         assert int(info(driver)["genCol"]) == a.dst_col + 1
 
 
@@ -233,7 +268,7 @@ def test_function_names_agree_with_the_namer(driver: Any, pages: Dict[str, Path]
             if how not in ("original", "anonymous") or used is None or \
                     (used.src_line, used.src_col) != (tok.src_line, tok.src_col):
                 continue
-            hover(driver, gen_span(driver, tok.dst_line, tok.dst_col))
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
             assert info(driver)["fn"] == (name or ""), "at %d:%d" % (tok.dst_line, tok.dst_col)
             compared += 1
             named += bool(name)
@@ -291,10 +326,15 @@ def test_script_in_the_map_does_not_run(driver: Any, tmp_path: Path) -> None:
     page = write_page(tmp_path / "evil.html", path)
     open_page(driver, page)
     for line in range(3):
-        spans = driver.find_elements("css selector", '#gen .line[data-line="%d"] span[data-t]' % line)
-        assert spans
         driver.execute_script("window.__lsm.pinned = false")
-        hover(driver, spans[0])
+
+        def first_span() -> Any:
+            spans = driver.find_elements("css selector",
+                                         '#gen .line[data-line="%d"] span[data-t]' % line)
+            assert spans
+            return spans[0]
+
+        hover(driver, first_span)
     assert driver.execute_script("return window.__pwned") is None
     assert driver.title == "libsourcemap: evil.js.map"
     assert driver.find_elements("css selector", "main img, main script, #info img") == []
@@ -329,9 +369,9 @@ def test_unmapped_one_field_ignored_and_invalid_are_marked(driver: Any, tmp_path
     assert "bad" in classes(1, 0)         # past the end of a.js
     unmapped = driver.find_elements("css selector", '#gen .line[data-line="2"] .un')
     assert [u.text for u in unmapped] == ["  x"]
-    hover(driver, gen_span(driver, 0, 4))
+    hover(driver, lambda: gen_span(driver, 0, 4))
     assert info(driver)["src"] == "" and "1-field" in driver.find_element("id", "info").text
-    hover(driver, gen_span(driver, 0, 11))
+    hover(driver, lambda: gen_span(driver, 0, 11))
     assert info(driver)["src"] == "lib.js" and "(ignored)" in driver.find_element("id", "info").text
     assert "lib.js (ignored)" in driver.find_element("id", "source").text
     shot(driver, "marks")
