@@ -412,7 +412,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
     w_.end = (s) + (len);                                                                    \
     w_.in_tail = false;                                                                      \
     const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
-    uint64_t wcont = w_.cont
+    uint64_t wcont = w_.cont, wm = wcont
 
 #define WINDOW_MOVE()                                                                        \
     do {                                                                                     \
@@ -420,12 +420,33 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
         end = w_.end;                                                                        \
         wbase = w_.base;                                                                     \
         wcont = w_.cont;                                                                     \
+        wm = wcont;                                                                          \
     } while (0)
 
 #define WINDOW_CHECK()                                                                       \
     do {                                                                                     \
         if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
             WINDOW_MOVE();                                                                   \
+    } while (0)
+
+/* `wm` is the window's mask shifted to p: bit 0 is p's continuation bit.
+ * Every step of p shifts it along, so that the next value's bit is one
+ * AND away instead of a subtraction and a shift by p - wbase: that chain
+ * from one value to the next is what the fast paths wait on. Only the
+ * window's 64 bits are meaningful; p stays within them (see above). */
+#define WINDOW_STEP(n)                                                                       \
+    do {                                                                                     \
+        p += (n);                                                                            \
+        wm = (wm >> 1) >> ((n)-1);                                                           \
+    } while (0)
+
+/* WINDOW_CHECK after p moved by other means (a long value). */
+#define WINDOW_SYNC()                                                                        \
+    do {                                                                                     \
+        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
+            WINDOW_MOVE();                                                                   \
+        else                                                                                 \
+            wm = wcont >> (p - wbase);                                                       \
     } while (0)
 
 /* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
@@ -437,7 +458,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
     do {                                                                                     \
         unsigned c0_ = p[0];                                                                 \
         unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
-        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
+        unsigned cont_ = (unsigned)wm & 1;                                                   \
         if (d_ >= 64)                                                                        \
             goto slow;                                                                       \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
@@ -450,10 +471,10 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
                 goto slow;                                                                   \
             }                                                                                \
             (field) += vlq_value(r_);                                                        \
-            WINDOW_CHECK();                                                                  \
+            WINDOW_SYNC();                                                                   \
         } else {                                                                             \
             (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
-            p += 1 + cont_;                                                                  \
+            WINDOW_STEP(1 + cont_);                                                          \
         }                                                                                    \
     } while (0)
 
@@ -499,7 +520,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
                 goto slow;
             line++;
             col = 0;
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         /* The segments of one line. After a ',' the next segment's first
@@ -525,7 +546,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
             segments++;
             if (*p != ',')
                 break;
-            p++;
+            WINDOW_STEP(1);
             WINDOW_CHECK();
         }
         if (p != end && *p != ';')
@@ -672,7 +693,7 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
 #define DECODE_VALUE(field)                                                                  \
     do {                                                                                     \
         unsigned d_ = DIGIT[p[0]], d2_ = DIGIT[p[1]];                                        \
-        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
+        unsigned cont_ = (unsigned)wm & 1;                                                   \
         if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
             unsigned d3_ = DIGIT[p[2]];                                                      \
             if (d2_ < 64 && d3_ < 32) {                                                      \
@@ -686,10 +707,10 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
                 p += pos_;                                                                   \
                 (field) += (uint32_t)x_;                                                     \
             }                                                                                \
-            WINDOW_CHECK();                                                                  \
+            WINDOW_SYNC();                                                                   \
         } else {                                                                             \
             (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
-            p += 1 + cont_;                                                                  \
+            WINDOW_STEP(1 + cont_);                                                          \
         }                                                                                    \
     } while (0)
 
@@ -751,11 +772,11 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         if (c == ';') {
             line++;
             col = 0;
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         if (c == ',') {
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         /* The segments of one line, each ',' followed by the next. */
@@ -804,7 +825,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             }
             if (*p != ',')
                 break;
-            p++;
+            WINDOW_STEP(1);
             WINDOW_CHECK();
         }
     }
