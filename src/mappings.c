@@ -299,31 +299,92 @@ static const uint8_t DIGIT[256] = {
     255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
-/* The signed value of the VLQ form `raw` ("-0" is -2^31). */
-#define SIGNED(raw)                                                                          \
-    ((raw) == 1 ? INT32_MIN : ((raw) & 1) ? -(int32_t)((raw) >> 1) : (int32_t)((raw) >> 1))
-#define ONE8(d) SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), SIGNED(d), \
-    SIGNED(d),
-#define ONE(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d) ONE8(d)
-#define ZERO8 0, 0, 0, 0, 0, 0, 0, 0,
-#define ONE4(d) ONE(d) ONE(d + 1) ONE(d + 2) ONE(d + 3)
-#define TWO(lo, hi) SIGNED((lo) | (hi) << 5),
-#define TWO8(lo, h) TWO(lo, h) TWO(lo, h + 1) TWO(lo, h + 2) TWO(lo, h + 3) \
-    TWO(lo, h + 4) TWO(lo, h + 5) TWO(lo, h + 6) TWO(lo, h + 7)
-#define TWOS(lo) TWO8(lo, 0) TWO8(lo, 8) TWO8(lo, 16) TWO8(lo, 24) ZERO8 ZERO8 ZERO8 ZERO8
-#define TWOS4(lo) TWOS(lo) TWOS(lo + 1) TWOS(lo + 2) TWOS(lo + 3)
+/* What the fast paths need to know about the two bytes at the start of a
+ * value, in one load: PAIR[b0 + 256 * b1] for ASCII bytes b0 and b1 holds
+ * the value of a one-digit value (b0 without continuation) or of a
+ * two-digit one (b0 with, b1 without), times 4, or one of these flags
+ * with nothing else: */
+#define PAIR_NOT_DIGIT 1 /* b0 is not a base64 digit */
+#define PAIR_LONG 2      /* three digits or more, b1 not a digit, or "-0" */
+/* A digit's value without continuation, and the raw form of two digits
+ * (d1 masked only to keep the expression defined where it is not used). */
+#define PAIR_VALUE(raw) ((raw) & 1 ? -((raw) >> 1) : (raw) >> 1)
+#define PAIR_RAW2(d0, d1) (((d0) & 31) | ((d1) & 63) << 5)
+#define PAIR_CELL(d0, d1)                                                                    \
+    ((d0) < 0 ? PAIR_NOT_DIGIT                                                               \
+     : !((d0) & 32) ? ((d0) == 1 ? PAIR_LONG : PAIR_VALUE(d0) * 4)                           \
+     : ((d1) < 0 || ((d1) & 32) || PAIR_RAW2(d0, d1) == 1) ? PAIR_LONG                       \
+                                                            : PAIR_VALUE(PAIR_RAW2(d0, d1)) * 4),
+/* X(digit value or -1, a) for each ASCII code in order. */
+#define PAIR_COLUMNS(X, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(62, a) X(-1, a) X(-1, a) X(-1, a) X(63, a) \
+    X(52, a) X(53, a) X(54, a) X(55, a) X(56, a) X(57, a) X(58, a) X(59, a) \
+    X(60, a) X(61, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(0, a) X(1, a) X(2, a) X(3, a) X(4, a) X(5, a) X(6, a) \
+    X(7, a) X(8, a) X(9, a) X(10, a) X(11, a) X(12, a) X(13, a) X(14, a) \
+    X(15, a) X(16, a) X(17, a) X(18, a) X(19, a) X(20, a) X(21, a) X(22, a) \
+    X(23, a) X(24, a) X(25, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(-1, a) X(26, a) X(27, a) X(28, a) X(29, a) X(30, a) X(31, a) X(32, a) \
+    X(33, a) X(34, a) X(35, a) X(36, a) X(37, a) X(38, a) X(39, a) X(40, a) \
+    X(41, a) X(42, a) X(43, a) X(44, a) X(45, a) X(46, a) X(47, a) X(48, a) \
+    X(49, a) X(50, a) X(51, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a)
+#define PAIR_ZERO8 0, 0, 0, 0, 0, 0, 0, 0,
+#define PAIR_ZERO128 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 \
+    PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 PAIR_ZERO8 \
+    PAIR_ZERO8 PAIR_ZERO8
+/* A row: every b0 for one b1; b0 from 128 on is never looked up. */
+#define PAIR_ROW(d1) PAIR_COLUMNS(PAIR_CELL, d1) PAIR_ZERO128
+/* X(digit value or -1) for each ASCII code: the same list for the rows
+ * (a macro cannot expand inside itself). */
+#define PAIR_ROWS(X) \
+    X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(-1) X(-1) X(62) X(-1) X(-1) X(-1) X(63) \
+    X(52) X(53) X(54) X(55) X(56) X(57) X(58) X(59) \
+    X(60) X(61) X(-1) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(0) X(1) X(2) X(3) X(4) X(5) X(6) \
+    X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) \
+    X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) \
+    X(23) X(24) X(25) X(-1) X(-1) X(-1) X(-1) X(-1) \
+    X(-1) X(26) X(27) X(28) X(29) X(30) X(31) X(32) \
+    X(33) X(34) X(35) X(36) X(37) X(38) X(39) X(40) \
+    X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) \
+    X(49) X(50) X(51) X(-1) X(-1) X(-1) X(-1) X(-1)
 
-/* The value of the one or two digits at the start of a VLQ value, by
- * 64 * first digit + second digit: a first digit without continuation is
- * the whole value; with one, the second must end it (the entries for a
- * second continuation are never read). */
-static const int32_t VLQ2[4096] = {
-    ONE4(0) ONE4(4) ONE4(8) ONE4(12) ONE4(16) ONE4(20) ONE4(24) ONE4(28)
-    TWOS4(0) TWOS4(4) TWOS4(8) TWOS4(12) TWOS4(16) TWOS4(20) TWOS4(24) TWOS4(28)
-};
+/* 64 KiB, of which the fast paths touch the 80 x 80 entries of the
+ * characters that occur in mappings. Bytes from 0x80 on are folded onto
+ * ASCII by the index mask: the scan rejects them through its window. */
+static const int16_t PAIR[128 * 256] = {PAIR_ROWS(PAIR_ROW)};
+
+/* Fast-path values are read with an arithmetic shift. */
+_Static_assert((-8 >> 2) == -2, "right shift of a negative value must be arithmetic");
+
+#define PAIR_AT(q) ((int)PAIR[((unsigned)(q)[0] | (unsigned)(q)[1] << 8) & 0x7f7f])
 
 static inline bool is_digit(uint8_t c) {
     return DIGIT[c] < 64;
+}
+
+/* A value of exactly three digits at *pp, the commonest of those PAIR
+ * leaves to the slow paths (2.6% of monaco-esbuild's values), read
+ * inline: the general loop's exit mispredicts. */
+static inline __attribute__((always_inline)) bool three_digits(const uint8_t **pp,
+                                                              uint64_t *out) {
+    const uint8_t *p = *pp;
+    unsigned d0 = DIGIT[p[0]], d1 = DIGIT[p[1]], d2 = DIGIT[p[2]];
+    if (d0 >= 64 || !(d0 & d1 & VLQ_CONTINUE) || d1 >= 64 || d2 >= 32)
+        return false;
+    *out = (d0 & VLQ_MASK) | (d1 & VLQ_MASK) << 5 | d2 << 10;
+    *pp = p + 3;
+    return true;
 }
 
 /* A value of three digits or more at *pp for the fast scan: false unless
@@ -366,6 +427,7 @@ static bool long_value(const uint8_t **pp, uint64_t *out) {
 typedef struct window {
     const uint8_t *base;
     uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
+    uint64_t high;      /* bit i: base[i] is 0x80 or more */
     const uint8_t *end; /* the string's end; in `tail` once copied */
     bool in_tail;
     uint8_t tail[TAIL_SIZE];
@@ -391,6 +453,23 @@ static inline uint64_t cont_bits(const uint8_t *q) {
 #endif
 }
 
+/* Bytes from 0x80 on, in q[0..63]. */
+static inline uint64_t high_bits(const uint8_t *q) {
+#ifdef __SSE2__
+    uint64_t m = 0;
+    for (int i = 0; i < 4; i++)
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+                 _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)))
+             << (16 * i);
+    return m;
+#else
+    uint64_t m = 0;
+    for (int i = 0; i < WINDOW; i++)
+        m |= (uint64_t)(q[i] >> 7) << i;
+    return m;
+#endif
+}
+
 /* Moves the window to p and returns p, which is in `tail` from the
  * switch on. */
 static const uint8_t *window_at(window_t *w, const uint8_t *p) {
@@ -404,6 +483,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
     }
     w->base = p;
     w->cont = cont_bits(p);
+    w->high = high_bits(p);
     return p;
 }
 
@@ -412,7 +492,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
     w_.end = (s) + (len);                                                                    \
     w_.in_tail = false;                                                                      \
     const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
-    uint64_t wcont = w_.cont
+    uint64_t wcont = w_.cont, wm = wcont
 
 #define WINDOW_MOVE()                                                                        \
     do {                                                                                     \
@@ -420,6 +500,7 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
         end = w_.end;                                                                        \
         wbase = w_.base;                                                                     \
         wcont = w_.cont;                                                                     \
+        wm = wcont;                                                                          \
     } while (0)
 
 #define WINDOW_CHECK()                                                                       \
@@ -428,32 +509,60 @@ static const uint8_t *window_at(window_t *w, const uint8_t *p) {
             WINDOW_MOVE();                                                                   \
     } while (0)
 
+/* `wm` is the window's mask shifted to p: bit 0 is p's continuation bit.
+ * Every step of p shifts it along, so that the next value's bit is one
+ * AND away instead of a subtraction and a shift by p - wbase: that chain
+ * from one value to the next is what the fast paths wait on. Only the
+ * window's 64 bits are meaningful; p stays within them (see above). */
+#define WINDOW_STEP(n)                                                                       \
+    do {                                                                                     \
+        p += (n);                                                                            \
+        wm = (wm >> 1) >> ((n)-1);                                                           \
+    } while (0)
+
+/* WINDOW_CHECK after p moved by other means (a long value). */
+#define WINDOW_SYNC()                                                                        \
+    do {                                                                                     \
+        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
+            WINDOW_MOVE();                                                                   \
+        else                                                                                 \
+            wm = wcont >> (p - wbase);                                                       \
+    } while (0)
+
+/* The scan's WINDOW_CHECK and WINDOW_SYNC also leave for the exact scan
+ * at any byte from 0x80 on, which PAIR_AT would read as ASCII. */
+#define SCAN_WINDOW_CHECK()                                                                  \
+    do {                                                                                     \
+        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0)) {                                \
+            WINDOW_MOVE();                                                                   \
+            if (w_.high)                                                                     \
+                goto slow;                                                                   \
+        }                                                                                    \
+    } while (0)
+#define SCAN_WINDOW_SYNC()                                                                   \
+    do {                                                                                     \
+        SCAN_WINDOW_CHECK();                                                                 \
+        wm = wcont >> (p - wbase);                                                           \
+    } while (0)
+
 /* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
- * p past it. One and two digits, nearly all values, take no
- * data-dependent branch: their value is one VLQ2 entry. The second byte
- * is read either way: the byte after a digit is always readable (see
- * read_vlq). Anything unusual jumps to `slow`. */
+ * p past it. One and two digits, nearly all values, are one PAIR entry
+ * and take no data-dependent branch; the second byte is read either way:
+ * the byte after a digit is always readable (see read_vlq). Anything
+ * unusual jumps to `slow`. */
 #define SCAN_VALUE(field)                                                                    \
     do {                                                                                     \
-        unsigned c0_ = p[0];                                                                 \
-        unsigned d_ = DIGIT[c0_], d2_ = DIGIT[p[1]];                                         \
-        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
-        if (d_ >= 64)                                                                        \
-            goto slow;                                                                       \
-        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
+        int e_ = PAIR_AT(p);                                                                 \
+        unsigned cont_ = (unsigned)wm & 1;                                                   \
+        if (__builtin_expect(e_ & (PAIR_NOT_DIGIT | PAIR_LONG), 0)) {                        \
             uint64_t r_;                                                                     \
-            unsigned d3_ = DIGIT[p[2]];                                                      \
-            if (d2_ < 64 && d3_ < 32) {                                                      \
-                r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;                    \
-                p += 3;                                                                      \
-            } else if (!long_value(&p, &r_)) {                                               \
+            if ((e_ & PAIR_NOT_DIGIT) || !(three_digits(&p, &r_) || long_value(&p, &r_)))    \
                 goto slow;                                                                   \
-            }                                                                                \
             (field) += vlq_value(r_);                                                        \
-            WINDOW_CHECK();                                                                  \
+            SCAN_WINDOW_SYNC();                                                              \
         } else {                                                                             \
-            (field) += VLQ2[d_ << 6 | (d2_ & 63)];                                           \
-            p += 1 + cont_;                                                                  \
+            (field) += e_ >> 2;                                                              \
+            WINDOW_STEP(1 + cont_);                                                          \
         }                                                                                    \
     } while (0)
 
@@ -473,6 +582,8 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
     if (len >= ((size_t)1 << 31))
         return -1;
     WINDOW_START(s, len);
+    if (w_.high)
+        goto slow;
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
     /* Unsigned, so that a negative value makes its maximum too large. */
     uint64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
@@ -481,7 +592,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
     uint64_t segments = 0, line_start = 0;
     bool any_src = false, any_name = false;
     while (p < end) {
-        WINDOW_CHECK();
+        SCAN_WINDOW_CHECK();
         if (*p == ';') {
             /* An OR of valid values can reach 2^32 - 1 too; the exact
              * scan sorts that out. */
@@ -499,7 +610,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
                 goto slow;
             line++;
             col = 0;
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         /* The segments of one line. After a ',' the next segment's first
@@ -525,8 +636,8 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
             segments++;
             if (*p != ',')
                 break;
-            p++;
-            WINDOW_CHECK();
+            WINDOW_STEP(1);
+            SCAN_WINDOW_CHECK();
         }
         if (p != end && *p != ';')
             goto slow;
@@ -666,19 +777,17 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
 }
 
 /* Adds the value at p to `field` (a uint32_t: the scan has checked the
- * sums, so they wrap correctly) in pass two, as SCAN_RAW reads it. Values
- * of three digits or more, and the forms only the exact scan takes, go
- * through read_vlq_slow(); "-0" is -2^31 as there. */
+ * sums, so they wrap correctly) in pass two, as SCAN_VALUE reads it.
+ * Values of four digits or more, and "-0" (-2^31 as there), go through
+ * read_vlq_slow(). */
 #define DECODE_VALUE(field)                                                                  \
     do {                                                                                     \
-        unsigned d_ = DIGIT[p[0]], d2_ = DIGIT[p[1]];                                        \
-        unsigned cont_ = (unsigned)(wcont >> (p - wbase)) & 1;                               \
-        if (__builtin_expect(cont_ & (d2_ >> 5), 0)) {                                       \
-            unsigned d3_ = DIGIT[p[2]];                                                      \
-            if (d2_ < 64 && d3_ < 32) {                                                      \
-                uint64_t r_ = (d_ & VLQ_MASK) | (d2_ & VLQ_MASK) << 5 | d3_ << 10;           \
+        int e_ = PAIR_AT(p);                                                                 \
+        unsigned cont_ = (unsigned)wm & 1;                                                   \
+        if (__builtin_expect(e_ & PAIR_LONG, 0)) {                                           \
+            uint64_t r_;                                                                     \
+            if (three_digits(&p, &r_)) {                                                     \
                 (field) += (uint32_t)vlq_value(r_);                                          \
-                p += 3;                                                                      \
             } else {                                                                         \
                 size_t pos_ = 0;                                                             \
                 int64_t x_ = 0;                                                              \
@@ -686,13 +795,12 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
                 p += pos_;                                                                   \
                 (field) += (uint32_t)x_;                                                     \
             }                                                                                \
-            WINDOW_CHECK();                                                                  \
+            WINDOW_SYNC();                                                                   \
         } else {                                                                             \
-            (field) += (uint32_t)VLQ2[d_ << 6 | (d2_ & 63)];                                 \
-            p += 1 + cont_;                                                                  \
+            (field) += (uint32_t)(e_ >> 2);                                                  \
+            WINDOW_STEP(1 + cont_);                                                          \
         }                                                                                    \
     } while (0)
-
 
 /* Appends the low `width` bits of `value` (width <= 64) to the bit
  * stream: the word being filled is stored whole every time, and the bits
@@ -751,11 +859,11 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         if (c == ';') {
             line++;
             col = 0;
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         if (c == ',') {
-            p++;
+            WINDOW_STEP(1);
             continue;
         }
         /* The segments of one line, each ',' followed by the next. */
@@ -804,7 +912,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             }
             if (*p != ',')
                 break;
-            p++;
+            WINDOW_STEP(1);
             WINDOW_CHECK();
         }
     }
