@@ -237,6 +237,23 @@ def test_collector_is_paused_for_the_whole_call_and_put_back():
         gc.enable()
 
 
+def test_frames_are_counted_only_for_a_span(monkeypatch: pytest.MonkeyPatch):
+    # Without OpenTelemetry reporting, no pass over every frame is made
+    # for the span's attributes (tests/python/test_telemetry.py checks
+    # them with the SDK).
+    from libsourcemap import telemetry
+
+    def no_counting(frames: Any) -> Any:
+        raise AssertionError("frames counted without a span")
+
+    traces = many_traces(30, seed=9)
+    want = serial(traces, DIST)
+    monkeypatch.setattr(telemetry, "_get", lambda: None)  # as without the API
+    monkeypatch.setattr(telemetry, "frame_counts", no_counting)
+    assert symbolicate_many(traces, DIST, workers=1) == want
+    assert symbolicate_many(traces, DIST, workers=2) == want
+
+
 # ------------------------------------------------------------ in process
 
 
