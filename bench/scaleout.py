@@ -12,7 +12,13 @@ seed; the artifacts are the apps' dist/ folders. Every configuration must
 give exactly the one-process results (checked). A figure is traces per
 second over the whole call: starting the local processes and each worker
 opening its maps are counted; starting the Dask cluster is not (it is
-reported on its own), as a cluster outlives one call. The Dask cluster is
+reported on its own), as a cluster outlives one call. The clock stops
+after a full run of Python's cycle collector that follows each call, in
+every configuration: symbolicate_many pauses the collector while it
+builds results, and the walks over the new objects that the pause put
+off belong to the call (the one-process results of the check are frozen
+out of the collector's sight beforehand, so that each round walks its
+own results only). The Dask cluster is
 libsourcemap.scaleout.local_cluster(N), started afresh for each of its
 rounds and its workers made to import the package before the clock
 starts; it is closed while the other configurations run, so that they do
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import os
 import resource
 import platform
@@ -142,6 +149,8 @@ def main() -> int:
     n = args.workers
     control = machine_parallelism(n)
     expected = symbolicate_many(work, DIST, workers=1)
+    gc.collect()
+    gc.freeze()  # the check's copy is walked by no collection of a round
 
     runs: Dict[str, Callable[[], Any]] = {
         "1 process": lambda: symbolicate_many(work, DIST, workers=1),
@@ -175,9 +184,11 @@ def main() -> int:
                     run = functools.partial(symbolicate_many, work, DIST, client=client)
                 else:
                     run = runs[name]
+                got = None  # the previous round's results go before the clock starts
                 before = cpu_now()
                 t = time.perf_counter()
                 got = run()
+                gc.collect()  # what the call's pause of the collector put off
                 times[name].append(time.perf_counter() - t)
                 after = cpu_now()
                 cpus[name].append({k: after[k] - before[k] for k in after})
