@@ -18,14 +18,13 @@ __all__ = ["CLUSTER_CONFIG", "local_cluster"]
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Python's cycle collector off for a stretch that only builds
-    results. Every few hundred new objects start a collection that walks
-    the young ones, and every quarter more long-lived objects a full one
-    that walks every object of the process, the results kept so far
-    included: building results with the collector on spent more time in
-    it than in building them. Results hold no cycles, and symbolication
-    leaves about 800 unreachable objects per call whatever its size, so
-    nothing waits long to be freed. The collector's state is put back as
-    it was: if it was off already, it stays off (nesting is free)."""
+    results. Unpickling a batch makes tens of thousands of objects, each
+    few hundred of which start a collection that walks every young object,
+    and the full ones walk every result kept so far: the parent process
+    spent 70 % of its unpickling time there (6000 traces: 0.72 s of CPU,
+    0.20 s paused). Results hold no cycles, so nothing waits longer to be
+    freed. The collector's state is put back as it was: if it was off
+    already, it stays off."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -381,9 +381,10 @@ def _collect(
                 raise
             failed.append((futures[fut], exc))
             continue
-        out = pickle.loads(answer)
-        for index, data in out:
-            done[index] = _decode(data)
+        with _gc_paused():
+            out = pickle.loads(answer)
+            for index, data in out:
+                done[index] = _decode(data)
         report(len(out))
     return done, failed
 
@@ -423,7 +424,8 @@ def _local_runner(call: str, context: int, workers: int, report: Callable[[int],
                         pool.shutdown(wait=True)
                         pool = None
                         continue
-                    decoded = {index: _decode(data) for index, data in pickle.loads(answer)}
+                    with _gc_paused():
+                        decoded = {index: _decode(data) for index, data in pickle.loads(answer)}
                     with lock:
                         done.update(decoded)
                         report(len(decoded))
@@ -598,7 +600,7 @@ def symbolicate_many(
 
     with _telemetry.span(
         "libsourcemap.symbolicate_many", traces=len(items), workers=n_workers, where=where
-    ) as span, _gc_paused():  # for the whole call: see _gc_paused
+    ) as span:
         if client is None and (n_workers == 1 or len(items) <= 1):
             results = _in_process(items, context, report)
             retried = 0
@@ -633,10 +635,12 @@ def _in_process(
 ) -> List[SymbolicatedTrace]:
     syms: Dict[ArtifactSpec, Symbolicator] = {}
     out: List[SymbolicatedTrace] = []
-    for _, spec, trace in items:
-        sym = syms.get(spec)
-        if sym is None:
-            sym = syms[spec] = Symbolicator(spec.open(), context=context)
-        out.append(_symbolicate_one(sym, spec, trace))
-        report(1)
+    for start in range(0, len(items), _MAX_BATCH):
+        with _gc_paused():  # as in a worker: a batch at a time
+            for _, spec, trace in items[start : start + _MAX_BATCH]:
+                sym = syms.get(spec)
+                if sym is None:
+                    sym = syms[spec] = Symbolicator(spec.open(), context=context)
+                out.append(_symbolicate_one(sym, spec, trace))
+                report(1)
     return out
