@@ -12,12 +12,16 @@ seed; the artifacts are the apps' dist/ folders. Every configuration must
 give exactly the one-process results (checked). A figure is traces per
 second over the whole call: starting the local processes and each worker
 opening its maps are counted; starting the Dask cluster is not (it is
-reported on its own), as a cluster outlives one call. The Dask cluster is
-libsourcemap.scaleout.local_cluster(N), started afresh for each of its
-rounds and its workers made to import the package before the clock
-starts; it is closed while the other configurations run, so that they do
-not share the cores with an idle cluster. The median of the rounds is
-reported, the configurations alternating within each round.
+reported on its own), as a cluster outlives one call. The one-process
+results kept for the check are frozen out of the cycle collector's sight
+and the previous round's results are freed before the clock starts, so
+that a round's collections walk, and its clock counts, its own results
+only. The Dask cluster is libsourcemap.scaleout.local_cluster(N), started
+afresh for each of its rounds and its workers made to import the package
+before the clock starts; it is closed while the other configurations
+run, so that they do not share the cores with an idle cluster. The median
+of the rounds is reported, the configurations alternating within each
+round.
 
 CPU seconds are reported beside the wall clock (the medians of the
 rounds), split into this process's main thread (pickling the traces,
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import os
 import resource
 import platform
@@ -142,6 +147,8 @@ def main() -> int:
     n = args.workers
     control = machine_parallelism(n)
     expected = symbolicate_many(work, DIST, workers=1)
+    gc.collect()
+    gc.freeze()  # the check's copy is walked by no collection of a round
 
     runs: Dict[str, Callable[[], Any]] = {
         "1 process": lambda: symbolicate_many(work, DIST, workers=1),
@@ -175,6 +182,7 @@ def main() -> int:
                     run = functools.partial(symbolicate_many, work, DIST, client=client)
                 else:
                     run = runs[name]
+                got = None  # the previous round's results go before the clock starts
                 before = cpu_now()
                 t = time.perf_counter()
                 got = run()

@@ -620,10 +620,13 @@ def symbolicate_many(
             found, retried = _run_all(batches, runner, trace_list, report)
             results = [found[i] for i in range(len(items))]
         span.set("batches.retried", retried)
-        for key, value in _telemetry.frame_counts(
-            f for r in results for f in r.frames
-        ).items():
-            span.set(key, value)
+        # A pass over every frame (0.09 s of the caller's CPU for 224,805
+        # frames), for the span's attributes only: not without a span.
+        if _telemetry.enabled():
+            for key, value in _telemetry.frame_counts(
+                f for r in results for f in r.frames
+            ).items():
+                span.set(key, value)
     return results
 
 

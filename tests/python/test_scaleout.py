@@ -214,6 +214,42 @@ def test_gc_pause_puts_the_collector_back_as_it_was():
         gc.enable()
 
 
+def test_call_leaves_the_collector_as_it_was():
+    # Batches are built with the cycle collector paused; after the call it
+    # is on again, or still off for a caller that had turned it off.
+    import gc
+
+    traces = many_traces(120, seed=4)
+    for workers in (1, 2):
+        assert gc.isenabled()
+        got = symbolicate_many(traces, DIST, workers=workers, batch_size=40)
+        assert gc.isenabled()
+        assert got == serial(traces, DIST)
+    gc.disable()
+    try:
+        symbolicate_many(traces[:3], DIST, workers=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_frames_are_counted_only_for_a_span(monkeypatch: pytest.MonkeyPatch):
+    # Without OpenTelemetry reporting, no pass over every frame is made
+    # for the span's attributes (tests/python/test_telemetry.py checks
+    # them with the SDK).
+    from libsourcemap import telemetry
+
+    def no_counting(frames: Any) -> Any:
+        raise AssertionError("frames counted without a span")
+
+    traces = many_traces(30, seed=9)
+    want = serial(traces, DIST)
+    monkeypatch.setattr(telemetry, "_get", lambda: None)  # as without the API
+    monkeypatch.setattr(telemetry, "frame_counts", no_counting)
+    assert symbolicate_many(traces, DIST, workers=1) == want
+    assert symbolicate_many(traces, DIST, workers=2) == want
+
+
 # ------------------------------------------------------------ in process
 
 
