@@ -551,7 +551,9 @@ LSM_API int lsm_js_namer_set_source(lsm_js_namer_t *namer, uint32_t src_id, cons
  * function `(() => { ... })()`, and the token describes other code).
  * Returns 1 and fills `out` when found; 0 when nothing maps there (`out`
  * as lsm_lookup() leaves it); 2 when refused (`out` holds the refused
- * token); -1 for a NULL namer or out. */
+ * token); -1 for a NULL namer or out, or when a deferred namer's scan of
+ * the generated file, needed to decide, fails (LSM_ERR_NOMEM; see
+ * lsm_js_namer_new_deferred()). */
 LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t col,
                                 lsm_token_t *out, lsm_error_t *err);
 

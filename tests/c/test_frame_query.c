@@ -199,15 +199,14 @@ static void test_misuse(void) {
 }
 
 static void test_out_of_memory(void) {
-    int64_t live = lsm_alloc_live();
-    int done = 0;
-    for (uint64_t n = 1; !done && n < 100000; n++) {
+    oom_loop_t L;
+    for (oom_begin(&L); oom_next(&L);) {
         lsm_view_t *view = json_view(MAP);
         if (!view)
             return;
         lsm_error_t err;
         char buf[256];
-        lsm_alloc_fail_after(n);
+        oom_arm(&L);
         lsm_js_namer_t *namer = lsm_js_namer_new(view, MIN, strlen(MIN), 0, &err);
         int rc = -1;
         if (namer) {
@@ -217,16 +216,13 @@ static void test_out_of_memory(void) {
             if (rc < 0)
                 CHECK_EQ(q.answer.status, -1);
         }
-        lsm_alloc_fail_after(0);
-        if (rc == 1)
-            done = 1;
-        else if (err.code != LSM_ERR_NOMEM)
-            check_fail(__FILE__, __LINE__, "allocation %" PRIu64 ": %s", n, err.message);
+        oom_disarm(&L);
         lsm_js_namer_free(namer);
         lsm_view_free(view);
-        CHECK_EQ(lsm_alloc_live(), live);
+        oom_end(&L, rc == 1, &err);
     }
-    CHECK(done);
+    CHECK_CSTR(L.problem, "");
+    CHECK(L.failures > 0);
 }
 
 /* The innermost scope containing (line, col), by a walk over all. */

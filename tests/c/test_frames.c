@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "util.h"
 
 /* function outer(){ function inner(){ boom() } inner() }, minified to
  * one line, with its source in sourcesContent. */
@@ -197,32 +198,28 @@ static void test_misuse(void) {
 }
 
 static void test_out_of_memory(void) {
-    int64_t live = lsm_alloc_live();
-    int done = 0;
-    for (uint64_t n = 1; !done && n < 100000; n++) {
+    oom_loop_t L;
+    for (oom_begin(&L); oom_next(&L);) {
         lsm_view_t *view = json_view();
         if (!view)
             return;
         uint8_t *buf = NULL;
         size_t len = 0;
         lsm_error_t err;
-        lsm_alloc_fail_after(n);
+        oom_arm(&L);
         int rc = lsm_view_dump_cache_ex(view, MIN, strlen(MIN), LSM_CACHE_DEFAULT, &buf, &len,
                                         &err);
         lsm_text_span_t spans[3];
         int crc = rc == 0 ? lsm_view_source_context(view, 0, 1, 0, 1, 0, spans, 3, NULL, NULL,
                                                     &err)
                           : 0;
-        lsm_alloc_fail_after(0);
-        if (rc == 0 && crc == 1)
-            done = 1;
-        else if (err.code != LSM_ERR_NOMEM)
-            check_fail(__FILE__, __LINE__, "allocation %" PRIu64 ": %s", n, err.message);
+        oom_disarm(&L);
         lsm_buffer_free(buf);
         lsm_view_free(view);
-        CHECK_EQ(lsm_alloc_live(), live);
+        oom_end(&L, rc == 0 && crc == 1, &err);
     }
-    CHECK(done);
+    CHECK_CSTR(L.problem, "");
+    CHECK(L.failures > 0);
 }
 
 /* Threads racing to build one view's line tables get the same lines and

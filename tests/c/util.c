@@ -1,6 +1,8 @@
 /* Helpers shared by the C tests. */
 #include "util.h"
 
+#include "internal.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -308,4 +310,56 @@ int view_check_invariants(const lsm_view_t *view, char *diag, size_t diag_size) 
     if (lsm_view_line_count(view) != lines)
         return FAIL("line_count %u, want %u", lsm_view_line_count(view), lines);
     return 1;
+}
+
+/* ------------------------------------------------- allocation failures */
+
+void oom_begin(oom_loop_t *L) {
+    memset(L, 0, sizeof *L);
+    L->live = lsm_alloc_live();
+}
+
+bool oom_next(oom_loop_t *L) {
+    if (L->done || L->problem[0])
+        return false;
+    if (L->n >= 100000) {
+        snprintf(L->problem, sizeof L->problem, "no round got through in %" PRIu64, L->n);
+        return false;
+    }
+    L->n++;
+    L->reached = false;
+    return true;
+}
+
+void oom_arm(oom_loop_t *L) {
+    lsm_alloc_fail_after(L->n);
+}
+
+void oom_disarm(oom_loop_t *L) {
+    /* While the countdown still runs, one of the next n allocations fails. */
+    L->reached = true;
+    for (uint64_t i = 0; i < L->n; i++) {
+        void *p = lsm_malloc(1);
+        if (!p) {
+            L->reached = false;
+            break;
+        }
+        lsm_free(p);
+    }
+    lsm_alloc_fail_after(0);
+}
+
+void oom_end(oom_loop_t *L, bool ok, const lsm_error_t *err) {
+    int64_t leaked = lsm_alloc_live() - L->live;
+    if (!ok && err->code != LSM_ERR_NOMEM)
+        snprintf(L->problem, sizeof L->problem, "N=%" PRIu64 ": %s (%.120s), want LSM_ERR_NOMEM",
+                 L->n, lsm_error_name(err->code), err->message);
+    else if (!ok && !L->reached)
+        snprintf(L->problem, sizeof L->problem,
+                 "N=%" PRIu64 ": LSM_ERR_NOMEM without a failed allocation", L->n);
+    else if (leaked)
+        snprintf(L->problem, sizeof L->problem, "N=%" PRIu64 ": %" PRId64 " allocations leaked",
+                 L->n, leaked);
+    L->failures += L->reached;
+    L->done = ok && !L->reached;
 }

@@ -1,6 +1,6 @@
 /* Helpers shared by the C tests: growable strings, a VLQ mappings writer,
- * file reading and token formatting. Test code only: failures to allocate
- * abort. */
+ * file reading, token formatting and allocation-failure loops. Test code
+ * only: failures to allocate abort. */
 #ifndef LSM_TEST_UTIL_H
 #define LSM_TEST_UTIL_H
 
@@ -81,5 +81,45 @@ bool token_is_none(const lsm_token_t *t);
  * position looked up (all three rules) finding the first token there.
  * Returns 1, or 0 with the first violation in `diag`. */
 int view_check_invariants(const lsm_view_t *view, char *diag, size_t diag_size);
+
+/* ------------------------------------------------- allocation failures */
+
+/* An allocation-failure loop, SQLite style: in round N the Nth allocation
+ * after oom_arm() fails, for N = 1, 2, 3, ... until the calls under test
+ * run without reaching the failure. Every round must end with the calls
+ * through (a failure they absorbed included) or failed with
+ * LSM_ERR_NOMEM, and with lsm_alloc_live() back where it was when the
+ * loop began:
+ *
+ *     oom_loop_t L;
+ *     for (oom_begin(&L); oom_next(&L);) {
+ *         lsm_view_t *view = ...;        // what the calls need, unarmed
+ *         oom_arm(&L);
+ *         bool ok = ...;                 // the calls; on failure `err` says why
+ *         oom_disarm(&L);
+ *         ...                            // check the answers, free everything
+ *         oom_end(&L, ok, &err);
+ *     }
+ *     // then: L.problem is "" and L.failures counts the rounds that failed
+ */
+typedef struct oom_loop {
+    uint64_t n;          /* the round: which allocation fails */
+    int64_t live;        /* lsm_alloc_live() before the first round */
+    bool reached;        /* this round: its failure was reached (oom_disarm) */
+    bool done;           /* a round ran without reaching its failure */
+    uint64_t failures;   /* rounds that reached their failure */
+    char problem[256];   /* the first wrong round, "" while none */
+} oom_loop_t;
+
+void oom_begin(oom_loop_t *L);
+/* Starts the next round; false once done, after a problem, or after
+ * 100,000 rounds (a problem too). */
+bool oom_next(oom_loop_t *L);
+void oom_arm(oom_loop_t *L);
+/* Stops the injection and notes whether this round's failure was reached. */
+void oom_disarm(oom_loop_t *L);
+/* Ends the round, once everything it made is freed: `ok` whether the
+ * calls got through, `err` what they reported otherwise. */
+void oom_end(oom_loop_t *L, bool ok, const lsm_error_t *err);
 
 #endif
