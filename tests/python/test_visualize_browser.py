@@ -413,3 +413,94 @@ def test_page_needs_nothing_from_the_network(pages: Dict[str, Path]) -> None:
         assert needle not in head
     assert "default-src 'none'" in head
 
+
+
+# ------------------------------------------------ columns in UTF-16 code units
+
+def units(text: str) -> int:
+    """The length of `text` in UTF-16 code units, as source maps count columns."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def code_units(text: str) -> List[int]:
+    """`text` as UTF-16 code units."""
+    raw = text.encode("utf-16-le", "surrogatepass")
+    return [int.from_bytes(raw[k:k + 2], "little") for k in range(0, len(raw), 2)]
+
+
+def text_units(d: Any, el: Any) -> List[int]:
+    """An element's text as UTF-16 code units (WebDriver would replace a
+    lone surrogate)."""
+    return d.execute_script("const t = arguments[0].textContent, out = [];"  # type: ignore[no-any-return]
+                            "for (let i = 0; i < t.length; i++) out.push(t.charCodeAt(i));"
+                            "return out;", el)
+
+
+#: Generated lines with astral characters (2 code units), wide (CJK)
+#: characters, combining marks and tabs before, between and at mapped tokens.
+ODD_GENERATED = [
+    "/*\U0001F600\U0001F600*/ let a = 1;",
+    "/*\u6f22\u5b57\u6f22\u5b57*/ let b = 2;",
+    "/*e\u0301\u0301o\u0308*/ let c = 3;",
+    "\t\tlet d = 4;",
+    "s='\U0001F600'+x;",
+    "\u6f22\t\U0001F600e\u0301 f(g);",
+    "\u6f22\U0001F600x",
+    "e\u0301x y",
+]
+
+
+def odd_map(tmp_path: Path) -> Path:
+    """A map of ODD_GENERATED to an original whose lines are the same
+    behind a prefix of other such characters: each token is a word (or
+    one odd character, or a combining mark alone) of the generated line,
+    mapped to the same text on the original line."""
+    import re
+    from libsourcemap.builder import Builder
+    prefix = "\t\U0001F600\u6f22o\u0308 "
+    original = [prefix + g for g in ODD_GENERATED]
+    b = Builder(file="odd.js")
+    src = b.add_source("odd.src.js", contents="\n".join(original) + "\n")
+    for line, text in enumerate(ODD_GENERATED):
+        for m in re.finditer(r"[A-Za-z0-9']+|[\u6f22\U0001F600]|\u0301", text):
+            b.add_token(line, units(text[:m.start()]), src, line, units(prefix + text[:m.start()]))
+    # A column between the halves of a surrogate pair (a tool counting
+    # code points would write one).
+    b.add_token(6, 2, src, 6, units(prefix) + 2)
+    path = tmp_path / "odd.js.map"
+    path.write_bytes(b.to_json())
+    (tmp_path / "odd.js").write_text("\n".join(ODD_GENERATED) + "\n", encoding="utf-8")
+    return path
+
+
+def test_odd_characters_hover_selects_the_token_of_each_column(driver: Any, tmp_path: Path) -> None:
+    path = odd_map(tmp_path)
+    open_page(driver, write_page(tmp_path / "odd.html", path))
+    with View.from_path(path) as view:
+        tokens = list(view)
+        original = view.get_source_contents(0).decode("utf-8", "surrogatepass").split("\n")
+        assert len(tokens) == 39
+        inside = []
+        for i, tok in enumerate(tokens):
+            last = i + 1 == len(tokens) or tokens[i + 1].dst_line != tok.dst_line
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
+            expect_original(driver, view, tok.dst_line, tok.dst_col)
+            # The span holds the code units from its column to the next
+            # token's, the original highlight those from its column to the
+            # next mapped original column (the same text here).
+            gen = code_units(ODD_GENERATED[tok.dst_line])[tok.dst_col:]
+            orig = code_units(original[tok.src_line])[tok.src_col:]
+            if not last:
+                gen = gen[:tokens[i + 1].dst_col - tok.dst_col]
+                orig = orig[:tokens[i + 1].src_col - tok.src_col]
+            span = gen_span(driver, tok.dst_line, tok.dst_col)
+            assert text_units(driver, span) == gen
+            hl = driver.find_element("css selector", "#orig .hl")
+            assert text_units(driver, hl) == orig
+            if "mid" in str(span.get_attribute("class")).split():
+                inside.append((tok.dst_line, tok.dst_col))
+                assert "mid" in str(hl.get_attribute("class")).split()
+        # The combining marks mapped on their own and the split emoji are
+        # drawn apart; nothing else is.
+        assert inside == [(2, 3), (2, 4), (5, 5), (6, 2), (7, 1)]
+    shot(driver, "odd-characters")
