@@ -504,3 +504,53 @@ def test_odd_characters_hover_selects_the_token_of_each_column(driver: Any, tmp_
         # drawn apart; nothing else is.
         assert inside == [(2, 3), (2, 4), (5, 5), (6, 2), (7, 1)]
     shot(driver, "odd-characters")
+
+
+def on_screen(d: Any, pane: str, el: Any) -> bool:
+    """Whether `el` is drawn inside the visible part of `pane` (past its
+    line-number gutter) and is what the pointer finds at its centre."""
+    return d.execute_script(  # type: ignore[no-any-return]
+        "const e = arguments[0], p = document.getElementById(arguments[1]).getBoundingClientRect();"
+        "const r = e.getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;"
+        "return r.width > 0 && r.left >= p.left + 64 && r.right <= p.right - 10"
+        " && r.top >= p.top && r.bottom <= p.bottom && document.elementFromPoint(x, y) === e;",
+        el, pane)
+
+
+def test_odd_characters_on_long_lines_are_revealed_where_they_are_drawn(
+        driver: Any, tmp_path: Path) -> None:
+    from libsourcemap.builder import Builder
+    # Wide, astral and combining characters before every token: drawn,
+    # the columns do not fall where one cell per code unit would put them.
+    pieces = ["\u6f22\u5b57\U0001F600e" + "\u0301" * 6 + " v%d=%d;\t" % (n, n) for n in range(150)]
+    generated = ["".join(pieces), "a" + "\u0301" * 400 + " x=1;"]
+    original = ["\t" + "".join(p.replace("\U0001F600", "\u6f22\u6f22") for p in pieces),
+                "o" + "\u0308" * 300 + " x=1;"]
+    b = Builder(file="long.js")
+    src = b.add_source("long.src.js", contents="\n".join(original) + "\n")
+    for line in range(2):
+        gen_at = orig_at = 0
+        gpos = opos = 0
+        for word in ("v%d" % n for n in range(150)) if line == 0 else ["x"]:
+            gpos = generated[line].index(" " + word + "=", gpos) + 1
+            opos = original[line].index(" " + word + "=", opos) + 1
+            gen_at, orig_at = units(generated[line][:gpos]), units(original[line][:opos])
+            b.add_token(line, gen_at, src, line, orig_at)
+            b.add_token(line, gen_at + len(word) + 1, src, line, orig_at + len(word) + 1)
+    path = tmp_path / "long.js.map"
+    path.write_bytes(b.to_json())
+    (tmp_path / "long.js").write_text("\n".join(generated) + "\n", encoding="utf-8")
+    open_page(driver, write_page(tmp_path / "long.html", path))
+    with View.from_path(path) as view:
+        tokens = list(view)
+        assert len(tokens) == 302 and units(generated[0]) > 3000
+        for tok in tokens[:4] + tokens[141:145] + tokens[-6:]:
+            span = gen_span(driver, tok.dst_line, tok.dst_col)
+            assert on_screen(driver, "gen", span), "generated %d:%d" % (tok.dst_line, tok.dst_col)
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
+            expect_original(driver, view, tok.dst_line, tok.dst_col)
+            hl = driver.find_element("css selector", "#orig .hl")
+            assert on_screen(driver, "orig", hl), "original %d:%d" % (tok.src_line, tok.src_col)
+            assert text_units(driver, hl)[:2] == code_units(original[tok.src_line])[
+                tok.src_col:tok.src_col + 2]
+    shot(driver, "odd-characters-long-lines")
