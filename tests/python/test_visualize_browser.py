@@ -523,15 +523,18 @@ def test_odd_characters_on_long_lines_are_revealed_where_they_are_drawn(
     # Wide, astral and combining characters before every token: drawn,
     # the columns do not fall where one cell per code unit would put them.
     pieces = ["\u6f22\u5b57\U0001F600e" + "\u0301" * 6 + " v%d=%d;\t" % (n, n) for n in range(150)]
-    generated = ["".join(pieces), "a" + "\u0301" * 400 + " x=1;"]
+    # And a line of tabs and ASCII, drawn one cell per code unit.
+    tabs = "".join("\t\tw%d=%d;" % (n, n) for n in range(300))
+    generated = ["".join(pieces), "a" + "\u0301" * 400 + " x=1;", tabs.replace("\tw", " w")]
     original = ["\t" + "".join(p.replace("\U0001F600", "\u6f22\u6f22") for p in pieces),
-                "o" + "\u0308" * 300 + " x=1;"]
+                "o" + "\u0308" * 300 + " x=1;", "\t" + tabs.replace("\tw", " w")]
+    words = [["v%d" % n for n in range(150)], ["x"], ["w%d" % n for n in range(300)]]
     b = Builder(file="long.js")
     src = b.add_source("long.src.js", contents="\n".join(original) + "\n")
-    for line in range(2):
+    for line in range(3):
         gen_at = orig_at = 0
         gpos = opos = 0
-        for word in ("v%d" % n for n in range(150)) if line == 0 else ["x"]:
+        for word in words[line]:
             gpos = generated[line].index(" " + word + "=", gpos) + 1
             opos = original[line].index(" " + word + "=", opos) + 1
             gen_at, orig_at = units(generated[line][:gpos]), units(original[line][:opos])
@@ -543,8 +546,8 @@ def test_odd_characters_on_long_lines_are_revealed_where_they_are_drawn(
     open_page(driver, write_page(tmp_path / "long.html", path))
     with View.from_path(path) as view:
         tokens = list(view)
-        assert len(tokens) == 302 and units(generated[0]) > 3000
-        for tok in tokens[:4] + tokens[141:145] + tokens[-6:]:
+        assert len(tokens) == 902 and units(generated[0]) > 3000 and len(generated[2]) > 3000
+        for tok in tokens[:4] + tokens[141:145] + tokens[298:304] + tokens[600:604] + tokens[-4:]:
             span = gen_span(driver, tok.dst_line, tok.dst_col)
             assert on_screen(driver, "gen", span), "generated %d:%d" % (tok.dst_line, tok.dst_col)
             hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
@@ -554,3 +557,23 @@ def test_odd_characters_on_long_lines_are_revealed_where_they_are_drawn(
             assert text_units(driver, hl)[:2] == code_units(original[tok.src_line])[
                 tok.src_col:tok.src_col + 2]
     shot(driver, "odd-characters-long-lines")
+
+
+def test_a_section_mark_after_odd_characters_is_where_its_column_is_drawn(
+        driver: Any, tmp_path: Path) -> None:
+    first = "\u6f22\U0001F600e\u0301\u0301 a;"
+    at = units(first)
+    doc = {"version": 3, "file": "two.js", "sections": [
+        {"offset": {"line": 0, "column": 0},
+         "map": {"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA"}},
+        {"offset": {"line": 0, "column": at},
+         "map": {"version": 3, "sources": ["b.js"], "names": [], "mappings": "AAAA"}}]}
+    path = tmp_path / "two.js.map"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "two.js").write_text(first + "b;\n", encoding="utf-8")
+    open_page(driver, write_page(tmp_path / "two.html", path))
+    left = "return arguments[0].getBoundingClientRect().left"
+    mark = driver.find_element("css selector", '#gen .line[data-line="0"] .sec[data-section="1"]')
+    span = driver.find_element("css selector", '#gen .line[data-line="0"] span[data-col="%d"]' % at)
+    assert text_units(driver, span) == code_units("b;")
+    assert abs(driver.execute_script(left, mark) - driver.execute_script(left, span)) < 1
