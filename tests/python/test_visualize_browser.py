@@ -6,7 +6,9 @@ downloaded). Without them these tests fail, saying what is missing.
 Pages are made from the bundler fixtures; hovering and clicking spans must
 highlight the original line and column ``lookup_token`` gives, both ways;
 an index map shows its sections, a broken map its error, and script in a
-map's sources, contents or names never runs. Screenshots go to
+map's sources, contents or names never runs; lines with emoji, CJK,
+combining marks and tabs select and show exactly the UTF-16 code units of
+each token. Screenshots go to
 $LSM_SCREENSHOT_DIR (default build/screenshots)."""
 
 from __future__ import annotations
@@ -503,6 +505,18 @@ def test_odd_characters_hover_selects_the_token_of_each_column(driver: Any, tmp_
         # The combining marks mapped on their own and the split emoji are
         # drawn apart; nothing else is.
         assert inside == [(2, 3), (2, 4), (5, 5), (6, 2), (7, 1)]
+        # The other way: hovering each original span highlights its token.
+        for tok in tokens:
+            driver.execute_script("window.__lsm.pinned = false; window.__lsm.revealOriginal(0, %d, %d)"
+                                  % (tok.src_line, tok.src_col))
+            settle(driver)
+            hover(driver, lambda: driver.find_element(
+                "css selector", '#orig .line[data-line="%d"] span[data-c="%d"]'
+                % (tok.src_line, tok.src_col)))
+            assert (int(info(driver)["genLine"]), int(info(driver)["genCol"])) == \
+                (tok.dst_line + 1, tok.dst_col + 1)
+            hl = driver.find_elements("css selector", "#gen .hl")
+            assert [(int(h.get_attribute("data-col"))) for h in hl] == [tok.dst_col]
     shot(driver, "odd-characters")
 
 
