@@ -31,6 +31,20 @@ def default_output(map_path: str) -> Path:
     return Path(map_path + ".html")
 
 
+def _open_in_browser(page: Path, err: TextIO) -> bool:
+    """Hands `page`'s file: URL to the web browser; without one (a server,
+    a container) says where the page is instead. The page is written
+    either way, so this never fails the command."""
+    url = page.resolve().as_uri()
+    try:
+        opened = bool(webbrowser.open(url))
+    except (webbrowser.Error, OSError):  # a registered browser that cannot start
+        opened = False
+    if not opened:
+        err.write("visualize: no web browser could be opened; the page is %s\n" % url)
+    return opened
+
+
 def cmd_visualize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not Path(args.map).is_file():
         raise _Usage("visualize: no such file: %s" % args.map)
@@ -45,7 +59,7 @@ def cmd_visualize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("visualize: the map failed to load (the page shows where): %s\n"
                   % data["error"]["message"])
     if args.open:
-        webbrowser.open(page.resolve().as_uri())
+        _open_in_browser(page, err)
     # A map that fails to load still gives a page (showing the error).
     return EXIT_NEGATIVE if data["error"] is not None else EXIT_OK
 

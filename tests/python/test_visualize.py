@@ -196,3 +196,73 @@ def test_explain_links_to_the_page(tmp_path: Path) -> None:
     code, stdout, _ = run("explain", frame, "-a", str(shop), "--json")
     hint = json.loads(stdout)["visualize"]
     assert hint["anchor"] == "#gen=1:764" and hint["page"] is None
+
+
+class Opener:
+    """Stands in for webbrowser.open: records each URL and answers as a
+    browser would (True: opened; False: none; an exception: one that
+    cannot start)."""
+
+    def __init__(self, answer: Any = True) -> None:
+        self.urls: List[str] = []
+        self.answer = answer
+
+    def __call__(self, url: str, *args: Any, **kwargs: Any) -> bool:
+        self.urls.append(url)
+        if isinstance(self.answer, BaseException):
+            raise self.answer
+        return bool(self.answer)
+
+
+@pytest.fixture
+def opener(monkeypatch: pytest.MonkeyPatch) -> Opener:
+    import webbrowser
+    fake = Opener()
+    monkeypatch.setattr(webbrowser, "open", fake)
+    return fake
+
+
+def test_cli_open_hands_the_written_page_to_the_browser(tmp_path: Path, opener: Opener) -> None:
+    out = tmp_path / "sub dir" / "page #1.html"
+    out.parent.mkdir()
+    code, stdout, stderr = run("visualize", str(BUNDLERS / "esbuild" / "app.min.js.map"),
+                               "-o", str(out), "--open")
+    assert (code, stdout, stderr) == (0, "%s\n" % out, "")
+    # Exactly one URL, the written page's, escaped as a file: URI.
+    assert opener.urls == [out.resolve().as_uri()]
+    assert opener.urls[0].startswith("file:///") and "page%20%231.html" in opener.urls[0]
+    assert embedded(out.read_text(encoding="utf-8"))["generatedName"] == "app.min.js"
+
+
+def test_cli_open_shows_a_broken_maps_page_too(tmp_path: Path, opener: Opener) -> None:
+    bad = tmp_path / "bad.js.map"
+    bad.write_bytes(b'{"version":3,"sources":[],"names":[],"mappings":"!"}')
+    code, stdout, _ = run("visualize", str(bad), "--open")
+    assert code == 1
+    assert opener.urls == [Path(str(bad) + ".html").resolve().as_uri()]
+
+
+def test_cli_open_opens_nothing_when_the_page_cannot_be_written(tmp_path: Path,
+                                                                 opener: Opener) -> None:
+    out = tmp_path / "missing-dir" / "page.html"
+    code, stdout, stderr = run("visualize", str(BUNDLERS / "esbuild" / "app.min.js.map"),
+                               "-o", str(out), "--open")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith("libsourcemap: ") and "missing-dir" in stderr
+    assert opener.urls == [] and not out.exists()
+
+
+@pytest.mark.parametrize("answer", [False, __import__("webbrowser").Error("no runnable browser"),
+                                    OSError(2, "No such file or directory")],
+                         ids=["none", "webbrowser.Error", "OSError"])
+def test_cli_open_without_a_browser_still_succeeds(tmp_path: Path, opener: Opener,
+                                                   answer: Any) -> None:
+    opener.answer = answer
+    out = tmp_path / "page.html"
+    code, stdout, stderr = run("visualize", str(BUNDLERS / "esbuild" / "app.min.js.map"),
+                               "-o", str(out), "--open")
+    uri = out.resolve().as_uri()
+    assert (code, stdout) == (0, "%s\n" % out)
+    assert stderr == "visualize: no web browser could be opened; the page is %s\n" % uri
+    assert opener.urls == [uri]
+    assert embedded(out.read_text(encoding="utf-8"))["error"] is None

@@ -6,7 +6,9 @@ downloaded). Without them these tests fail, saying what is missing.
 Pages are made from the bundler fixtures; hovering and clicking spans must
 highlight the original line and column ``lookup_token`` gives, both ways;
 an index map shows its sections, a broken map its error, and script in a
-map's sources, contents or names never runs. Screenshots go to
+map's sources, contents or names never runs; lines with emoji, CJK,
+combining marks and tabs select and show exactly the UTF-16 code units of
+each token. Screenshots go to
 $LSM_SCREENSHOT_DIR (default build/screenshots)."""
 
 from __future__ import annotations
@@ -413,3 +415,179 @@ def test_page_needs_nothing_from_the_network(pages: Dict[str, Path]) -> None:
         assert needle not in head
     assert "default-src 'none'" in head
 
+
+
+# ------------------------------------------------ columns in UTF-16 code units
+
+def units(text: str) -> int:
+    """The length of `text` in UTF-16 code units, as source maps count columns."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def code_units(text: str) -> List[int]:
+    """`text` as UTF-16 code units."""
+    raw = text.encode("utf-16-le", "surrogatepass")
+    return [int.from_bytes(raw[k:k + 2], "little") for k in range(0, len(raw), 2)]
+
+
+def text_units(d: Any, el: Any) -> List[int]:
+    """An element's text as UTF-16 code units (WebDriver would replace a
+    lone surrogate)."""
+    return d.execute_script("const t = arguments[0].textContent, out = [];"  # type: ignore[no-any-return]
+                            "for (let i = 0; i < t.length; i++) out.push(t.charCodeAt(i));"
+                            "return out;", el)
+
+
+#: Generated lines with astral characters (2 code units), wide (CJK)
+#: characters, combining marks and tabs before, between and at mapped tokens.
+ODD_GENERATED = [
+    "/*\U0001F600\U0001F600*/ let a = 1;",
+    "/*\u6f22\u5b57\u6f22\u5b57*/ let b = 2;",
+    "/*e\u0301\u0301o\u0308*/ let c = 3;",
+    "\t\tlet d = 4;",
+    "s='\U0001F600'+x;",
+    "\u6f22\t\U0001F600e\u0301 f(g);",
+    "\u6f22\U0001F600x",
+    "e\u0301x y",
+]
+
+
+def odd_map(tmp_path: Path) -> Path:
+    """A map of ODD_GENERATED to an original whose lines are the same
+    behind a prefix of other such characters: each token is a word (or
+    one odd character, or a combining mark alone) of the generated line,
+    mapped to the same text on the original line."""
+    import re
+    from libsourcemap.builder import Builder
+    prefix = "\t\U0001F600\u6f22o\u0308 "
+    original = [prefix + g for g in ODD_GENERATED]
+    b = Builder(file="odd.js")
+    src = b.add_source("odd.src.js", contents="\n".join(original) + "\n")
+    for line, text in enumerate(ODD_GENERATED):
+        for m in re.finditer(r"[A-Za-z0-9']+|[\u6f22\U0001F600]|\u0301", text):
+            b.add_token(line, units(text[:m.start()]), src, line, units(prefix + text[:m.start()]))
+    # A column between the halves of a surrogate pair (a tool counting
+    # code points would write one).
+    b.add_token(6, 2, src, 6, units(prefix) + 2)
+    path = tmp_path / "odd.js.map"
+    path.write_bytes(b.to_json())
+    (tmp_path / "odd.js").write_text("\n".join(ODD_GENERATED) + "\n", encoding="utf-8")
+    return path
+
+
+def test_odd_characters_hover_selects_the_token_of_each_column(driver: Any, tmp_path: Path) -> None:
+    path = odd_map(tmp_path)
+    open_page(driver, write_page(tmp_path / "odd.html", path))
+    with View.from_path(path) as view:
+        tokens = list(view)
+        original = view.get_source_contents(0).decode("utf-8", "surrogatepass").split("\n")
+        assert len(tokens) == 39
+        inside = []
+        for i, tok in enumerate(tokens):
+            last = i + 1 == len(tokens) or tokens[i + 1].dst_line != tok.dst_line
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
+            expect_original(driver, view, tok.dst_line, tok.dst_col)
+            # The span holds the code units from its column to the next
+            # token's, the original highlight those from its column to the
+            # next mapped original column (the same text here).
+            gen = code_units(ODD_GENERATED[tok.dst_line])[tok.dst_col:]
+            orig = code_units(original[tok.src_line])[tok.src_col:]
+            if not last:
+                gen = gen[:tokens[i + 1].dst_col - tok.dst_col]
+                orig = orig[:tokens[i + 1].src_col - tok.src_col]
+            span = gen_span(driver, tok.dst_line, tok.dst_col)
+            assert text_units(driver, span) == gen
+            hl = driver.find_element("css selector", "#orig .hl")
+            assert text_units(driver, hl) == orig
+            if "mid" in str(span.get_attribute("class")).split():
+                inside.append((tok.dst_line, tok.dst_col))
+                assert "mid" in str(hl.get_attribute("class")).split()
+        # The combining marks mapped on their own and the split emoji are
+        # drawn apart; nothing else is.
+        assert inside == [(2, 3), (2, 4), (5, 5), (6, 2), (7, 1)]
+        # The other way: hovering each original span highlights its token.
+        for tok in tokens:
+            driver.execute_script("window.__lsm.pinned = false; window.__lsm.revealOriginal(0, %d, %d)"
+                                  % (tok.src_line, tok.src_col))
+            settle(driver)
+            hover(driver, lambda: driver.find_element(
+                "css selector", '#orig .line[data-line="%d"] span[data-c="%d"]'
+                % (tok.src_line, tok.src_col)))
+            assert (int(info(driver)["genLine"]), int(info(driver)["genCol"])) == \
+                (tok.dst_line + 1, tok.dst_col + 1)
+            hl = driver.find_elements("css selector", "#gen .hl")
+            assert [(int(h.get_attribute("data-col"))) for h in hl] == [tok.dst_col]
+    shot(driver, "odd-characters")
+
+
+def on_screen(d: Any, pane: str, el: Any) -> bool:
+    """Whether `el` is drawn inside the visible part of `pane` (past its
+    line-number gutter) and is what the pointer finds at its centre."""
+    return d.execute_script(  # type: ignore[no-any-return]
+        "const e = arguments[0], p = document.getElementById(arguments[1]).getBoundingClientRect();"
+        "const r = e.getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;"
+        "return r.width > 0 && r.left >= p.left + 64 && r.right <= p.right - 10"
+        " && r.top >= p.top && r.bottom <= p.bottom && document.elementFromPoint(x, y) === e;",
+        el, pane)
+
+
+def test_odd_characters_on_long_lines_are_revealed_where_they_are_drawn(
+        driver: Any, tmp_path: Path) -> None:
+    from libsourcemap.builder import Builder
+    # Wide, astral and combining characters before every token: drawn,
+    # the columns do not fall where one cell per code unit would put them.
+    pieces = ["\u6f22\u5b57\U0001F600e" + "\u0301" * 6 + " v%d=%d;\t" % (n, n) for n in range(150)]
+    # And a line of tabs and ASCII, drawn one cell per code unit.
+    tabs = "".join("\t\tw%d=%d;" % (n, n) for n in range(300))
+    generated = ["".join(pieces), "a" + "\u0301" * 400 + " x=1;", tabs.replace("\tw", " w")]
+    original = ["\t" + "".join(p.replace("\U0001F600", "\u6f22\u6f22") for p in pieces),
+                "o" + "\u0308" * 300 + " x=1;", "\t" + tabs.replace("\tw", " w")]
+    words = [["v%d" % n for n in range(150)], ["x"], ["w%d" % n for n in range(300)]]
+    b = Builder(file="long.js")
+    src = b.add_source("long.src.js", contents="\n".join(original) + "\n")
+    for line in range(3):
+        gen_at = orig_at = 0
+        gpos = opos = 0
+        for word in words[line]:
+            gpos = generated[line].index(" " + word + "=", gpos) + 1
+            opos = original[line].index(" " + word + "=", opos) + 1
+            gen_at, orig_at = units(generated[line][:gpos]), units(original[line][:opos])
+            b.add_token(line, gen_at, src, line, orig_at)
+            b.add_token(line, gen_at + len(word) + 1, src, line, orig_at + len(word) + 1)
+    path = tmp_path / "long.js.map"
+    path.write_bytes(b.to_json())
+    (tmp_path / "long.js").write_text("\n".join(generated) + "\n", encoding="utf-8")
+    open_page(driver, write_page(tmp_path / "long.html", path))
+    with View.from_path(path) as view:
+        tokens = list(view)
+        assert len(tokens) == 902 and units(generated[0]) > 3000 and len(generated[2]) > 3000
+        for tok in tokens[:4] + tokens[141:145] + tokens[298:304] + tokens[600:604] + tokens[-4:]:
+            span = gen_span(driver, tok.dst_line, tok.dst_col)
+            assert on_screen(driver, "gen", span), "generated %d:%d" % (tok.dst_line, tok.dst_col)
+            hover(driver, lambda: gen_span(driver, tok.dst_line, tok.dst_col))
+            expect_original(driver, view, tok.dst_line, tok.dst_col)
+            hl = driver.find_element("css selector", "#orig .hl")
+            assert on_screen(driver, "orig", hl), "original %d:%d" % (tok.src_line, tok.src_col)
+            assert text_units(driver, hl)[:2] == code_units(original[tok.src_line])[
+                tok.src_col:tok.src_col + 2]
+    shot(driver, "odd-characters-long-lines")
+
+
+def test_a_section_mark_after_odd_characters_is_where_its_column_is_drawn(
+        driver: Any, tmp_path: Path) -> None:
+    first = "\u6f22\U0001F600e\u0301\u0301 a;"
+    at = units(first)
+    doc = {"version": 3, "file": "two.js", "sections": [
+        {"offset": {"line": 0, "column": 0},
+         "map": {"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA"}},
+        {"offset": {"line": 0, "column": at},
+         "map": {"version": 3, "sources": ["b.js"], "names": [], "mappings": "AAAA"}}]}
+    path = tmp_path / "two.js.map"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "two.js").write_text(first + "b;\n", encoding="utf-8")
+    open_page(driver, write_page(tmp_path / "two.html", path))
+    left = "return arguments[0].getBoundingClientRect().left"
+    mark = driver.find_element("css selector", '#gen .line[data-line="0"] .sec[data-section="1"]')
+    span = driver.find_element("css selector", '#gen .line[data-line="0"] span[data-col="%d"]' % at)
+    assert text_units(driver, span) == code_units("b;")
+    assert abs(driver.execute_script(left, mark) - driver.execute_script(left, span)) < 1
