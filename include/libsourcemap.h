@@ -576,7 +576,8 @@ LSM_API int lsm_js_namer_lookup(lsm_js_namer_t *namer, uint32_t line, uint32_t c
  * original function; original top-level code that the bundler wrapped in a
  * named function takes that function's name from the generated side).
  * Returns 1 with a name; 0 when there is none (top-level code, an anonymous
- * function, nothing known); -1 on error (NULL namer, LSM_ERR_NOMEM). */
+ * function, nothing known); -1 on error (NULL namer, LSM_ERR_NOMEM), with
+ * the outputs as for 0: `buf` empty, `*name_len` 0, `*how` LSM_NAME_NONE. */
 LSM_API int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
                                  size_t size, size_t *name_len, int *how, lsm_error_t *err);
 
@@ -1225,9 +1226,11 @@ LSM_API int lsm_view_has_frame_data(const lsm_view_t *view);
  * `buf` as lsm_js_namer_name_at() does (`buf` may be NULL when `size` is
  * 0; `*name_len` gets the whole length), `*how` (may be NULL) an
  * LSM_NAME_* value, and `*named` (may be NULL) 1 when there is a name (as
- * lsm_js_namer_name_at() returning 1; a name may be empty), else 0. Returns lsm_js_namer_lookup()'s 0, 1 or 2; -1 on error
- * (NULL view or tok, the namer's errors, LSM_ERR_CACHE_FRAMES for a
- * damaged stored section). Thread-safe. */
+ * lsm_js_namer_name_at() returning 1; a name may be empty), else 0.
+ * Returns lsm_js_namer_lookup()'s 0, 1 or 2; -1 on error (NULL view or
+ * tok, the namer's errors, LSM_ERR_CACHE_FRAMES for a damaged stored
+ * section), with no name given: `buf` empty, `*name_len` 0, `*how`
+ * LSM_NAME_NONE, `*named` 0. Thread-safe. */
 LSM_API int lsm_js_frame_resolve(const lsm_view_t *view, lsm_js_namer_t *namer, uint32_t line,
                                  uint32_t col, lsm_token_t *tok, char *buf, size_t size,
                                  size_t *name_len, int *how, int *named, lsm_error_t *err);

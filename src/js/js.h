@@ -175,6 +175,18 @@ LSM_INTERNAL uint32_t js_flags_for_name(const char *name, size_t len);
 
 /* ------------------------------------------------------------- the namer */
 
+/* The outputs of a name query as a call that finds no name leaves them:
+ * set on entry, and again when the call fails part way, so that a caller
+ * never reads half an answer (an LSM_NAME_* kind without its name). */
+static inline void js_name_outputs_clear(char *buf, size_t size, size_t *name_len, int *how) {
+    if (name_len)
+        *name_len = 0;
+    if (how)
+        *how = LSM_NAME_NONE;
+    if (buf && size)
+        buf[0] = 0;
+}
+
 /* lsm_js_namer_lookup() and lsm_js_namer_name_at() at one position with
  * one frame lookup (lsm_js_frame_resolve() with a namer). `namer` and
  * `tok` are not NULL; the outputs are cleared by the caller, `*named`

@@ -745,12 +745,7 @@ cleanup:
 
 int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, char *buf,
                          size_t size, size_t *name_len, int *how, lsm_error_t *err) {
-    if (name_len)
-        *name_len = 0;
-    if (how)
-        *how = LSM_NAME_NONE;
-    if (buf && size)
-        buf[0] = 0;
+    js_name_outputs_clear(buf, size, name_len, how);
     if (!namer)
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "namer is NULL"), -1;
     int code = LSM_OK;
@@ -759,8 +754,11 @@ int lsm_js_namer_name_at(lsm_js_namer_t *namer, uint32_t line, uint32_t col, cha
                     frame_lookup(namer, line, col, &tok, &code) == 1;
     if (code != LSM_OK)
         return scan_failed(err, code);
-    return name_for(namer, line, col, original ? &tok : NULL, JS_NONE - 1, buf, size, name_len,
-                    how, err);
+    int found = name_for(namer, line, col, original ? &tok : NULL, JS_NONE - 1, buf, size,
+                         name_len, how, err);
+    if (found < 0)
+        js_name_outputs_clear(buf, size, name_len, how);
+    return found;
 }
 
 int js_namer_resolve(lsm_js_namer_t *namer, uint32_t line, uint32_t col, lsm_token_t *tok,

@@ -150,22 +150,23 @@ int lsm_js_frame_resolve(const lsm_view_t *view, lsm_js_namer_t *namer, uint32_t
     if (!named)
         named = &named_here;
     *named = 0;
-    if (name_len)
-        *name_len = 0;
-    if (how)
-        *how = LSM_NAME_NONE;
-    if (buf && size)
-        buf[0] = 0;
+    js_name_outputs_clear(buf, size, name_len, how);
     if (!view || !tok)
         return lsm_set_error(err, LSM_ERR_INVALID_ARGUMENT, "view or tok is NULL"), -1;
-    if (namer)
-        return js_namer_resolve(namer, line, col, tok, buf, size, name_len, how, named, err);
     const lsm_frames_t *F = __atomic_load_n(&view->frames, __ATOMIC_ACQUIRE);
-    if (F && F->stored) {
-        int rc = resolve_stored(view, F, line, col, tok, buf, size, name_len, how, named, err);
+    int rc;
+    if (namer) {
+        rc = js_namer_resolve(namer, line, col, tok, buf, size, name_len, how, named, err);
+    } else if (F && F->stored) {
+        rc = resolve_stored(view, F, line, col, tok, buf, size, name_len, how, named, err);
         if (rc >= 0)
             lsm_clear_error(err);
-        return rc;
+    } else {
+        return lsm_lookup_ex(view, line, col, LSM_RULE_SAME_LINE, tok, err);
     }
-    return lsm_lookup_ex(view, line, col, LSM_RULE_SAME_LINE, tok, err);
+    if (rc < 0) {
+        *named = 0;
+        js_name_outputs_clear(buf, size, name_len, how);
+    }
+    return rc;
 }

@@ -43,8 +43,11 @@ static bool sweep(const lsm_view_t *view, lsm_js_namer_t *N, sb_t *out, lsm_erro
         size_t len = 0;
         int how = -1;
         int named = lsm_js_namer_name_at(N, 0, col, buf, sizeof buf, &len, &how, err);
-        if (named < 0)
+        if (named < 0) {
+            /* A failed call leaves no half answer behind (the header). */
+            CHECK(len == 0 && how == LSM_NAME_NONE && buf[0] == 0);
             return false;
+        }
         /* lsm_js_frame_resolve(): the same in one call (the path
          * symbolication takes), its own code in the namer */
         lsm_token_t rtok;
@@ -53,8 +56,10 @@ static bool sweep(const lsm_view_t *view, lsm_js_namer_t *N, sb_t *out, lsm_erro
         int rhow = -1, rnamed = -1;
         int rrc = lsm_js_frame_resolve(view, N, 0, col, &rtok, rbuf, sizeof rbuf, &rlen, &rhow,
                                        &rnamed, err);
-        if (rrc < 0)
+        if (rrc < 0) {
+            CHECK(rlen == 0 && rhow == LSM_NAME_NONE && rnamed == 0 && rbuf[0] == 0);
             return false;
+        }
         sb_printf(out, "%u:%d@%d %d %d %.*s", col, rc, rc ? (int)tok.dst_col : -1, named, how,
                   (int)len, buf);
         if (rrc != rc || (rc && rtok.dst_col != tok.dst_col) || rnamed != named || rhow != how ||
@@ -320,6 +325,49 @@ static void test_give_scopes(void) {
     sb_free(&want);
 }
 
+/* A query whose scan fails part way leaves no half answer: no LSM_NAME_*
+ * kind without its name (the original side may have decided the kind
+ * before the generated side's scan failed). Each column is asked first of
+ * a fresh namer, so that its own call scans. */
+static void test_failed_queries_leave_nothing(void) {
+    uint64_t failed = 0;
+    for (uint32_t col = 0; col <= sizeof GEN; col++) {
+        for (int resolve = 0; resolve < 2; resolve++) {
+            oom_loop_t L;
+            for (oom_begin(&L); oom_next(&L);) {
+                lsm_view_t *view = make_view();
+                lsm_js_namer_t *N = deferred(view, 0, false);
+                char buf[64] = "stale";
+                size_t len = 99;
+                int how = -1, named = -1;
+                lsm_token_t tok;
+                lsm_error_t err;
+                POISON(err);
+                oom_arm(&L);
+                int rc = resolve ? lsm_js_frame_resolve(view, N, 0, col, &tok, buf, sizeof buf,
+                                                        &len, &how, &named, &err)
+                                 : lsm_js_namer_name_at(N, 0, col, buf, sizeof buf, &len, &how,
+                                                        &err);
+                oom_disarm(&L);
+                if (rc < 0) {
+                    failed++;
+                    CHECK_ERR(err, LSM_ERR_NOMEM);
+                    CHECK_EQ(len, 0);
+                    CHECK_EQ(how, LSM_NAME_NONE);
+                    CHECK_EQ(buf[0], 0);
+                    if (resolve)
+                        CHECK_EQ(named, 0);
+                }
+                lsm_js_namer_free(N);
+                lsm_view_free(view);
+                oom_end(&L, rc >= 0, &err);
+            }
+            CHECK_CSTR(L.problem, "");
+        }
+    }
+    CHECK(failed > 0);
+}
+
 int main(void) {
     RUN(test_answers_as_the_eager_namer);
     RUN(test_create);
@@ -327,5 +375,6 @@ int main(void) {
     RUN(test_queries_that_scan);
     RUN(test_give_scopes);
     RUN(test_free_without_scopes);
+    RUN(test_failed_queries_leave_nothing);
     return check_finish();
 }
