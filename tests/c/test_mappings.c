@@ -4,70 +4,11 @@
  * from 0x80 on, which the fast paths' two-byte table folds onto ASCII and
  * the scan must still reject where they are. The fast scan must agree with
  * the exact one on the outcome and on every field of the error and the
- * stats; an accepted string must decode to what a plain decoder below
- * makes of it. */
+ * stats; an accepted string must decode to what the reference decoder
+ * of tests/fuzz/ref_mappings.h makes of it. */
 #include "check.h"
+#include "fuzz/ref_mappings.h"
 #include "mappings.h"
-
-/* ------------------------------------------------ reference decoder */
-
-typedef struct ref_token {
-    uint32_t line;
-    uint32_t f[F_COUNT];
-} ref_token_t;
-
-static int ref_digit(uint8_t c) {
-    static const char ALPHABET[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const char *at = c ? memchr(ALPHABET, c, 64) : NULL;
-    return at ? (int)(at - ALPHABET) : -1;
-}
-
-/* ECMA-426's decoding of a valid string, one digit at a time, ids stored
- * plus one as the records hold them. Lines here are already sorted.
- * Returns the token count. */
-static size_t ref_decode(const char *s, size_t len, ref_token_t *out) {
-    int64_t abs[F_COUNT] = {0, 0, 0, 0, 0};
-    static const int order[F_COUNT] = {F_DST_COL, F_SRC_ID, F_SRC_LINE, F_SRC_COL, F_NAME_ID};
-    uint32_t line = 0;
-    size_t n = 0, pos = 0;
-    while (pos < len) {
-        if (s[pos] == ';' || s[pos] == ',') {
-            if (s[pos] == ';') {
-                line++;
-                abs[F_DST_COL] = 0;
-            }
-            pos++;
-            continue;
-        }
-        int fields = 0;
-        while (pos < len && ref_digit((uint8_t)s[pos]) >= 0) {
-            uint64_t value = 0;
-            unsigned shift = 0;
-            int d;
-            do {
-                d = ref_digit((uint8_t)s[pos++]);
-                value |= (uint64_t)(d & 31) << shift;
-                shift += 5;
-            } while (d & 32);
-            int64_t delta = (value & 1) ? (value == 1 ? -((int64_t)1 << 31) : -(int64_t)(value >> 1))
-                                        : (int64_t)(value >> 1);
-            abs[order[fields++]] += delta;
-        }
-        ref_token_t *t = &out[n++];
-        memset(t, 0, sizeof *t);
-        t->line = line;
-        t->f[F_DST_COL] = (uint32_t)abs[F_DST_COL];
-        if (fields >= 4) {
-            t->f[F_SRC_LINE] = (uint32_t)abs[F_SRC_LINE];
-            t->f[F_SRC_COL] = (uint32_t)abs[F_SRC_COL];
-            t->f[F_SRC_ID] = (uint32_t)abs[F_SRC_ID] + 1;
-        }
-        if (fields == 5)
-            t->f[F_NAME_ID] = (uint32_t)abs[F_NAME_ID] + 1;
-    }
-    return n;
-}
 
 /* ------------------------------------------------------------ checks */
 
@@ -112,7 +53,8 @@ static void check_valid(int line, const char *s, size_t len) {
         return;
     }
     ref_token_t *want = malloc((len + 1) * sizeof *want);
-    size_t n = ref_decode(s, len, want);
+    const lsm_placement_t origin = {0};
+    size_t n = ref_decode(s, len, &origin, want);
     if ((uint64_t)n != st.segments)
         check_fail(__FILE__, line, "%zu tokens, the scan counted %" PRIu64, n, st.segments);
     lsm_packing_t pk;
