@@ -424,10 +424,15 @@ static inline int32_t long_name(const uint8_t *q, unsigned n) {
 #define SHAPE_LAST 52
 #define TAIL_SIZE 192
 
-typedef struct window {
+/* What the loops keep in registers. */
+typedef struct masks {
     const uint8_t *base;
-    uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
-    uint64_t sep;       /* bit i: base[i] is ',' or ';'; bit 63 always */
+    uint64_t cont; /* bit i: base[i] is below 'A' or from 'g' on */
+    uint64_t sep;  /* bit i: base[i] is ',' or ';'; bit 63 always */
+} masks_t;
+
+typedef struct window {
+    masks_t m;
     uint64_t high;      /* bit i: base[i] is 0x80 or more (the scan's only) */
     const uint8_t *end; /* the string's end; in `tail` once copied */
     bool in_tail;
@@ -460,16 +465,15 @@ static inline __attribute__((always_inline)) void classify(window_t *w, const ui
         h |= (uint64_t)(q[i] >> 7) << i;
     }
 #endif
-    w->cont = c;
-    w->sep = s | (uint64_t)1 << 63;
+    w->m.cont = c;
+    w->m.sep = s | (uint64_t)1 << 63;
     w->high = h;
 }
 
-/* Moves the window to p and returns p, which is in `tail` from the
- * switch on. */
-static inline __attribute__((always_inline)) const uint8_t *window_at(window_t *w,
-                                                                      const uint8_t *p,
-                                                                      const bool high) {
+/* Moves the window to p (into `tail` from the switch on) and returns its
+ * masks. */
+static inline __attribute__((always_inline)) masks_t window_at(window_t *w, const uint8_t *p,
+                                                               const bool high) {
     if (!w->in_tail && (size_t)(w->end - p) < TAIL_SIZE - WINDOW - 16) {
         size_t n = (size_t)(w->end - p);
         memcpy(w->tail, p, n);
@@ -478,27 +482,26 @@ static inline __attribute__((always_inline)) const uint8_t *window_at(window_t *
         w->end = w->tail + n;
         w->in_tail = true;
     }
-    w->base = p;
+    w->m.base = p;
     classify(w, p, high);
-    return p;
+    return w->m;
 }
 
-/* Reads the segment at w->base + k through its shape: its values as PAIR
+/* Reads the segment at m.base + k through its shape: its values as PAIR
  * entries (times 4) into r (0 for the ones it lacks), its length and its
  * SHAPE_* kind. False when it must be read value by value instead: no
  * shape (longer than 10 bytes, a value of 3 digits or more before the
  * fifth, or not 1, 4 or 5 values: errors included), or an entry with a
  * flag (a non-digit, "-0"). */
-static inline __attribute__((always_inline)) bool shape_read(const uint8_t *base, uint64_t cont,
-                                                            uint64_t sep, size_t k,
+static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k,
                                                             int64_t r[F_COUNT], unsigned *len,
                                                             unsigned *kind) {
-    uint64_t sp = sep >> k;
-    uint64_t index = ((cont >> k) | sp) & (sp ^ (sp - 1));
+    uint64_t sp = m.sep >> k;
+    uint64_t index = ((m.cont >> k) | sp) & (sp ^ (sp - 1));
     if (index >= SHAPE_COUNT)
         return false;
     const mapping_shape_t *sh = &SHAPES[index];
-    const uint8_t *q = base + k;
+    const uint8_t *q = m.base + k;
     r[0] = PAIR_AT(q);
     r[1] = PAIR_AT(q + sh->at[0]);
     r[2] = PAIR_AT(q + sh->at[1]);
@@ -523,12 +526,10 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
     window_t w;
     w.end = s + len;
     w.in_tail = false;
-    const uint8_t *p = window_at(&w, s, true);
+    masks_t m = window_at(&w, s, true);
+    const uint8_t *p = m.base;
     if (w.high)
         return -1;
-    /* The window's masks, in registers. */
-    const uint8_t *wb = w.base;
-    uint64_t wc = w.cont, ws = w.sep;
     /* Fields are kept times 4, as PAIR holds them. Unsigned maxima, so
      * that a negative value makes its maximum too large. */
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
@@ -548,19 +549,17 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
         if (p >= w.end)
             break;
         uint64_t line_segments = segments;
-        size_t k = (size_t)(p - wb);
+        size_t k = (size_t)(p - m.base);
         for (;;) {
             if (k > SHAPE_LAST) {
-                wb = window_at(&w, wb + k, true);
+                m = window_at(&w, m.base + k, true);
                 if (w.high)
                     return -1;
-                wc = w.cont;
-                ws = w.sep;
                 k = 0;
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(wb, wc, ws, k, r, &n, &kind), 1)) {
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
                 col += r[0];
                 src += r[1];
                 sl += r[2];
@@ -571,7 +570,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
                 size_t pos = k;
                 int64_t v[F_COUNT];
                 int count;
-                if (!fast_segment(wb, &pos, v, &count) || (count != 1 && count < 4))
+                if (!fast_segment(m.base, &pos, v, &count) || (count != 1 && count < 4))
                     return -1;
                 col += v[0] * 4;
                 if (count >= 4) {
@@ -584,7 +583,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
                 kind = count == 1 ? SHAPE_OK
                      : count == 4 ? SHAPE_OK | SHAPE_SRC : SHAPE_OK | SHAPE_SRC | SHAPE_NAME;
                 n = (unsigned)(pos - k);
-                if (wb + pos != w.end && wb[pos] != ',' && wb[pos] != ';')
+                if (m.base + pos != w.end && m.base[pos] != ',' && m.base[pos] != ';')
                     return -1;
             }
             kinds |= kind;
@@ -597,7 +596,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
             max_nm = MAX64(max_nm, (uint64_t)nm);
             segments++;
             k += n;
-            if (wb[k] != ',')
+            if (m.base[k] != ',')
                 break;
             k++;
         }
@@ -605,7 +604,7 @@ static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
          * too; the exact scan sorts that out. */
         if ((line_max | max_src | max_sl | max_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
             return -1;
-        p = wb + k;
+        p = m.base + k;
         if (segments != line_segments) {
             last_line = line;
             last_line_max = line_max;
@@ -799,9 +798,8 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     window_t w;
     w.end = s + len;
     w.in_tail = false;
-    const uint8_t *p = window_at(&w, s, false);
-    const uint8_t *wb = w.base;
-    uint64_t wc = w.cont, ws = w.sep;
+    masks_t m = window_at(&w, s, false);
+    const uint8_t *p = m.base;
     /* The ids start at their base plus one, the first line's column at
      * the column offset: each field is then ready to store as it is. */
     uint64_t a = place->col_offset;
@@ -845,17 +843,15 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             cur = line;
             negs = 0;
         }
-        size_t k = (size_t)(p - wb);
+        size_t k = (size_t)(p - m.base);
         for (;;) {
             if (k > SHAPE_LAST) {
-                wb = window_at(&w, wb + k, false);
-                wc = w.cont;
-                ws = w.sep;
+                m = window_at(&w, m.base + k, false);
                 k = 0;
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(wb, wc, ws, k, r, &n, &kind), 1)) {
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
                 a += (uint64_t)(r[0] >> 2);
                 a += (uint64_t)(r[2] >> 2) << sh_sl;
                 a += (uint64_t)(r[3] >> 2) << sh_sc;
@@ -867,10 +863,10 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
                 size_t pos = k;
                 int64_t v[F_COUNT] = {0, 0, 0, 0, 0};
                 int got = 0;
-                if (!fast_segment(wb, &pos, v, &got)) {
+                if (!fast_segment(m.base, &pos, v, &got)) {
                     got = 0;
-                    while (BASE64[wb[pos]])
-                        (void)read_vlq(wb, (size_t)(w.end - wb), &pos, &v[got++]);
+                    while (BASE64[m.base[pos]])
+                        (void)read_vlq(m.base, (size_t)(w.end - m.base), &pos, &v[got++]);
                 }
                 a += (uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc);
                 b += (uint64_t)v[1] + ((uint64_t)v[4] << sh_nm);
@@ -912,7 +908,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
                 count++;
             }
             k += n;
-            if (wb[k] != ',')
+            if (m.base[k] != ',')
                 break;
             k++;
         }
@@ -920,7 +916,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             unsorted = negs < 0;
             last_col = (uint32_t)(a & col_mask);
         }
-        p = wb + k;
+        p = m.base + k;
     }
 done:
     DECODE_SYNC_SINK();
