@@ -280,34 +280,17 @@ static inline __attribute__((always_inline)) bool fast_segment(const uint8_t *s,
     return true;
 }
 
-/* Base64 digit values for the fast paths; 255 marks a non-digit. */
-static const uint8_t DIGIT[256] = {
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
-     52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
-    255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
-     15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
-    255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
-     41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-};
-
 /* What the fast paths need to know about the two bytes at the start of a
  * value, in one load: PAIR[b0 + 256 * b1] for ASCII bytes b0 and b1 holds
  * the value of a one-digit value (b0 without continuation) or of a
  * two-digit one (b0 with, b1 without), times 4, or one of these flags
- * with nothing else. A separator holds 0: a segment's missing values are
- * read at its separator. */
+ * with nothing else but for PAIR_HEAD. A separator holds 0: a segment's
+ * missing values are read at its separator. */
 #define PAIR_NOT_DIGIT 1 /* b0 is not a base64 digit */
-#define PAIR_LONG 2      /* three digits or more, b1 not a digit, or "-0" */
+#define PAIR_LONG 2      /* b1 not a digit after a continuation, or "-0" */
+/* Both flags: b0 and b1 both continue, and the entry holds their 10 raw
+ * bits times 4, the start of a longer value. */
+#define PAIR_HEAD 3
 /* A digit's value without continuation, and the raw form of two digits
  * (d1 masked only to keep the expression defined where it is not used). */
 #define PAIR_VALUE(raw) ((raw) & 1 ? -((raw) >> 1) : (raw) >> 1)
@@ -315,7 +298,8 @@ static const uint8_t DIGIT[256] = {
 #define PAIR_CELL(d0, d1)                                                                    \
     ((d0) == -2 ? 0 : (d0) < 0 ? PAIR_NOT_DIGIT                                              \
      : !((d0) & 32) ? ((d0) == 1 ? PAIR_LONG : PAIR_VALUE(d0) * 4)                           \
-     : ((d1) < 0 || ((d1) & 32) || PAIR_RAW2(d0, d1) == 1) ? PAIR_LONG                       \
+     : ((d1) >= 0 && ((d1) & 32)) ? (PAIR_RAW2(d0, (d1) & 31) * 4 | PAIR_HEAD)              \
+     : ((d1) < 0 || PAIR_RAW2(d0, d1) == 1) ? PAIR_LONG                                      \
                                                             : PAIR_VALUE(PAIR_RAW2(d0, d1)) * 4),
 /* X(digit value, -2 for a separator or -1, a) for each ASCII code in order. */
 #define PAIR_COLUMNS(X, a) \
@@ -362,9 +346,19 @@ static const uint8_t DIGIT[256] = {
     X(49) X(50) X(51) X(-1) X(-1) X(-1) X(-1) X(-1)
 
 /* 64 KiB, of which the fast paths touch the 80 x 80 entries of the
- * characters that occur in mappings. Bytes from 0x80 on are folded onto
- * ASCII by the index mask: the scan rejects them through its window. */
+ * characters that occur in mappings. Bytes from 0x80 on are never looked
+ * up: the scan leaves any window that has one first. */
 static const int16_t PAIR[128 * 256] = {PAIR_ROWS(PAIR_ROW)};
+
+/* The end of a longer value after its PAIR_HEAD: RAW[b0 + 256 * b1] holds
+ * the raw bits (no sign taken off) of one digit (b0 without continuation)
+ * or two (b0 with, b1 without), or RAW_BAD. */
+#define RAW_BAD 0x8000
+#define RAW_CELL(d0, d1)                                                                     \
+    ((d0) < 0 ? RAW_BAD : !((d0) & 32) ? (d0)                                                \
+     : ((d1) < 0 || ((d1) & 32)) ? RAW_BAD : PAIR_RAW2(d0, d1)),
+#define RAW_ROW(d1) PAIR_COLUMNS(RAW_CELL, d1) PAIR_ZERO128
+static const uint16_t RAW[128 * 256] = {PAIR_ROWS(RAW_ROW)};
 
 /* Fast-path values are read with an arithmetic shift. */
 _Static_assert((-8 >> 2) == -2, "right shift of a negative value must be arithmetic");
@@ -391,17 +385,18 @@ static inline int64_t vlq_value(uint64_t raw) {
     return raw == 1 ? -((int64_t)1 << 31) : ((int64_t)(raw >> 1) ^ neg) - neg;
 }
 
-/* The fifth value of a segment when it has 3 or 4 digits (`n`), which is
- * where nearly all values of more than two digits are (name indices jump
- * far), as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or
- * PAIR_LONG ("-0") for the value-by-value reader. The shape has checked
- * the continuation bits; a non-digit among the bytes is caught here. */
-static inline int32_t long_name(const uint8_t *q, unsigned n) {
-    unsigned d0 = DIGIT[q[0]], d1 = DIGIT[q[1]], d2 = DIGIT[q[2]];
-    unsigned d3 = n == 4 ? DIGIT[q[3]] : 0;
-    if ((d0 | d1 | d2 | d3) >= 64)
+/* The fifth value of a segment when it has 3 or 4 digits, which is where
+ * nearly all values of more than two digits are (name indices jump far),
+ * as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or PAIR_LONG
+ * ("-0") for the value-by-value reader. Two loads, as for two values: its
+ * first two digits' PAIR_HEAD and the rest's RAW; the shape has checked
+ * the continuation bits, these two catch a non-digit. */
+static inline int32_t long_name(const uint8_t *q) {
+    int32_t head = PAIR[rd16(q)];
+    uint32_t rest = RAW[rd16(q + 2)];
+    if ((head & 3) != PAIR_HEAD || rest == RAW_BAD)
         return PAIR_NOT_DIGIT;
-    uint32_t raw = (d0 & VLQ_MASK) | (d1 & VLQ_MASK) << 5 | (d2 & VLQ_MASK) << 10 | d3 << 15;
+    uint32_t raw = (uint32_t)(head >> 2) | rest << 10;
     if (raw == 1)
         return PAIR_LONG;
     return (int32_t)PAIR_VALUE(raw) * 4;
@@ -508,7 +503,7 @@ static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k
     r[3] = PAIR_AT(q + sh->at[2]);
     r[4] = PAIR_AT(q + sh->at[3]);
     if (__builtin_expect(sh->kind & SHAPE_LONG_NAME, 0))
-        r[4] = long_name(q + sh->at[3], sh->len - sh->at[3]);
+        r[4] = long_name(q + sh->at[3]);
     *len = sh->len;
     *kind = sh->kind;
     return sh->kind && !((r[0] | r[1] | r[2] | r[3] | r[4]) & 3);

@@ -326,6 +326,29 @@ static void test_every_shape_at_every_offset(void) {
     }
 }
 
+/* Every byte of strings of every shape replaced in turn by a byte from
+ * 0x80 on and by ASCII non-digits: the scan must fail exactly as the
+ * exact one does (inside long fifth values too, which are read by
+ * pairs of bytes). */
+static void test_bad_bytes_in_every_shape(void) {
+    static const char BAD[] = {(char)0xC1, (char)0x80, '!', '"', ':', 0};
+    char s[160];
+    for (unsigned index = 0; index < SHAPE_COUNT; index++) {
+        if (!SHAPES[index].kind)
+            continue;
+        size_t len = build_shape(s, sizeof s - 1, 3, index, false, 4);
+        for (size_t k = 0; k < sizeof BAD; k++)
+            for (size_t at = 0; at < len; at++) {
+                char saved = s[at];
+                s[at] = BAD[k];
+                lsm_mappings_stats_t st;
+                lsm_error_t err;
+                CHECK(scan_both(__LINE__, s, len, &st, &err) != 0);
+                s[at] = saved;
+            }
+    }
+}
+
 /* "-0" (-2^31) in valid strings, where pass two must read it value by
  * value: a field first raised past 2^31 (in two steps: one value stays
  * below 2^31), then brought back by "-0" in every length the fast paths
@@ -399,6 +422,7 @@ int main(void) {
     RUN(test_errors_at_every_offset);
     RUN(test_shape_table);
     RUN(test_every_shape_at_every_offset);
+    RUN(test_bad_bytes_in_every_shape);
     RUN(test_minus_zero_valid);
     RUN(test_section_continues_line);
     return check_finish();
