@@ -416,14 +416,19 @@ static void test_section_continues_line(void) {
 }
 
 int main(void) {
-    RUN(test_value_lengths_at_every_offset);
-    RUN(test_minus_zero_anywhere);
-    RUN(test_high_bytes_everywhere);
-    RUN(test_errors_at_every_offset);
-    RUN(test_shape_table);
-    RUN(test_every_shape_at_every_offset);
-    RUN(test_bad_bytes_in_every_shape);
-    RUN(test_minus_zero_valid);
-    RUN(test_section_continues_line);
+    /* Every test with the loops this CPU runs, then with the portable
+     * ones (the same where there is no choice). */
+    for (int plain = 0; plain < 2; plain++) {
+        lsm_mappings_choose_loops(plain ? LSM_LOOPS_PLAIN : LSM_LOOPS_AUTO);
+        RUN(test_value_lengths_at_every_offset);
+        RUN(test_minus_zero_anywhere);
+        RUN(test_high_bytes_everywhere);
+        RUN(test_errors_at_every_offset);
+        RUN(test_shape_table);
+        RUN(test_every_shape_at_every_offset);
+        RUN(test_bad_bytes_in_every_shape);
+        RUN(test_minus_zero_valid);
+        RUN(test_section_continues_line);
+    }
     return check_finish();
 }
