@@ -379,12 +379,6 @@ static inline unsigned rd16(const uint8_t *q) {
 #endif
 }
 
-/* The signed value of a VLQ form below 2^32; "-0" is -2^31. */
-static inline int64_t vlq_value(uint64_t raw) {
-    int64_t neg = -(int64_t)(raw & 1);
-    return raw == 1 ? -((int64_t)1 << 31) : ((int64_t)(raw >> 1) ^ neg) - neg;
-}
-
 /* The fifth value of a segment when it has 3 or 4 digits, which is where
  * nearly all values of more than two digits are (name indices jump far),
  * as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or PAIR_LONG
