@@ -510,7 +510,9 @@ static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k
 static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, size_t len,
                                                            lsm_mappings_stats_t *st) {
     /* The range checks are made once a line, on the maxima: with fewer
-     * than 2^31 bytes the sums cannot leave int64_t in between. */
+     * than 2^31 bytes the sums, times 4 as below, cannot leave int64_t in
+     * between (a value takes a byte per 5 bits, so each byte adds less
+     * than 2^31 to a sum however the values fall: 2^62 in all). */
     if (len >= ((size_t)1 << 31))
         return -1;
     window_t w;
