@@ -1,6 +1,7 @@
 /* The "mappings" string: base64 VLQ segments, ',' between segments and ';'
  * between generated lines (ECMA-426, "Mappings structure"). */
 #include "mappings.h"
+#include "mapping_shapes.h"
 
 #include <stdio.h>
 #ifdef __SSE2__
@@ -279,52 +280,37 @@ static inline __attribute__((always_inline)) bool fast_segment(const uint8_t *s,
     return true;
 }
 
-/* Base64 digit values for the fast paths; 255 marks a non-digit. */
-static const uint8_t DIGIT[256] = {
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
-     52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
-    255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
-     15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
-    255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
-     41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-};
-
 /* What the fast paths need to know about the two bytes at the start of a
  * value, in one load: PAIR[b0 + 256 * b1] for ASCII bytes b0 and b1 holds
  * the value of a one-digit value (b0 without continuation) or of a
  * two-digit one (b0 with, b1 without), times 4, or one of these flags
- * with nothing else: */
+ * with nothing else but for PAIR_HEAD. A separator holds 0: a segment's
+ * missing values are read at its separator. */
 #define PAIR_NOT_DIGIT 1 /* b0 is not a base64 digit */
-#define PAIR_LONG 2      /* three digits or more, b1 not a digit, or "-0" */
+#define PAIR_LONG 2      /* b1 not a digit after a continuation, or "-0" */
+/* Both flags: b0 and b1 both continue, and the entry holds their 10 raw
+ * bits times 4, the start of a longer value. */
+#define PAIR_HEAD 3
 /* A digit's value without continuation, and the raw form of two digits
  * (d1 masked only to keep the expression defined where it is not used). */
 #define PAIR_VALUE(raw) ((raw) & 1 ? -((raw) >> 1) : (raw) >> 1)
 #define PAIR_RAW2(d0, d1) (((d0) & 31) | ((d1) & 63) << 5)
 #define PAIR_CELL(d0, d1)                                                                    \
-    ((d0) < 0 ? PAIR_NOT_DIGIT                                                               \
+    ((d0) == -2 ? 0 : (d0) < 0 ? PAIR_NOT_DIGIT                                              \
      : !((d0) & 32) ? ((d0) == 1 ? PAIR_LONG : PAIR_VALUE(d0) * 4)                           \
-     : ((d1) < 0 || ((d1) & 32) || PAIR_RAW2(d0, d1) == 1) ? PAIR_LONG                       \
+     : ((d1) >= 0 && ((d1) & 32)) ? (PAIR_RAW2(d0, (d1) & 31) * 4 | PAIR_HEAD)              \
+     : ((d1) < 0 || PAIR_RAW2(d0, d1) == 1) ? PAIR_LONG                                      \
                                                             : PAIR_VALUE(PAIR_RAW2(d0, d1)) * 4),
-/* X(digit value or -1, a) for each ASCII code in order. */
+/* X(digit value, -2 for a separator or -1, a) for each ASCII code in order. */
 #define PAIR_COLUMNS(X, a) \
     X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
     X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
     X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
     X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
     X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
-    X(-1, a) X(-1, a) X(-1, a) X(62, a) X(-1, a) X(-1, a) X(-1, a) X(63, a) \
+    X(-1, a) X(-1, a) X(-1, a) X(62, a) X(-2, a) X(-1, a) X(-1, a) X(63, a) \
     X(52, a) X(53, a) X(54, a) X(55, a) X(56, a) X(57, a) X(58, a) X(59, a) \
-    X(60, a) X(61, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
+    X(60, a) X(61, a) X(-1, a) X(-2, a) X(-1, a) X(-1, a) X(-1, a) X(-1, a) \
     X(-1, a) X(0, a) X(1, a) X(2, a) X(3, a) X(4, a) X(5, a) X(6, a) \
     X(7, a) X(8, a) X(9, a) X(10, a) X(11, a) X(12, a) X(13, a) X(14, a) \
     X(15, a) X(16, a) X(17, a) X(18, a) X(19, a) X(20, a) X(21, a) X(22, a) \
@@ -360,312 +346,320 @@ static const uint8_t DIGIT[256] = {
     X(49) X(50) X(51) X(-1) X(-1) X(-1) X(-1) X(-1)
 
 /* 64 KiB, of which the fast paths touch the 80 x 80 entries of the
- * characters that occur in mappings. Bytes from 0x80 on are folded onto
- * ASCII by the index mask: the scan rejects them through its window. */
+ * characters that occur in mappings. Bytes from 0x80 on are never looked
+ * up: the scan leaves any window that has one first. */
 static const int16_t PAIR[128 * 256] = {PAIR_ROWS(PAIR_ROW)};
+
+/* The end of a longer value after its PAIR_HEAD: RAW[b0 + 256 * b1] holds
+ * the raw bits (no sign taken off) of one digit (b0 without continuation)
+ * or two (b0 with, b1 without), or RAW_BAD. */
+#define RAW_BAD 0x8000
+#define RAW_CELL(d0, d1)                                                                     \
+    ((d0) < 0 ? RAW_BAD : !((d0) & 32) ? (d0)                                                \
+     : ((d1) < 0 || ((d1) & 32)) ? RAW_BAD : PAIR_RAW2(d0, d1)),
+#define RAW_ROW(d1) PAIR_COLUMNS(RAW_CELL, d1) PAIR_ZERO128
+static const uint16_t RAW[128 * 256] = {PAIR_ROWS(RAW_ROW)};
 
 /* Fast-path values are read with an arithmetic shift. */
 _Static_assert((-8 >> 2) == -2, "right shift of a negative value must be arithmetic");
 
-#define PAIR_AT(q) ((int)PAIR[((unsigned)(q)[0] | (unsigned)(q)[1] << 8) & 0x7f7f])
+/* The PAIR entry of the value at q. Both bytes must be ASCII: the scan
+ * leaves any window with a byte from 0x80 on before reading it, and pass
+ * two reads only strings the scan accepted. */
+#define PAIR_AT(q) ((int64_t)PAIR[rd16(q)])
 
-static inline bool is_digit(uint8_t c) {
-    return DIGIT[c] < 64;
+/* q[0] | q[1] << 8, in one load where the host allows. */
+static inline unsigned rd16(const uint8_t *q) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint16_t v;
+    memcpy(&v, q, 2);
+    return v;
+#else
+    return (unsigned)q[0] | (unsigned)q[1] << 8;
+#endif
 }
 
-/* A value of exactly three digits at *pp, the commonest of those PAIR
- * leaves to the slow paths (2.6% of monaco-esbuild's values), read
- * inline: the general loop's exit mispredicts. */
-static inline __attribute__((always_inline)) bool three_digits(const uint8_t **pp,
-                                                              uint64_t *out) {
-    const uint8_t *p = *pp;
-    unsigned d0 = DIGIT[p[0]], d1 = DIGIT[p[1]], d2 = DIGIT[p[2]];
-    if (d0 >= 64 || !(d0 & d1 & VLQ_CONTINUE) || d1 >= 64 || d2 >= 32)
-        return false;
-    *out = (d0 & VLQ_MASK) | (d1 & VLQ_MASK) << 5 | d2 << 10;
-    *pp = p + 3;
-    return true;
+/* The fifth value of a segment when it has 3 or 4 digits, which is where
+ * nearly all values of more than two digits are (name indices jump far),
+ * as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or PAIR_LONG
+ * ("-0") for the value-by-value reader. Two loads, as for two values: its
+ * first two digits' PAIR_HEAD and the rest's RAW; the shape has checked
+ * the continuation bits, these two catch a non-digit. */
+static inline int32_t long_name(const uint8_t *q) {
+    int32_t head = PAIR[rd16(q)];
+    uint32_t rest = RAW[rd16(q + 2)];
+    if ((head & 3) != PAIR_HEAD || rest == RAW_BAD)
+        return PAIR_NOT_DIGIT;
+    uint32_t raw = (uint32_t)(head >> 2) | rest << 10;
+    if (raw == 1)
+        return PAIR_LONG;
+    return (int32_t)PAIR_VALUE(raw) * 4;
 }
 
-/* A value of three digits or more at *pp for the fast scan: false unless
- * it is plainly valid (at most 7 digits, below 2^32, terminated). */
-static bool long_value(const uint8_t **pp, uint64_t *out) {
-    const uint8_t *p = *pp;
-    uint64_t value = 0;
-    for (unsigned shift = 0; shift <= 30; shift += 5) {
-        unsigned d = DIGIT[*p];
-        if (d >= 64)
-            return false;
-        p++;
-        value |= (uint64_t)(d & VLQ_MASK) << shift;
-        if (!(d & VLQ_CONTINUE)) {
-            if (value >= ((uint64_t)1 << 32))
-                return false;
-            *pp = p;
-            *out = value;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The fast paths read continuation bits from a window of 64 bytes
- * computed ahead, so that the step from one value to the next is a shift
- * and an add rather than a load and a compare. A window is moved to the
- * current byte at a segment's start once more than WINDOW_REFILL bytes of
- * it are used (a segment of five two-digit values fits in the rest), or
- * after a long value. A window starts only where at least
+/* The fast paths classify 64 bytes at a time (a window) into bit masks,
+ * and read a segment whole from them: the continuation bits of its bytes
+ * up to the next separator index SHAPES (src/mapping_shapes.h), which
+ * says where each value starts, so that the values are five independent
+ * PAIR loads instead of a chain of them. A segment is read this way when
+ * it starts at most SHAPE_LAST bytes into the window: its 10 bytes at
+ * most, its separator, and the byte after any value's first digit are
+ * then inside the window; bit 63 of `sep`, always set, makes the index of
+ * a longer segment too large. The window moves to a segment's start
+ * beyond SHAPE_LAST. A window starts only where at least
  * TAIL_SIZE - WINDOW - 16 bytes of the string follow; nearer the end the
- * rest is copied into `tail`, padded with '"'. Either way the 64 bytes of
- * the window and the few a value may read past its last bit (a segment
- * starts at most WINDOW_REFILL bytes in) are readable, and the string's
- * end is still followed by a non-digit that is not ','. */
+ * rest is copied into `tail` and padded with ';', which ends the last
+ * segment for the shape and is never a digit for the other readers. */
 #define WINDOW 64
-#define WINDOW_REFILL 48
+#define SHAPE_LAST 52
 #define TAIL_SIZE 192
 
-typedef struct window {
+/* What the loops keep in registers. */
+typedef struct masks {
     const uint8_t *base;
-    uint64_t cont;      /* bit i: base[i] is below 'A' or from 'g' on */
-    uint64_t high;      /* bit i: base[i] is 0x80 or more */
+    uint64_t cont; /* bit i: base[i] is below 'A' or from 'g' on */
+    uint64_t sep;  /* bit i: base[i] is ',' or ';'; bit 63 always */
+} masks_t;
+
+typedef struct window {
+    masks_t m;
+    uint64_t high;      /* bit i: base[i] is 0x80 or more (the scan's only) */
     const uint8_t *end; /* the string's end; in `tail` once copied */
     bool in_tail;
     uint8_t tail[TAIL_SIZE];
 } window_t;
 
 /* For a base64 digit, a continuation is exactly a byte below 'A' or from
- * 'g' on. Reads q[0..63]. */
-static inline uint64_t cont_bits(const uint8_t *q) {
+ * 'g' on. Fills the masks of q[0..63]. */
+static inline __attribute__((always_inline)) void classify(window_t *w, const uint8_t *q,
+                                                          const bool high) {
 #ifdef __SSE2__
     const __m128i a = _mm_set1_epi8('A'), lim = _mm_set1_epi8('g' - 'A');
-    uint64_t m = 0;
+    const __m128i comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';');
+    uint64_t c = 0, s = 0, h = 0;
     for (int i = 0; i < 4; i++) {
-        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)), a);
+        __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i));
+        __m128i x = _mm_sub_epi8(raw, a);
         __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, lim), x); /* x >= lim, unsigned */
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(ge) << (16 * i);
+        __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(raw, comma), _mm_cmpeq_epi8(raw, semi));
+        c |= (uint64_t)(uint32_t)_mm_movemask_epi8(ge) << (16 * i);
+        s |= (uint64_t)(uint32_t)_mm_movemask_epi8(sp) << (16 * i);
+        if (high)
+            h |= (uint64_t)(uint32_t)_mm_movemask_epi8(raw) << (16 * i);
     }
-    return m;
 #else
-    uint64_t m = 0;
-    for (int i = 0; i < WINDOW; i++)
-        m |= (uint64_t)((uint8_t)(q[i] - 'A') >= 'g' - 'A') << i;
-    return m;
+    uint64_t c = 0, s = 0, h = 0;
+    for (int i = 0; i < WINDOW; i++) {
+        c |= (uint64_t)((uint8_t)(q[i] - 'A') >= 'g' - 'A') << i;
+        s |= (uint64_t)(q[i] == ',' || q[i] == ';') << i;
+        h |= (uint64_t)(q[i] >> 7) << i;
+    }
 #endif
+    w->m.cont = c;
+    w->m.sep = s | (uint64_t)1 << 63;
+    w->high = h;
 }
 
-/* Bytes from 0x80 on, in q[0..63]. */
-static inline uint64_t high_bits(const uint8_t *q) {
-#ifdef __SSE2__
-    uint64_t m = 0;
-    for (int i = 0; i < 4; i++)
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(
-                 _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)))
-             << (16 * i);
-    return m;
-#else
-    uint64_t m = 0;
-    for (int i = 0; i < WINDOW; i++)
-        m |= (uint64_t)(q[i] >> 7) << i;
-    return m;
-#endif
-}
-
-/* Moves the window to p and returns p, which is in `tail` from the
- * switch on. */
-static const uint8_t *window_at(window_t *w, const uint8_t *p) {
+/* Moves the window to p (into `tail` from the switch on) and returns its
+ * masks. */
+static inline __attribute__((always_inline)) masks_t window_at(window_t *w, const uint8_t *p,
+                                                               const bool high) {
     if (!w->in_tail && (size_t)(w->end - p) < TAIL_SIZE - WINDOW - 16) {
         size_t n = (size_t)(w->end - p);
         memcpy(w->tail, p, n);
-        memset(w->tail + n, '"', TAIL_SIZE - n);
+        memset(w->tail + n, ';', TAIL_SIZE - n);
         p = w->tail;
         w->end = w->tail + n;
         w->in_tail = true;
     }
-    w->base = p;
-    w->cont = cont_bits(p);
-    w->high = high_bits(p);
-    return p;
+    w->m.base = p;
+    classify(w, p, high);
+    return w->m;
 }
 
-#define WINDOW_START(s, len)                                                                 \
-    window_t w_;                                                                             \
-    w_.end = (s) + (len);                                                                    \
-    w_.in_tail = false;                                                                      \
-    const uint8_t *p = window_at(&w_, (s)), *end = w_.end, *wbase = w_.base;                 \
-    uint64_t wcont = w_.cont, wm = wcont
-
-#define WINDOW_MOVE()                                                                        \
-    do {                                                                                     \
-        p = window_at(&w_, p);                                                               \
-        end = w_.end;                                                                        \
-        wbase = w_.base;                                                                     \
-        wcont = w_.cont;                                                                     \
-        wm = wcont;                                                                          \
-    } while (0)
-
-#define WINDOW_CHECK()                                                                       \
-    do {                                                                                     \
-        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
-            WINDOW_MOVE();                                                                   \
-    } while (0)
-
-/* `wm` is the window's mask shifted to p: bit 0 is p's continuation bit.
- * Every step of p shifts it along, so that the next value's bit is one
- * AND away instead of a subtraction and a shift by p - wbase: that chain
- * from one value to the next is what the fast paths wait on. Only the
- * window's 64 bits are meaningful; p stays within them (see above). */
-#define WINDOW_STEP(n)                                                                       \
-    do {                                                                                     \
-        p += (n);                                                                            \
-        wm = (wm >> 1) >> ((n)-1);                                                           \
-    } while (0)
-
-/* WINDOW_CHECK after p moved by other means (a long value). */
-#define WINDOW_SYNC()                                                                        \
-    do {                                                                                     \
-        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0))                                  \
-            WINDOW_MOVE();                                                                   \
-        else                                                                                 \
-            wm = wcont >> (p - wbase);                                                       \
-    } while (0)
-
-/* The scan's WINDOW_CHECK and WINDOW_SYNC also leave for the exact scan
- * at any byte from 0x80 on, which PAIR_AT would read as ASCII. */
-#define SCAN_WINDOW_CHECK()                                                                  \
-    do {                                                                                     \
-        if (__builtin_expect(p - wbase > WINDOW_REFILL, 0)) {                                \
-            WINDOW_MOVE();                                                                   \
-            if (w_.high)                                                                     \
-                goto slow;                                                                   \
-        }                                                                                    \
-    } while (0)
-#define SCAN_WINDOW_SYNC()                                                                   \
-    do {                                                                                     \
-        SCAN_WINDOW_CHECK();                                                                 \
-        wm = wcont >> (p - wbase);                                                           \
-    } while (0)
-
-/* Adds the value at p (an int64_t) to `field` in the fast scan, and moves
- * p past it. One and two digits, nearly all values, are one PAIR entry
- * and take no data-dependent branch; the second byte is read either way:
- * the byte after a digit is always readable (see read_vlq). Anything
- * unusual jumps to `slow`. */
-#define SCAN_VALUE(field)                                                                    \
-    do {                                                                                     \
-        int e_ = PAIR_AT(p);                                                                 \
-        unsigned cont_ = (unsigned)wm & 1;                                                   \
-        if (__builtin_expect(e_ & (PAIR_NOT_DIGIT | PAIR_LONG), 0)) {                        \
-            uint64_t r_;                                                                     \
-            if ((e_ & PAIR_NOT_DIGIT) || !(three_digits(&p, &r_) || long_value(&p, &r_)))    \
-                goto slow;                                                                   \
-            (field) += vlq_value(r_);                                                        \
-            SCAN_WINDOW_SYNC();                                                              \
-        } else {                                                                             \
-            (field) += e_ >> 2;                                                              \
-            WINDOW_STEP(1 + cont_);                                                          \
-        }                                                                                    \
-    } while (0)
-
-/* The signed value of a VLQ form below 2^32; "-0" is -2^31. */
-static inline int64_t vlq_value(uint64_t raw) {
-    int64_t neg = -(int64_t)(raw & 1);
-    return raw == 1 ? -((int64_t)1 << 31) : ((int64_t)(raw >> 1) ^ neg) - neg;
+/* Reads the segment at m.base + k through its shape: its values as PAIR
+ * entries (times 4) into r (0 for the ones it lacks), its length and its
+ * SHAPE_* kind. False when it must be read value by value instead: no
+ * shape (longer than 10 bytes, a value of 3 digits or more before the
+ * fifth, or not 1, 4 or 5 values: errors included), or an entry with a
+ * flag (a non-digit, "-0"). */
+static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k,
+                                                            int64_t r[F_COUNT], unsigned *len,
+                                                            unsigned *kind) {
+    uint64_t sp = m.sep >> k;
+    uint64_t index = ((m.cont >> k) | sp) & (sp ^ (sp - 1));
+    if (index >= SHAPE_COUNT)
+        return false;
+    const mapping_shape_t *sh = &SHAPES[index];
+    const uint8_t *q = m.base + k;
+    r[0] = PAIR_AT(q);
+    r[1] = PAIR_AT(q + sh->at[0]);
+    r[2] = PAIR_AT(q + sh->at[1]);
+    r[3] = PAIR_AT(q + sh->at[2]);
+    r[4] = PAIR_AT(q + sh->at[3]);
+    if (__builtin_expect(sh->kind & SHAPE_LONG_NAME, 0))
+        r[4] = long_name(q + sh->at[3]);
+    *len = sh->len;
+    *kind = sh->kind;
+    return sh->kind && !((r[0] | r[1] | r[2] | r[3] | r[4]) & 3);
 }
 
 #define MAX64(a, b) ((b) > (a) ? (b) : (a))
 
-/* The scan for strings without errors: one branch-light loop. Returns 0,
+/* The scan for strings without errors: a segment at a time. Returns 0,
  * or -1 when the string needs the exact scan (an error, or a rare form). */
-static int fast_scan(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
+static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, size_t len,
+                                                           lsm_mappings_stats_t *st) {
     /* The range checks are made once a line, on the maxima: with fewer
-     * than 2^31 bytes the sums cannot leave int64_t in between. */
+     * than 2^31 bytes the sums, times 4 as below, cannot leave int64_t in
+     * between (a value takes a byte per 5 bits, so each byte adds less
+     * than 2^31 to a sum however the values fall: 2^62 in all). */
     if (len >= ((size_t)1 << 31))
         return -1;
-    WINDOW_START(s, len);
-    if (w_.high)
-        goto slow;
+    window_t w;
+    w.end = s + len;
+    w.in_tail = false;
+    masks_t m = window_at(&w, s, true);
+    const uint8_t *p = m.base;
+    if (w.high)
+        return -1;
+    /* Fields are kept times 4, as PAIR holds them. Unsigned maxima, so
+     * that a negative value makes its maximum too large. */
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
-    /* Unsigned, so that a negative value makes its maximum too large. */
     uint64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
     uint64_t last_line_max = 0;
     uint32_t line = 0, last_line = 0;
-    uint64_t segments = 0, line_start = 0;
-    bool any_src = false, any_name = false;
-    while (p < end) {
-        SCAN_WINDOW_CHECK();
-        if (*p == ';') {
-            /* An OR of valid values can reach 2^32 - 1 too; the exact
-             * scan sorts that out. */
-            if ((line_max | max_src | max_sl | max_sc | max_nm) > FIELD_MAX)
-                goto slow;
-            /* The line's figures are kept when it had segments. */
-            if (segments != line_start) {
-                last_line = line;
-                last_line_max = line_max;
-                max_col = MAX64(max_col, line_max);
-                line_start = segments;
-            }
-            line_max = 0;
+    uint64_t segments = 0;
+    unsigned kinds = 0;
+    for (;;) {
+        /* p is at a line's start. */
+        while (p < w.end && *p == ';') {
             if (line == FIELD_MAX)
-                goto slow;
+                return -1;
             line++;
-            col = 0;
-            WINDOW_STEP(1);
-            continue;
+            p++;
         }
-        /* The segments of one line. After a ',' the next segment's first
-         * digit is read at once: a ';', another ',' or the end there (the
-         * byte after the string is never ',') fails it. */
+        if (p >= w.end)
+            break;
+        uint64_t line_segments = segments;
+        size_t k = (size_t)(p - m.base);
         for (;;) {
-            SCAN_VALUE(col);
-            if (is_digit(*p)) {
-                SCAN_VALUE(src);
-                SCAN_VALUE(sl);
-                SCAN_VALUE(sc);
-                any_src = true;
-                if (is_digit(*p)) {
-                    SCAN_VALUE(nm);
-                    any_name = true;
-                    max_nm = MAX64(max_nm, (uint64_t)nm);
-                }
-                max_src = MAX64(max_src, (uint64_t)src);
-                max_sl = MAX64(max_sl, (uint64_t)sl);
-                max_sc = MAX64(max_sc, (uint64_t)sc);
+            if (k > SHAPE_LAST) {
+                m = window_at(&w, m.base + k, true);
+                if (w.high)
+                    return -1;
+                k = 0;
             }
+            int64_t r[F_COUNT];
+            unsigned n, kind;
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
+                col += r[0];
+                src += r[1];
+                sl += r[2];
+                sc += r[3];
+                nm += r[4];
+            } else {
+                /* A rare form, or an error the exact scan will name. */
+                size_t pos = k;
+                int64_t v[F_COUNT];
+                int count;
+                if (!fast_segment(m.base, &pos, v, &count) || (count != 1 && count < 4))
+                    return -1;
+                col += v[0] * 4;
+                if (count >= 4) {
+                    src += v[1] * 4;
+                    sl += v[2] * 4;
+                    sc += v[3] * 4;
+                }
+                if (count == 5)
+                    nm += v[4] * 4;
+                kind = count == 1 ? SHAPE_OK
+                     : count == 4 ? SHAPE_OK | SHAPE_SRC : SHAPE_OK | SHAPE_SRC | SHAPE_NAME;
+                n = (unsigned)(pos - k);
+                if (m.base + pos != w.end && m.base[pos] != ',' && m.base[pos] != ';')
+                    return -1;
+            }
+            kinds |= kind;
+            /* Fields a segment lacks are unchanged, so taking their
+             * maxima anyway changes nothing. */
             line_max = MAX64(line_max, (uint64_t)col);
+            max_src = MAX64(max_src, (uint64_t)src);
+            max_sl = MAX64(max_sl, (uint64_t)sl);
+            max_sc = MAX64(max_sc, (uint64_t)sc);
+            max_nm = MAX64(max_nm, (uint64_t)nm);
             segments++;
-            if (*p != ',')
+            k += n;
+            if (m.base[k] != ',')
                 break;
-            WINDOW_STEP(1);
-            SCAN_WINDOW_CHECK();
+            k++;
         }
-        if (p != end && *p != ';')
-            goto slow;
-    }
-    if ((line_max | max_src | max_sl | max_sc | max_nm) > FIELD_MAX)
-        goto slow;
-    if (segments != line_start) {
-        last_line = line;
-        last_line_max = line_max;
-        max_col = MAX64(max_col, line_max);
+        /* At a ';' or the end. An OR of valid values can reach 2^32 - 1
+         * too; the exact scan sorts that out. */
+        if ((line_max | max_src | max_sl | max_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
+            return -1;
+        p = m.base + k;
+        if (segments != line_segments) {
+            last_line = line;
+            last_line_max = line_max;
+            max_col = MAX64(max_col, line_max);
+        }
+        line_max = 0;
+        col = 0;
     }
     st->segments = segments;
     st->last_line = last_line;
-    st->last_line_max_col = (uint32_t)last_line_max;
-    st->max[F_DST_COL] = (uint32_t)max_col;
-    st->max[F_SRC_LINE] = (uint32_t)max_sl;
-    st->max[F_SRC_COL] = (uint32_t)max_sc;
-    st->max[F_SRC_ID] = any_src ? (uint32_t)max_src + 1 : 0;
-    st->max[F_NAME_ID] = any_name ? (uint32_t)max_nm + 1 : 0;
+    st->last_line_max_col = (uint32_t)(last_line_max / 4);
+    st->max[F_DST_COL] = (uint32_t)(max_col / 4);
+    st->max[F_SRC_LINE] = (uint32_t)(max_sl / 4);
+    st->max[F_SRC_COL] = (uint32_t)(max_sc / 4);
+    st->max[F_SRC_ID] = kinds & SHAPE_SRC ? (uint32_t)(max_src / 4) + 1 : 0;
+    st->max[F_NAME_ID] = kinds & SHAPE_NAME ? (uint32_t)(max_nm / 4) + 1 : 0;
     return 0;
-slow:
-    return -1;
 }
+
+/* The fast loops, twice on x86-64: as the target allows (SSE2 there),
+ * and with BMI2 where the CPU has it, whose shifts by a register need
+ * neither CL nor a copy: fewer instructions and fewer registers spilled
+ * in loops that keep a dozen values live. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__BMI2__)
+#define LSM_BMI2_CLONES 1
+#endif
+
+static int fast_scan_plain(const uint8_t *s, size_t len, lsm_mappings_stats_t *st) {
+    return fast_scan(s, len, st);
+}
+
+#ifdef LSM_BMI2_CLONES
+__attribute__((target("bmi,bmi2"))) static int fast_scan_bmi2(const uint8_t *s, size_t len,
+                                                              lsm_mappings_stats_t *st) {
+    return fast_scan(s, len, st);
+}
+#endif
+
+static int loops_choice; /* LSM_LOOPS_*; written by tests only */
+
+void lsm_mappings_choose_loops(int choice) {
+    __atomic_store_n(&loops_choice, choice, __ATOMIC_RELAXED);
+}
+
+#ifdef LSM_BMI2_CLONES
+/* Whether the BMI2 loops run. */
+static bool use_bmi2(void) {
+    if (__atomic_load_n(&loops_choice, __ATOMIC_RELAXED) == LSM_LOOPS_PLAIN)
+        return false;
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("bmi");
+}
+#endif
 
 int lsm_mappings_scan(const char *text, size_t len, uint32_t source_count, uint32_t name_count,
                       lsm_mappings_stats_t *st, lsm_error_t *err) {
     memset(st, 0, sizeof *st);
-    if (fast_scan((const uint8_t *)text, len, st) == 0 && st->max[F_SRC_ID] <= source_count &&
+    const uint8_t *s = (const uint8_t *)text;
+#ifdef LSM_BMI2_CLONES
+    int fast = use_bmi2() ? fast_scan_bmi2(s, len, st) : fast_scan_plain(s, len, st);
+#else
+    int fast = fast_scan_plain(s, len, st);
+#endif
+    if (fast == 0 && st->max[F_SRC_ID] <= source_count &&
         st->max[F_NAME_ID] <= name_count) {
         lsm_clear_error(err);
         return 0;
@@ -776,32 +770,6 @@ static int sink_emit(lsm_token_sink_t *sink, uint32_t line, const uint32_t f[F_C
     return 0;
 }
 
-/* Adds the value at p to `field` (a uint32_t: the scan has checked the
- * sums, so they wrap correctly) in pass two, as SCAN_VALUE reads it.
- * Values of four digits or more, and "-0" (-2^31 as there), go through
- * read_vlq_slow(). */
-#define DECODE_VALUE(field)                                                                  \
-    do {                                                                                     \
-        int e_ = PAIR_AT(p);                                                                 \
-        unsigned cont_ = (unsigned)wm & 1;                                                   \
-        if (__builtin_expect(e_ & PAIR_LONG, 0)) {                                           \
-            uint64_t r_;                                                                     \
-            if (three_digits(&p, &r_)) {                                                     \
-                (field) += (uint32_t)vlq_value(r_);                                          \
-            } else {                                                                         \
-                size_t pos_ = 0;                                                             \
-                int64_t x_ = 0;                                                              \
-                (void)read_vlq_slow(p, (size_t)(end - p), &pos_, &x_);                       \
-                p += pos_;                                                                   \
-                (field) += (uint32_t)x_;                                                     \
-            }                                                                                \
-            WINDOW_SYNC();                                                                   \
-        } else {                                                                             \
-            (field) += (uint32_t)(e_ >> 2);                                                  \
-            WINDOW_STEP(1 + cont_);                                                          \
-        }                                                                                    \
-    } while (0)
-
 /* Appends the low `width` bits of `value` (width <= 64) to the bit
  * stream: the word being filled is stored whole every time, and the bits
  * that do not fit in it start the next one. */
@@ -819,13 +787,23 @@ static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsig
 }
 
 /* Pass two for records whose first three fields (generated column,
- * original line and column) fit in 64 bits, which is every real map: a
- * record is assembled in two registers, those three fields and the two
- * ids (at most 64 bits however large), and goes into the bit stream a
- * word at a time; the sink's state stays in locals except at line
- * changes. `wide` (a constant) says whether the record passes 64 bits:
- * then the two halves are appended one after the other, which is the
- * same bit stream. */
+ * original line and column) fit in 64 bits, which is every real map. A
+ * segment is read through its shape as in the scan, and its deltas are
+ * added straight into the record's two halves, kept packed: `a` holds the
+ * column, original line and original column at their bit positions, `b`
+ * the source and name ids. After a whole segment every field is back in
+ * its range (the scan checked the sums), so the packed sums are exactly
+ * the packed fields, whatever borrows happened in between. Each record
+ * goes into the bit stream a word at a time; the sink's state stays in
+ * locals except at line changes. `wide` (a constant) says whether the
+ * record passes 64 bits: then the two halves are appended one after the
+ * other, which is the same bit stream. With `clip`, each token is checked
+ * against the stop, the line against the sink's at each token and column
+ * order token by token; without it, every line that has a token is a new
+ * line of the sink (lsm_mappings_decode sends the first line of a section
+ * that continues the sink's here with a stop beyond every line), checked
+ * once, and its order comes from the signs of its column deltas (the
+ * first is never negative). */
 static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, size_t len,
                                                             const lsm_placement_t *place,
                                                             lsm_token_sink_t *sink,
@@ -833,17 +811,33 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     const lsm_packing_t *pk = sink->packing;
     const unsigned rb = pk->record_bits;
     const unsigned wa = pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL];
-    /* Shifts within each half; a field of width 0 only ever holds 0. */
+    /* Shifts within each half; a field of width 0 only ever holds 0, and
+     * its deltas are 0 too. */
     const unsigned sh_sl = pk->width[F_SRC_LINE] ? pk->width[F_DST_COL] : 0;
     const unsigned sh_sc = pk->width[F_SRC_COL] ? pk->width[F_DST_COL] + pk->width[F_SRC_LINE] : 0;
     const unsigned sh_nm = pk->width[F_NAME_ID] ? pk->width[F_SRC_ID] : 0;
     const unsigned sh_b = rb > wa ? wa : 0; /* the ids' half, when not wide */
-    WINDOW_START(s, len);
-    /* The ids start at their base plus one, the first line's columns at
-     * the column offset: each field is then ready to store as it is
-     * (sums wrap as the scan checked them). */
-    uint32_t col = place->col_offset, src = place->src_base + 1, sl = 0, sc = 0;
-    uint32_t nm = place->name_base + 1, line = place->line_offset;
+    const uint64_t col_mask = ((uint64_t)1 << pk->width[F_DST_COL]) - 1;
+    /* What a segment of each kind keeps of the halves: fields it lacks
+     * are stored as 0. */
+    uint64_t keep_a[16] = {0}, keep_b[16] = {0};
+    keep_a[SHAPE_OK] = col_mask;
+    keep_a[SHAPE_OK | SHAPE_SRC] = keep_a[SHAPE_OK | SHAPE_SRC | SHAPE_NAME] =
+        keep_a[SHAPE_OK | SHAPE_SRC | SHAPE_NAME | SHAPE_LONG_NAME] = UINT64_MAX;
+    keep_b[SHAPE_OK | SHAPE_SRC] = ((uint64_t)1 << pk->width[F_SRC_ID]) - 1;
+    keep_b[SHAPE_OK | SHAPE_SRC | SHAPE_NAME] =
+        keep_b[SHAPE_OK | SHAPE_SRC | SHAPE_NAME | SHAPE_LONG_NAME] = UINT64_MAX;
+    window_t w;
+    w.end = s + len;
+    w.in_tail = false;
+    masks_t m = window_at(&w, s, false);
+    const uint8_t *p = m.base;
+    /* The ids start at their base plus one, the first line's column at
+     * the column offset: each field is then ready to store as it is. */
+    uint64_t a = place->col_offset;
+    uint64_t b = (uint64_t)(place->src_base + 1) |
+                 (pk->width[F_NAME_ID] ? (uint64_t)(place->name_base + 1) << sh_nm : 0);
+    uint32_t line = place->line_offset;
     const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
     /* The line being written; none before the first token. */
     uint64_t cur = sink->lines_started ? (uint64_t)sink->lines_started - 1 : UINT64_MAX;
@@ -852,56 +846,91 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     uint8_t *out = sink->records + sink->word * 8;
     uint32_t last_col = sink->last_col;
     bool unsorted = sink->unsorted;
+    int64_t negs = 0; /* the OR of the line's column deltas, without clip */
     int rc = 0;
-    while (p < end) {
-        WINDOW_CHECK();
-        unsigned c = *p;
-        if (c == ';') {
+#define DECODE_SYNC_SINK()                                                                   \
+    do {                                                                                     \
+        sink->acc = acc;                                                                     \
+        sink->acc_bits = bits;                                                               \
+        sink->word = (uint64_t)(out - sink->records) / 8;                                    \
+        sink->count = count;                                                                 \
+        sink->unsorted = unsorted;                                                           \
+        sink->last_col = last_col;                                                           \
+    } while (0)
+    for (;;) {
+        /* p is at a line's start. */
+        while (p < w.end && *p == ';') {
             line++;
-            col = 0;
-            WINDOW_STEP(1);
-            continue;
+            a &= ~col_mask;
+            p++;
         }
-        if (c == ',') {
-            WINDOW_STEP(1);
-            continue;
+        if (p >= w.end)
+            break;
+        if (!clip) {
+            DECODE_SYNC_SINK();
+            rc = sink_new_line(sink, line);
+            if (rc)
+                return rc;
+            acc = sink->acc; /* sorting may have rewritten it */
+            cur = line;
+            negs = 0;
         }
-        /* The segments of one line, each ',' followed by the next. */
+        size_t k = (size_t)(p - m.base);
         for (;;) {
-            DECODE_VALUE(col);
-            uint32_t out_col = col;
-            uint64_t half_a = out_col, half_b = 0;
-            if (is_digit(*p)) {
-                DECODE_VALUE(src);
-                DECODE_VALUE(sl);
-                DECODE_VALUE(sc);
-                half_a |= (uint64_t)sl << sh_sl | (uint64_t)sc << sh_sc;
-                half_b = src;
-                if (is_digit(*p)) {
-                    DECODE_VALUE(nm);
-                    half_b |= (uint64_t)nm << sh_nm;
+            if (k > SHAPE_LAST) {
+                m = window_at(&w, m.base + k, false);
+                k = 0;
+            }
+            int64_t r[F_COUNT];
+            unsigned n, kind;
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
+                a += (uint64_t)(r[0] >> 2);
+                a += (uint64_t)(r[2] >> 2) << sh_sl;
+                a += (uint64_t)(r[3] >> 2) << sh_sc;
+                b += (uint64_t)(r[1] >> 2);
+                b += (uint64_t)(r[4] >> 2) << sh_nm;
+                negs |= r[0];
+            } else {
+                /* A rare form the scan accepted: value by value. */
+                size_t pos = k;
+                int64_t v[F_COUNT] = {0, 0, 0, 0, 0};
+                int got = 0;
+                if (!fast_segment(m.base, &pos, v, &got)) {
+                    got = 0;
+                    while (BASE64[m.base[pos]])
+                        (void)read_vlq(m.base, (size_t)(w.end - m.base), &pos, &v[got++]);
+                }
+                a += (uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc);
+                b += (uint64_t)v[1] + ((uint64_t)v[4] << sh_nm);
+                negs |= v[0];
+                kind = got == 1 ? SHAPE_OK
+                     : got == 4 ? SHAPE_OK | SHAPE_SRC : SHAPE_OK | SHAPE_SRC | SHAPE_NAME;
+                n = (unsigned)(pos - k);
+            }
+            const uint64_t half_a = a & keep_a[kind], half_b = b & keep_b[kind];
+            bool keep = true;
+            if (clip) {
+                const uint32_t out_col = (uint32_t)(a & col_mask);
+                if (line > stop_line || (line == stop_line && out_col >= stop_col)) {
+                    if (line > stop_line)
+                        goto done;
+                    keep = false;
+                } else {
+                    if (line != cur) {
+                        DECODE_SYNC_SINK();
+                        rc = sink_new_line(sink, line);
+                        if (rc)
+                            return rc;
+                        acc = sink->acc;
+                        unsorted = false;
+                        cur = line;
+                    } else {
+                        unsorted |= out_col < last_col;
+                    }
+                    last_col = out_col;
                 }
             }
-            if (clip && (line > stop_line || (line == stop_line && out_col >= stop_col))) {
-                if (line > stop_line)
-                    goto done;
-            } else {
-                if (line != cur) {
-                    sink->acc = acc;
-                    sink->acc_bits = bits;
-                    sink->word = (uint64_t)(out - sink->records) / 8;
-                    sink->count = count;
-                    sink->unsorted = unsorted;
-                    rc = sink_new_line(sink, line);
-                    if (rc)
-                        return rc;
-                    acc = sink->acc; /* sorting may have rewritten it */
-                    unsorted = false;
-                    cur = line;
-                } else {
-                    unsorted |= out_col < last_col;
-                }
-                last_col = out_col;
+            if (keep) {
                 if (wide) {
                     put_bits(half_a, wa, &acc, &bits, &out);
                     put_bits(half_b, rb - wa, &acc, &bits, &out);
@@ -910,19 +939,20 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
                 }
                 count++;
             }
-            if (*p != ',')
+            k += n;
+            if (m.base[k] != ',')
                 break;
-            WINDOW_STEP(1);
-            WINDOW_CHECK();
+            k++;
         }
+        if (!clip) {
+            unsorted = negs < 0;
+            last_col = (uint32_t)(a & col_mask);
+        }
+        p = m.base + k;
     }
 done:
-    sink->acc = acc;
-    sink->acc_bits = bits;
-    sink->word = (uint64_t)(out - sink->records) / 8;
-    sink->count = count;
-    sink->unsorted = unsorted;
-    sink->last_col = last_col;
+    DECODE_SYNC_SINK();
+#undef DECODE_SYNC_SINK
     return 0;
 }
 
@@ -978,18 +1008,53 @@ static int decode_generic(const char *text, size_t len, const lsm_placement_t *p
     return 0;
 }
 
+/* Constant arguments: each case gets its own loop. */
+static inline __attribute__((always_inline)) int decode_cases(const uint8_t *s, size_t len,
+                                                             const lsm_placement_t *place,
+                                                             lsm_token_sink_t *sink) {
+    bool wide = sink->packing->record_bits > 64;
+    if (!wide)
+        return place->clip ? decode_fast(s, len, place, sink, false, true)
+                           : decode_fast(s, len, place, sink, false, false);
+    return place->clip ? decode_fast(s, len, place, sink, true, true)
+                       : decode_fast(s, len, place, sink, true, false);
+}
+
+static int decode_plain(const uint8_t *s, size_t len, const lsm_placement_t *place,
+                        lsm_token_sink_t *sink) {
+    return decode_cases(s, len, place, sink);
+}
+
+#ifdef LSM_BMI2_CLONES
+__attribute__((target("bmi,bmi2"))) static int decode_bmi2(const uint8_t *s, size_t len,
+                                                           const lsm_placement_t *place,
+                                                           lsm_token_sink_t *sink) {
+    return decode_cases(s, len, place, sink);
+}
+#endif
+
 int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
                         lsm_token_sink_t *sink) {
     const lsm_packing_t *pk = sink->packing;
     const uint8_t *s = (const uint8_t *)text;
-    /* Constant arguments: each case gets its own loop. */
-    if (pk->record_bits <= 64)
-        return place->clip ? decode_fast(s, len, place, sink, false, true)
-                           : decode_fast(s, len, place, sink, false, false);
-    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] <= 64)
-        return place->clip ? decode_fast(s, len, place, sink, true, true)
-                           : decode_fast(s, len, place, sink, true, false);
-    return decode_generic(text, len, place, sink);
+    /* A section that starts on the sink's current line needs its first
+     * token checked against that line's last: decode_fast does that with
+     * `clip`, here with a stop no line reaches. */
+    lsm_placement_t continued;
+    if (!place->clip && sink->lines_started && place->line_offset == sink->lines_started - 1) {
+        continued = *place;
+        continued.clip = true;
+        continued.stop_line = UINT32_MAX;
+        continued.stop_col = 0;
+        place = &continued;
+    }
+    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 64)
+        return decode_generic(text, len, place, sink);
+#ifdef LSM_BMI2_CLONES
+    if (use_bmi2())
+        return decode_bmi2(s, len, place, sink);
+#endif
+    return decode_plain(s, len, place, sink);
 }
 
 int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count) {

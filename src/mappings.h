@@ -71,6 +71,12 @@ typedef struct lsm_placement {
 LSM_INTERNAL int lsm_mappings_decode(const char *s, size_t len, const lsm_placement_t *place,
                                      lsm_token_sink_t *sink);
 
+/* Which fast loops run: LSM_LOOPS_AUTO (the default: the BMI2 ones on
+ * x86-64 CPUs that have it) or LSM_LOOPS_PLAIN (the portable ones), so
+ * that tests cover both. Not for use while other threads scan. */
+enum { LSM_LOOPS_AUTO, LSM_LOOPS_PLAIN };
+LSM_INTERNAL void lsm_mappings_choose_loops(int choice);
+
 /* Sorts the last line and completes the line index: entries up to
  * `line_count` (inclusive) point at the end. Returns 0 or LSM_ERR_NOMEM. */
 LSM_INTERNAL int lsm_sink_finish(lsm_token_sink_t *sink, uint32_t line_count);

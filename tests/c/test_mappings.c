@@ -9,6 +9,7 @@
 #include "check.h"
 #include "fuzz/ref_mappings.h"
 #include "mappings.h"
+#include "mapping_shapes.h"
 
 /* ------------------------------------------------------------ checks */
 
@@ -178,9 +179,12 @@ static void test_high_bytes_everywhere(void) {
 }
 
 /* The other errors at every offset from a window's start: an invalid
- * digit, a value cut off by ',' and a digit run too long. */
+ * digit, a value cut off by ',', a digit run too long, empty segments
+ * (after a ',' or a ';', and before one), and segments of 2 and 3
+ * values, which the shapes must leave to the exact scan. */
 static void test_errors_at_every_offset(void) {
-    static const char *const BAD[] = {"!", "g,", "ggggggggB"};
+    static const char *const BAD[] = {"!", "g,", "ggggggggB", ",", "A,,", "A,;", "AA,", "AAA,",
+                                      "AgA,", "gAgAgA,", "\""};
     char s[700];
     for (size_t k = 0; k < sizeof BAD / sizeof *BAD; k++)
         for (size_t at = 100; at < 240; at++) {
@@ -197,10 +201,234 @@ static void test_errors_at_every_offset(void) {
         }
 }
 
+/* ------------------------------------------------------------ shapes */
+
+/* What a direct decode of a shape index says: its length, and where the
+ * values start and how many digits each has. Returns the value count,
+ * or -1 when the last digit continues (no value ends there). */
+static int shape_values(unsigned index, int *len, int starts[11], int lens[11]) {
+    *len = -1;
+    for (int bit = 10; bit >= 0; bit--)
+        if (index >> bit & 1) {
+            *len = bit;
+            break;
+        }
+    int n = 0;
+    for (int pos = 0; pos < *len;) {
+        int start = pos;
+        while (pos < *len && (index >> pos & 1))
+            pos++;
+        if (pos == *len)
+            return -1;
+        pos++;
+        starts[n] = start;
+        lens[n++] = pos - start;
+    }
+    return n;
+}
+
+/* Every entry of SHAPES against a direct decode of its index: the kinds
+ * handled (1, 4 or 5 values of at most two digits, the fifth of up to
+ * four) and nothing else, with each value's start. */
+static void test_shape_table(void) {
+    for (unsigned index = 0; index < SHAPE_COUNT; index++) {
+        const mapping_shape_t *sh = &SHAPES[index];
+        int len, starts[11], lens[11];
+        int n = shape_values(index, &len, starts, lens);
+        bool ok = len > 0 && (n == 1 || n == 4 || n == 5);
+        for (int i = 0; ok && i < n; i++)
+            ok = lens[i] <= (i == 4 ? 4 : 2);
+        if ((sh->kind != 0) != ok) {
+            check_fail(__FILE__, __LINE__, "index 0x%03x: kind %u, %d values", index, sh->kind,
+                       n);
+            continue;
+        }
+        if (!ok)
+            continue;
+        unsigned kind = SHAPE_OK | (n >= 4 ? SHAPE_SRC : 0) | (n == 5 ? SHAPE_NAME : 0) |
+                        (n == 5 && lens[4] > 2 ? SHAPE_LONG_NAME : 0);
+        CHECK_EQ(sh->kind, kind);
+        CHECK_EQ(sh->len, len);
+        for (int i = 1; i < 5; i++)
+            CHECK_EQ(sh->at[i - 1], i < n ? starts[i] : len);
+    }
+}
+
+/* Writes v as exactly `digits` base64 VLQ digits (zero continuations
+ * after the significant ones). */
+static size_t vlq_digits(char *out, int64_t v, int digits) {
+    static const char ALPHABET[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint64_t raw = v < 0 ? (uint64_t)-v << 1 | 1 : (uint64_t)v << 1;
+    for (int i = 0; i < digits; i++) {
+        unsigned d = raw & 31;
+        raw >>= 5;
+        out[i] = ALPHABET[d | (i + 1 < digits ? 32 : 0)];
+    }
+    return (size_t)digits;
+}
+
+/* A valid string of nearly `cap` bytes: `shift` bytes of "A," (and one
+ * "gB," when odd), then segments all of the shape of `index`, each value
+ * the largest its digits hold (ids at most 999) with every field going
+ * up and back down in turn, so that no field goes negative; with
+ * `col_up`, columns only go up. A ';' after every `line_every`-th
+ * segment (none for 0). s[len] is '"'. Returns the length. */
+static size_t build_shape(char *s, size_t cap, size_t shift, unsigned index, bool col_up,
+                          int line_every) {
+    int len, starts[11], lens[11];
+    int n = shape_values(index, &len, starts, lens);
+    size_t at = 0;
+    if (shift & 1) {
+        memcpy(s, "gB,", 3);
+        at = 3;
+    }
+    while (at < shift) {
+        memcpy(s + at, "A,", 2);
+        at += 2;
+    }
+    int seg = 0, in_line = 0; /* columns start from 0 on each line */
+    while (at + 12 < cap) {
+        for (int i = 0; i < n; i++) {
+            int64_t big = ((int64_t)1 << (5 * lens[i] - 1)) - 1;
+            if ((i == 1 || i == 4) && big > 999)
+                big = 999;
+            bool down = i == 0 ? (in_line & 1) && !col_up : (seg & 1);
+            at += vlq_digits(s + at, down ? -big : big, lens[i]);
+        }
+        seg++;
+        in_line++;
+        bool new_line = line_every && seg % line_every == 0;
+        s[at++] = new_line ? ';' : ',';
+        if (new_line)
+            in_line = 0;
+    }
+    s[at++] = 'A';
+    s[at] = '"';
+    return at;
+}
+
+/* Every shape the table handles, started at every offset from a window's
+ * start and running into the padded tail, with lines and without, with
+ * columns out of order and in order: the scan must agree with the exact
+ * one and the decode with the reference. */
+static void test_every_shape_at_every_offset(void) {
+    char s[420];
+    for (unsigned index = 0; index < SHAPE_COUNT; index++) {
+        if (!SHAPES[index].kind)
+            continue;
+        for (size_t shift = 0; shift < 66; shift += shift ? 1 : 2)
+            for (int variant = 0; variant < 4; variant++) {
+                size_t len = build_shape(s, sizeof s - 1, shift, index, variant & 1,
+                                         variant & 2 ? 3 : 0);
+                check_valid(__LINE__, s, len);
+            }
+    }
+}
+
+/* Every byte of strings of every shape replaced in turn by a byte from
+ * 0x80 on and by ASCII non-digits: the scan must fail exactly as the
+ * exact one does (inside long fifth values too, which are read by
+ * pairs of bytes). */
+static void test_bad_bytes_in_every_shape(void) {
+    static const char BAD[] = {(char)0xC1, (char)0x80, '!', '"', ':', 0};
+    char s[160];
+    for (unsigned index = 0; index < SHAPE_COUNT; index++) {
+        if (!SHAPES[index].kind)
+            continue;
+        size_t len = build_shape(s, sizeof s - 1, 3, index, false, 4);
+        for (size_t k = 0; k < sizeof BAD; k++)
+            for (size_t at = 0; at < len; at++) {
+                char saved = s[at];
+                s[at] = BAD[k];
+                lsm_mappings_stats_t st;
+                lsm_error_t err;
+                CHECK(scan_both(__LINE__, s, len, &st, &err) != 0);
+                s[at] = saved;
+            }
+    }
+}
+
+/* "-0" (-2^31) in valid strings, where pass two must read it value by
+ * value: a field first raised past 2^31 (in two steps: one value stays
+ * below 2^31), then brought back by "-0" in every length the fast paths
+ * see, as a segment's first value (the column) and as its fourth (the
+ * original column; a fifth, a name index, can never be that large). */
+static void test_minus_zero_valid(void) {
+    static const char *const MINUS_ZERO[] = {"B", "hA", "hgA", "hggA"};
+    char s[300];
+    for (size_t k = 0; k < 4; k++)
+        for (size_t shift = 0; shift < 60; shift += 2) {
+            size_t at = 0;
+            while (at < shift) {
+                memcpy(s + at, "A,", 2);
+                at += 2;
+            }
+            /* Column 2^31 + 3, then "-0" as its next delta: column 3. */
+            at += vlq_digits(s + at, (int64_t)1 << 30, 7);
+            s[at++] = ',';
+            at += vlq_digits(s + at, ((int64_t)1 << 30) + 3, 7);
+            at += (size_t)sprintf(s + at, ",%s,CAAA;", MINUS_ZERO[k]);
+            /* The same with the original column, in a five-value segment. */
+            at += (size_t)sprintf(s + at, "CAA");
+            at += vlq_digits(s + at, (int64_t)1 << 30, 7);
+            s[at++] = ',';
+            at += (size_t)sprintf(s + at, "CAA");
+            at += vlq_digits(s + at, ((int64_t)1 << 30) + 3, 7);
+            at += (size_t)sprintf(s + at, ",CAA%sC,CAAAA", MINUS_ZERO[k]);
+            s[at] = '"';
+            check_valid(__LINE__, s, at);
+        }
+}
+
+/* A section that starts on the line where the sink's last one ended,
+ * without a clip: its first token must be ordered against that line's
+ * tokens (here it comes first by column, after the stable sort). */
+static void test_section_continues_line(void) {
+    const char *first = "CAAA,CAAA", *second = "AAAA";
+    lsm_mappings_stats_t st1, st2;
+    lsm_error_t err;
+    CHECK_EQ(lsm_mappings_scan(first, strlen(first), 10, 10, &st1, &err), 0);
+    CHECK_EQ(lsm_mappings_scan(second, strlen(second), 10, 10, &st2, &err), 0);
+    uint32_t max[F_COUNT] = {4, 0, 0, 8, 0};
+    lsm_packing_t pk;
+    lsm_packing_init(&pk, max);
+    uint8_t *records = calloc(1, (size_t)lsm_packing_bytes(&pk, 3));
+    uint8_t line_index[8];
+    lsm_token_sink_t sink;
+    memset(&sink, 0, sizeof sink);
+    sink.records = records;
+    sink.packing = &pk;
+    sink.line_index = line_index;
+    lsm_placement_t one = {0, 0, 0, 0, false, 0, 0}, two = {0, 1, 5, 0, false, 0, 0};
+    CHECK_EQ(lsm_mappings_decode(first, strlen(first), &one, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(second, strlen(second), &two, &sink), 0);
+    CHECK_EQ(lsm_sink_finish(&sink, 0), 0);
+    CHECK_EQ(sink.count, 3);
+    /* Columns 1 and 2 from the first section, 1 from the second (source
+     * 5 + 1), which sorts between them. */
+    static const uint32_t COL[] = {1, 1, 2}, SRC[] = {1, 6, 1};
+    for (uint64_t i = 0; i < 3; i++) {
+        CHECK_EQ(lsm_field(records, &pk, i, F_DST_COL), COL[i]);
+        CHECK_EQ(lsm_field(records, &pk, i, F_SRC_ID), SRC[i]);
+    }
+    free(records);
+}
+
 int main(void) {
-    RUN(test_value_lengths_at_every_offset);
-    RUN(test_minus_zero_anywhere);
-    RUN(test_high_bytes_everywhere);
-    RUN(test_errors_at_every_offset);
+    /* Every test with the loops this CPU runs, then with the portable
+     * ones (the same where there is no choice). */
+    for (int plain = 0; plain < 2; plain++) {
+        lsm_mappings_choose_loops(plain ? LSM_LOOPS_PLAIN : LSM_LOOPS_AUTO);
+        RUN(test_value_lengths_at_every_offset);
+        RUN(test_minus_zero_anywhere);
+        RUN(test_high_bytes_everywhere);
+        RUN(test_errors_at_every_offset);
+        RUN(test_shape_table);
+        RUN(test_every_shape_at_every_offset);
+        RUN(test_bad_bytes_in_every_shape);
+        RUN(test_minus_zero_valid);
+        RUN(test_section_continues_line);
+    }
     return check_finish();
 }

@@ -79,6 +79,8 @@ static void check_decode(const char *s, size_t size, const lsm_mappings_stats_t 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2)
         return 0;
+    /* Both sets of loops where the CPU has a choice (src/mappings.c). */
+    lsm_mappings_choose_loops(size & 1 ? LSM_LOOPS_PLAIN : LSM_LOOPS_AUTO);
     uint32_t sources = data[0] == 255 ? UINT32_MAX : data[0];
     uint32_t names = data[1] == 255 ? UINT32_MAX : data[1];
     data += 2;
