@@ -58,17 +58,20 @@ def _encode_frame(f: SymbolicatedFrame, one: Callable[[Any, Any], Any]) -> Tuple
     through `one` (a dict's setdefault: the first equal string seen)."""
     filename, function, raw, line = f.filename, f.function, f.raw, f.context_line
     error, message, abs_path, source = f.error, f.error_message, f.abs_path, f.function_source
+    # The list fields as stored (reading them would make lists): they
+    # travel as tuples, and the caller's frames keep them so until read.
     call_name, pre, post, generated, inlined = (
-        f.call_name, f.pre_context, f.post_context, f.generated, f.inlined_callers
+        f.call_name, f._pre_context, f._post_context, f.generated, f._inlined_callers
     )
     return (
         filename and one(filename, filename), f.lineno, f.colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
-        [one(x, x) for x in pre] if pre else [], [one(x, x) for x in post] if post else [],
+        tuple([one(x, x) for x in pre]) if pre else (),
+        tuple([one(x, x) for x in post]) if post else (),
         error and one(error, error), message and one(message, message), f.resolved,
         abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
         {k: one(v, v) if type(v) is str else v for k, v in generated.items()} if generated else {},
-        [SymbolicatedFrame(*_encode_frame(c, one)) for c in inlined] if inlined else [],
+        tuple([SymbolicatedFrame(*_encode_frame(c, one)) for c in inlined]) if inlined else (),
         f.hidden, call_name and one(call_name, call_name),
     )
 
