@@ -268,6 +268,19 @@ def test_inputs_of_every_kind():
     assert got[3] == SymbolicatedTrace(message=None, frames=want.frames)
 
 
+def test_inputs_of_every_kind_through_local_processes():
+    # Text travels as it is, anything else as its own pickle (_wire).
+    from libsourcemap._scaleout_base import _wire
+
+    text = real_traces()[3]
+    parsed = parse_stacktrace(text)
+    inputs = [text, text.encode(), parsed, parsed.frames, 42]
+    assert _wire(text) is text
+    assert [pickle.loads(_wire(t)) for t in inputs[1:]] == inputs[1:]
+    got = symbolicate_many(inputs, DIST, workers=2, batch_size=1)
+    assert got == symbolicate_many(inputs, DIST, workers=1)
+
+
 def test_unparsable_trace_and_missing_folder(tmp_path: Path):
     text = real_traces()[5]
     got = symbolicate_many(
