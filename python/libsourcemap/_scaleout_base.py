@@ -10,7 +10,7 @@ import gc
 import os
 import pickle
 from itertools import starmap as _starmap
-from typing import Any, Callable, Dict, Iterator, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, Union
 
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
 
@@ -70,9 +70,26 @@ _ENCODED_FIELDS = (
 )
 
 
-def _encode_frame(f: SymbolicatedFrame, one: Callable[[Any, Any], Any]) -> Tuple[Any, ...]:
-    """The frame as a tuple in _ENCODED_FIELDS order, its strings passed
-    through `one` (a dict's setdefault: the first equal string seen)."""
+def _shared_lines(lines: Sequence[str], memo: Dict[Any, Any]) -> Tuple[str, ...]:
+    """`lines` as the batch's one tuple of those lines (its strings the
+    batch's too): frames at the same lines (the same error again) share
+    it, which pickle writes and reads once, and each frame makes its own
+    list from it when read."""
+    if not lines:
+        return ()
+    key = lines if type(lines) is tuple else tuple(lines)
+    got: Optional[Tuple[str, ...]] = memo.get(key)
+    if got is None:
+        one = memo.setdefault
+        got = memo[key] = tuple([one(x, x) for x in key])
+    return got
+
+
+def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    """The frame as a tuple in _ENCODED_FIELDS order, each string (and
+    run of context lines) the first equal one `memo` has seen in the
+    batch."""
+    one = memo.setdefault
     filename, function, raw, line = f.filename, f.function, f.raw, f.context_line
     error, message, abs_path, source = f.error, f.error_message, f.abs_path, f.function_source
     # The list fields as stored (reading them would make lists): they
@@ -83,18 +100,17 @@ def _encode_frame(f: SymbolicatedFrame, one: Callable[[Any, Any], Any]) -> Tuple
     return (
         filename and one(filename, filename), f.lineno, f.colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
-        tuple([one(x, x) for x in pre]) if pre else (),
-        tuple([one(x, x) for x in post]) if post else (),
+        _shared_lines(pre, memo), _shared_lines(post, memo),
         error and one(error, error), message and one(message, message), f.resolved,
         abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
         {k: one(v, v) if type(v) is str else v for k, v in generated.items()} if generated else {},
-        tuple([SymbolicatedFrame(*_encode_frame(c, one)) for c in inlined]) if inlined else (),
+        tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined]) if inlined else (),
         f.hidden, call_name and one(call_name, call_name),
     )
 
 
-def _encode(result: SymbolicatedTrace, one: Callable[[Any, Any], Any]) -> Tuple[Any, ...]:
-    return (result.message, [_encode_frame(f, one) for f in result.frames])
+def _encode(result: SymbolicatedTrace, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    return (result.message, [_encode_frame(f, memo) for f in result.frames])
 
 
 def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:

@@ -243,13 +243,12 @@ def _run_batch(payload: bytes) -> bytes:
     text is unpickled only when its turn comes (see _wire)."""
     call, spec, context, items = pickle.loads(payload)
     sym = _worker_symbolicator(call, spec, context)
-    strings: Dict[str, str] = {}  # equal strings of the batch become one object
-    one = strings.setdefault
+    memo: Dict[Any, Any] = {}  # equal strings (and runs of lines) of the batch become one object
     out = []
     with _gc_paused():
         for index, blob in items:
             trace = blob if type(blob) is str else pickle.loads(blob)
-            out.append((index, _encode(_symbolicate_one(sym, spec, trace), one)))
+            out.append((index, _encode(_symbolicate_one(sym, spec, trace), memo)))
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
