@@ -48,8 +48,15 @@ class Step:
 #: The list fields a frame stores as it was given (a tuple, mostly) until
 #: they are first read: see _slotted.
 _LAZY_LISTS = ("pre_context", "post_context", "inlined_callers")
-#: generated's default: a new dict per frame, as field(default_factory=dict).
-_NEW_DICT: Any = object()
+class _NewDict:
+    """generated's default: a new dict per frame, as
+    field(default_factory=dict) gave (named so in help())."""
+
+    def __repr__(self) -> str:
+        return "<a new dict>"
+
+
+_NEW_DICT: Any = _NewDict()
 
 
 @dataclass(init=False)
@@ -172,7 +179,9 @@ class SymbolicatedFrame:
 def _list_field(slot: str) -> property:
     """A list field kept in `slot` as it was given: read for the first
     time, a tuple (or any sequence but a list) becomes a list, stored, so
-    that the caller mutates the frame's own list as with a plain field."""
+    that the caller mutates the frame's own list as with a plain field.
+    (Two threads reading a frame's field for the very first time at once
+    may each get a list of their own; only the last stored stays.)"""
 
     def get(self: Any) -> Any:
         value = getattr(self, slot)
