@@ -57,7 +57,7 @@ from typing import (
 )
 
 # The rest of the package, one import block per module (easy to repoint).
-from ._scaleout_base import CLUSTER_CONFIG, _decode, _encode, _gc_paused, local_cluster
+from ._scaleout_base import CLUSTER_CONFIG, Wire, _decode, _encode, _gc_paused, _wire, local_cluster
 from . import telemetry as _telemetry
 from .stacktrace import Frame, StackTrace, parse_stacktrace
 from .symbolication import Artifacts, Symbolicator
@@ -239,26 +239,27 @@ def _worker_symbolicator(call: str, spec: ArtifactSpec, context: int) -> Symboli
 def _run_batch(payload: bytes) -> bytes:
     """Runs one batch where it lands (a local process or a Dask worker).
     The payload and the answer are pickles made by this module: the
-    scheduler in between only ever sees bytes, and each trace is unpickled
-    only when its turn comes."""
+    scheduler in between only ever sees bytes, and each trace that is not
+    text is unpickled only when its turn comes (see _wire)."""
     call, spec, context, items = pickle.loads(payload)
     sym = _worker_symbolicator(call, spec, context)
-    strings: Dict[str, str] = {}  # equal strings of the batch become one object
-    one = strings.setdefault
+    memo: Dict[Any, Any] = {}  # equal strings (and runs of lines) of the batch become one object
     out = []
     with _gc_paused():
         for index, blob in items:
-            out.append((index, _encode(_symbolicate_one(sym, spec, pickle.loads(blob)), one)))
+            trace = blob if type(blob) is str else pickle.loads(blob)
+            out.append((index, _encode(_symbolicate_one(sym, spec, trace), memo)))
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ------------------------------------------------------------- batches
 
 
+
 @dataclass
 class _Batch:
     spec: ArtifactSpec
-    items: List[Tuple[int, bytes]]  # (index, pickled trace)
+    items: List[Tuple[int, Wire]]  # (index, trace as _wire gives it)
 
     def payload(self, call: str, context: int) -> bytes:
         return pickle.dumps((call, self.spec, context, self.items), protocol=pickle.HIGHEST_PROTOCOL)
@@ -275,7 +276,7 @@ _MIN_BATCH = 20
 
 
 def _cut(
-    groups: Mapping[ArtifactSpec, List[Tuple[int, bytes]]], workers: int, size: Optional[int]
+    groups: Mapping[ArtifactSpec, List[Tuple[int, Wire]]], workers: int, size: Optional[int]
 ) -> List[_Batch]:
     """The batches, in the order they are handed out. With `size`, that
     many traces each. Otherwise each takes a quarter of the traces left per
@@ -385,7 +386,11 @@ def _collect(
             out = pickle.loads(answer)
             for index, data in out:
                 done[index] = _decode(data)
-        report(len(out))
+            count = len(out)
+            # Freed while the collector still waits: kept until the next
+            # batch, the answer's tuples were walked once for nothing.
+            del out
+        report(count)
     return done, failed
 
 
@@ -605,11 +610,9 @@ def symbolicate_many(
             results = _in_process(items, context, report)
             retried = 0
         else:
-            by_spec: Dict[ArtifactSpec, List[Tuple[int, bytes]]] = {}
+            by_spec: Dict[ArtifactSpec, List[Tuple[int, Wire]]] = {}
             for i, spec_i, trace in items:
-                by_spec.setdefault(spec_i, []).append(
-                    (i, pickle.dumps(trace, protocol=pickle.HIGHEST_PROTOCOL))
-                )
+                by_spec.setdefault(spec_i, []).append((i, _wire(trace)))
             batches = _cut(by_spec, n_workers, batch_size)
             span.set("batches", len(batches))
             runner = (

@@ -145,8 +145,8 @@ def test_result_encoding_keeps_every_field_and_shares_equal_strings():
         hidden=True, call_name="c",
     )
     results.append(SymbolicatedTrace(message="E", frames=[full]))
-    strings: dict = {}
-    data = pickle.dumps([scaleout._encode(r, strings.setdefault) for r in results])
+    memo: dict = {}
+    data = pickle.dumps([scaleout._encode(r, memo) for r in results])
     back = [scaleout._decode(d) for d in pickle.loads(data)]
     assert back == results
     assert [[_fields(f) for f in r.frames] for r in back] == [
@@ -174,7 +174,21 @@ def test_result_encoding_keeps_every_field_and_shares_equal_strings():
                     assert first.setdefault(text, text) is text, text
                     repeats += 1
     assert repeats > len(first)  # the batch does repeat strings: sharing is exercised
-    apart = pickle.dumps([scaleout._encode(r, lambda k, v: v) for r in results])
+    # Equal runs of context lines travel as one tuple, which each frame
+    # makes its own list from when read.
+    runs: dict = {}
+    shared = 0
+    for encoded in pickle.loads(data):
+        for frame in scaleout._decode(encoded).frames:
+            for lines in (frame._pre_context, frame._post_context):
+                if lines:
+                    assert type(lines) is tuple
+                    if lines in runs:
+                        assert runs[lines] is lines
+                        shared += 1
+                    runs[lines] = lines
+    assert shared
+    apart = pickle.dumps([scaleout._encode(r, {}) for r in results])  # each trace on its own
     assert len(data) < len(apart)
 
 
@@ -266,6 +280,19 @@ def test_inputs_of_every_kind():
     assert got[:3] == [want] * 3
     # A list of frames has no message line.
     assert got[3] == SymbolicatedTrace(message=None, frames=want.frames)
+
+
+def test_inputs_of_every_kind_through_local_processes():
+    # Text travels as it is, anything else as its own pickle (_wire).
+    from libsourcemap._scaleout_base import _wire
+
+    text = real_traces()[3]
+    parsed = parse_stacktrace(text)
+    inputs = [text, text.encode(), parsed, parsed.frames, 42]
+    assert _wire(text) is text
+    assert [pickle.loads(_wire(t)) for t in inputs[1:]] == inputs[1:]
+    got = symbolicate_many(inputs, DIST, workers=2, batch_size=1)
+    assert got == symbolicate_many(inputs, DIST, workers=1)
 
 
 def test_unparsable_trace_and_missing_folder(tmp_path: Path):

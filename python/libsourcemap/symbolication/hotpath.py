@@ -13,7 +13,6 @@ would."""
 
 from __future__ import annotations
 
-import dataclasses
 import struct
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -27,7 +26,6 @@ __all__ = ["HotFile"]
 _ANSWER = struct.Struct("=iiiIIIIIIIiIIIiI")
 _NO_ID = 0xFFFFFFFF
 _HOW = {0: "none", 1: "original", 2: "generated", 3: "anonymous"}
-_new = object.__new__
 _ROOM = 8192
 _LINES_KEPT = 4096
 _LINES_BYTES = 4 << 20
@@ -39,9 +37,6 @@ SourceInfo = Tuple[Optional[str], bool, Optional[str]]
 _PICK = struct.Struct("=4xiiI8xIIIIiIIIiI")
 _query_frame = lib.lsm_js_frame_query
 _NULL = ffi.NULL
-#: SymbolicatedFrame's fields in order: a frame's instance dict has its
-#: keys in this order, as the dataclass's __init__ makes it.
-_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
 
 if _ANSWER.size != ffi.sizeof("lsm_frame_answer_t"):  # pragma: no cover - header drift
     raise ImportError("lsm_frame_answer_t is not sixteen 4-byte fields")
@@ -80,7 +75,7 @@ class HotFile:
     the map's names decoded once per name id."""
 
     __slots__ = ("view_own", "namer_own", "owners", "local", "line_count", "file_str",
-                 "map_str", "templates", "source_info", "names", "generated", "lines", "lines_bytes")
+                 "map_str", "sources", "source_info", "names", "lines", "lines_bytes")
 
     def __init__(
         self,
@@ -109,26 +104,18 @@ class HotFile:
         self.line_count = line_count
         self.file_str = file_str
         self.map_str = map_str
-        #: Per source id: the instance dict its frames copy (_template()).
-        self.templates: List[Optional[Dict[str, Any]]] = [None] * source_count
-        #: The generated dict every frame copies, then fills.
-        self.generated: Dict[str, Any] = {
-            "filename": None,
-            "lineno": None,
-            "colno": None,
-            "function": None,
-            "file": file_str,
-            "map": map_str,
-        }
+        #: Per source id: its source_info(), asked once.
+        self.sources: List[Optional[SourceInfo]] = [None] * source_count
         self.source_info = source_info
         self.names: Dict[int, str] = {}
-        #: (source id, first line, line count) -> the context lines decoded
-        #: (never handed out: frames get slices), for frames at the same
+        #: (source id, first line, line count) -> the context lines decoded,
+        #: a tuple (frames get slices, which their lists are made from when
+        #: read: see SymbolicatedFrame), for frames at the same
         #: lines (a trace's frames, the same error again). Emptied when it
         #: would pass _LINES_KEPT entries or _LINES_BYTES bytes of text
         #: (lines_bytes, the UTF-8 bytes kept); a window of more than a
         #: sixteenth of that is never kept.
-        self.lines: Dict[Tuple[int, int, int], List[str]] = {}
+        self.lines: Dict[Tuple[int, int, int], Tuple[str, ...]] = {}
         self.lines_bytes = 0
 
     def _query(self, context: int) -> _Query:
@@ -137,20 +124,6 @@ class HotFile:
         namer_ptr = self.namer_own.get() if self.namer_own is not None else ffi.NULL
         qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
         return qq
-
-    def _template(self, src_id: int) -> Dict[str, Any]:
-        """The instance dict every frame of source `src_id` starts from (a
-        copy of it): the fields in SymbolicatedFrame's order, those of the
-        source filled in."""
-        name, in_app, path = self.source_info(src_id)
-        tmpl: Dict[str, Any] = dict.fromkeys(_FIELDS)
-        tmpl["filename"] = name
-        tmpl["resolved"] = True
-        tmpl["abs_path"] = path
-        tmpl["in_app"] = in_app
-        tmpl["hidden"] = False
-        self.templates[src_id] = tmpl
-        return tmpl
 
     def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
         """The symbolicated `frame` (a :class:`Frame` of this file), or
@@ -205,7 +178,7 @@ class HotFile:
         key = (src_id, first, count)
         lines = self.lines.get(key)
         if lines is None:
-            lines = data[text_at:total].decode("utf-8", "replace").split("\n")
+            lines = tuple(data[text_at:total].decode("utf-8", "replace").split("\n"))
             if len(lines) != count:  # a line holding "\n": only from a damaged table
                 return None
             if text_len <= _LINES_BYTES >> 4:  # lines of minified code: not kept
@@ -214,42 +187,30 @@ class HotFile:
                     self.lines_bytes = 0
                 self.lines[key] = lines
                 self.lines_bytes += text_len
-        tmpl = self.templates[src_id]
-        if tmpl is None:
-            tmpl = self._template(src_id)
+        source = self.sources[src_id]
+        if source is None:
+            source = self.sources[src_id] = self.source_info(src_id)
         function = frame.function
         if function is not None and frame.is_constructor:
             function = "new " + function
-        generated = self.generated.copy()
-        generated["filename"] = frame.filename
-        generated["lineno"] = lineno
-        generated["colno"] = colno
-        generated["function"] = function
+        # The keys in the order the general path writes them (repr shows it).
+        generated = {"filename": frame.filename, "lineno": lineno, "colno": colno,
+                     "function": function, "file": self.file_str, "map": self.map_str}
         kind = _HOW.get(how, "none")
         if kind == "anonymous":
             function = "<anonymous>"
         elif kind != "none":
             function = data[:name_len].decode("utf-8", "replace") if named else None
-        at = src_line - first
-        d = tmpl.copy()
-        d["lineno"] = src_line + 1
-        d["colno"] = src_col + 1
-        d["function"] = function
-        d["raw"] = frame.raw
-        d["context_line"] = lines[at]
-        d["pre_context"] = lines[:at]
-        d["post_context"] = lines[at + 1 :]
-        d["function_source"] = kind
-        d["generated"] = generated
-        d["inlined_callers"] = []
+        call_name = None
         if token_named:
             call_name = self.names.get(name_id)
             if call_name is None:
                 call_name = self.names[name_id] = data[name_len:text_at].decode("utf-8", "replace")
-            d["call_name"] = call_name
-        out = _new(SymbolicatedFrame)
-        out.__dict__ = d
-        return out
+        at = src_line - first
+        name, in_app, path = source
+        return SymbolicatedFrame(name, src_line + 1, src_col + 1, function, frame.raw, lines[at],
+                                 lines[:at], lines[at + 1 :], None, None, True, path, in_app,
+                                 kind, generated, (), False, call_name)
 
 
 #: Per Symbolicator: generated URL -> its HotFile, or None when its frames

@@ -168,7 +168,8 @@ class Symbolicator:
         functions stand for (innermost first, as stack traces list)."""
         if out.hidden:
             return []
-        return [out] + out.inlined_callers
+        callers = out._inlined_callers  # as stored: reading the field makes a list
+        return [out, *callers] if callers else [out]
 
     def _name_from_scopes(
         self, out: SymbolicatedFrame, ref: MapRef, line0: int, col0: int
