@@ -103,18 +103,24 @@ static const bool SIMPLE_ESCAPE[256] = {
 };
 
 #if defined(__SSE2__)
-/* As next_special_words(), 16 bytes at a time. */
-static size_t next_special_sse2(const uint8_t *s, size_t i, size_t len) {
+/* Bit k set when byte k of the 16 at p is a quote, a backslash, a control
+ * character or non-ASCII. */
+static inline unsigned special_mask_sse2(const uint8_t *p) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     /* Signed compare: bytes >= 0x80 are negative, so "less than 0x20"
      * catches them and the control characters at once. */
     const __m128i space = _mm_set1_epi8(0x20);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                               _mm_cmplt_epi8(v, space));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* As next_special_words(), 16 bytes at a time. */
+static size_t next_special_sse2(const uint8_t *s, size_t i, size_t len) {
     while (i + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                   _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = special_mask_sse2(s + i);
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
         i += 16;
@@ -126,14 +132,8 @@ static size_t next_special_sse2(const uint8_t *s, size_t i, size_t len) {
  * (source text has one on every line) without leaving the 16-byte block
  * they are in, setting *any_escape when it does. */
 static size_t skip_plain_sse2(const uint8_t *s, size_t i, size_t len, bool *any_escape) {
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
     while (i + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                   _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = special_mask_sse2(s + i);
         size_t next = i + 16;
         while (mask) {
             unsigned j = (unsigned)__builtin_ctz(mask);
