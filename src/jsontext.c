@@ -187,10 +187,10 @@ static size_t skip_plain_words(const uint8_t *s, size_t i, size_t len, bool *any
 #define ESC_HIGH 0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0
 
 typedef struct {
-    uint64_t quote, backslash, special, not_simple;
+    uint64_t ends, backslash, not_simple; /* ends: quotes, control and non-ASCII bytes */
 } block_masks_t;
 
-__attribute__((target("avx2"))) static inline void half_masks(const uint8_t *p, uint32_t out[4]) {
+__attribute__((target("avx2"))) static inline void half_masks(const uint8_t *p, uint32_t out[3]) {
     const __m256i quote = _mm256_set1_epi8('"');
     const __m256i backslash = _mm256_set1_epi8('\\');
     const __m256i space = _mm256_set1_epi8(0x20);
@@ -200,25 +200,23 @@ __attribute__((target("avx2"))) static inline void half_masks(const uint8_t *p, 
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
     /* Signed compare: bytes >= 0x80 are negative, below 0x20 like the
      * control characters. */
-    __m256i special = _mm256_cmpgt_epi8(space, v);
+    __m256i ends = _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpgt_epi8(space, v));
     __m256i lo = _mm256_shuffle_epi8(low_table, _mm256_and_si256(v, nibble));
     __m256i hi = _mm256_shuffle_epi8(high_table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
     __m256i not_simple = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
-    out[0] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote));
+    out[0] = (uint32_t)_mm256_movemask_epi8(ends);
     out[1] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash));
-    out[2] = (uint32_t)_mm256_movemask_epi8(special);
-    out[3] = (uint32_t)_mm256_movemask_epi8(not_simple);
+    out[2] = (uint32_t)_mm256_movemask_epi8(not_simple);
 }
 
 __attribute__((target("avx2"))) static inline block_masks_t block_masks(const uint8_t *p) {
-    uint32_t a[4], b[4];
+    uint32_t a[3], b[3];
     half_masks(p, a);
     half_masks(p + 32, b);
     block_masks_t m;
-    m.quote = a[0] | (uint64_t)b[0] << 32;
+    m.ends = a[0] | (uint64_t)b[0] << 32;
     m.backslash = a[1] | (uint64_t)b[1] << 32;
-    m.special = a[2] | (uint64_t)b[2] << 32;
-    m.not_simple = a[3] | (uint64_t)b[3] << 32;
+    m.not_simple = a[2] | (uint64_t)b[2] << 32;
     return m;
 }
 
@@ -227,6 +225,7 @@ __attribute__((target("avx2"))) static inline block_masks_t block_masks(const ui
 __attribute__((target("avx2"))) static size_t skip_plain_avx2(const uint8_t *s, size_t i, size_t len,
                                                               bool *any_escape) {
     uint64_t carry = 0; /* 1 when the block's first byte is escaped */
+    uint64_t seen = 0;  /* backslashes stepped over */
     while (i + 64 <= len) {
         block_masks_t m = block_masks(s + i);
         uint64_t runs = m.backslash & ~carry; /* an escaped backslash escapes nothing */
@@ -236,20 +235,21 @@ __attribute__((target("avx2"))) static size_t skip_plain_avx2(const uint8_t *s, 
         uint64_t next_carry = __builtin_add_overflow(runs, starts & ~EVEN_BITS, &after_odd);
         after_odd &= ~runs;
         uint64_t escaped = (after_even & ~EVEN_BITS) | (after_odd & EVEN_BITS) | carry;
-        uint64_t stop = ((m.quote | m.special) & ~escaped) | (escaped & m.not_simple);
+        uint64_t stop = (m.ends & ~escaped) | (escaped & m.not_simple);
         if (stop) {
             unsigned j = (unsigned)__builtin_ctzll(stop);
-            if (m.backslash & (((uint64_t)1 << j) - 1))
+            if (seen | (m.backslash & (((uint64_t)1 << j) - 1)))
                 *any_escape = true;
             /* A bad or \u escape is looked at from its backslash, which
              * may be the previous block's last byte. */
             return i + j - (size_t)((escaped >> j) & 1);
         }
-        if (m.backslash)
-            *any_escape = true;
+        seen |= m.backslash;
         carry = next_carry;
         i += 64;
     }
+    if (seen)
+        *any_escape = true;
     /* The rest starts at the backslash when the last block ended in one. */
     return skip_plain_sse2(s, i - (size_t)carry, len, any_escape);
 }
