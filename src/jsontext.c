@@ -262,7 +262,8 @@ typedef size_t (*skip_plain_fn)(const uint8_t *s, size_t i, size_t len, bool *an
 static skip_plain_fn skip_plain_for(int path) {
 #if defined(LSM_HAVE_AVX2_PATH)
     if (path == LSM_SCAN_AVX2 || path == LSM_SCAN_BEST) {
-        __builtin_cpu_init();
+        /* The compiler's runtime reads the processor's features in a
+         * constructor, before any caller can reach this. */
         if (__builtin_cpu_supports("avx2"))
             return skip_plain_avx2;
     }
