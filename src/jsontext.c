@@ -172,7 +172,7 @@ static size_t skip_plain_words(const uint8_t *s, size_t i, size_t len, bool *any
  * run's length parity. Runs starting on even and on odd bits are added
  * separately so that the parity test is one mask for each. A run that
  * reaches the block's last bit carries into the next block. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #define LSM_HAVE_AVX2_PATH 1
 #include <immintrin.h>
 
@@ -282,7 +282,11 @@ bool lsm_json_scan_path_available(int path) {
     case LSM_SCAN_WORDS:
         return true;
     case LSM_SCAN_SSE2:
-        return skip_plain_for(path) == skip_plain_sse2;
+#if defined(__SSE2__)
+        return true;
+#else
+        return false;
+#endif
 #if defined(LSM_HAVE_AVX2_PATH)
     case LSM_SCAN_AVX2:
         return skip_plain_for(path) == skip_plain_avx2;
