@@ -82,8 +82,9 @@ void *lsm_malloc_filled(size_t size) {
 void *lsm_calloc_filled(size_t count, size_t size) {
     void *p = lsm_calloc(count, size);
     /* calloc() leaves pages it got fresh from the system untouched (they
-     * are zero), so the advice still applies to them. */
-    if (p && count && size <= SIZE_MAX / count)
+     * are zero), so the advice still applies to them. A product that
+     * overflows never gets here: calloc() refuses it. */
+    if (p)
         advise_large(p, count * size);
     return p;
 }
