@@ -440,7 +440,7 @@ static int decode_tokens(builder_t *b) {
     if (code)
         return code;
     lsm_packing_init(&view->packing, max);
-    uint8_t *records = own(b, lsm_calloc(1, (size_t)lsm_packing_bytes(&view->packing, tokens)));
+    uint8_t *records = own(b, lsm_calloc_filled(1, (size_t)lsm_packing_bytes(&view->packing, tokens)));
     uint8_t *line_index = own(b, lsm_malloc((size_t)(lines + 1) * 4));
     if (!records || !line_index)
         return NOMEM(b);

@@ -38,7 +38,7 @@ int lsm_contents_make(lsm_view_t *view, const uint8_t *entries, uint32_t count,
     }
     if (!borrow && copy_len > 0) {
         /* One copy of every slice, each followed by a NUL. */
-        ref->copy = lsm_malloc((size_t)copy_len);
+        ref->copy = lsm_malloc_filled((size_t)copy_len);
         if (!ref->copy) {
             lsm_free(ref);
             return LSM_ERR_NOMEM;

@@ -7,7 +7,9 @@
  * megabytes of "sourcesContent". The scan finds string boundaries with
  * wide loads instead (16 bytes at a time with SSE2, 8 with plain 64-bit
  * words elsewhere), so that the reader can hand yajl the document with its
- * long string values elided and read those values in place. */
+ * long string values elided and read those values in place. Where the
+ * processor has AVX2 (asked at run time), 64 bytes at a time, escapes
+ * included (see "64-byte blocks" below). */
 #include "jsontext.h"
 
 #include <stdio.h>
@@ -70,24 +72,9 @@ static int32_t u_escape(const uint8_t *s, size_t avail) {
 
 /* Offset of the first byte at or after s[i] that needs a closer look: a
  * quote, a backslash, a control character or a non-ASCII byte; `len` when
- * there is none. */
-static size_t next_special(const uint8_t *s, size_t i, size_t len) {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    /* Signed compare: bytes >= 0x80 are negative, so "less than 0x20"
-     * catches them and the control characters at once. */
-    const __m128i space = _mm_set1_epi8(0x20);
-    while (i + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                   _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-        i += 16;
-    }
-#else
+ * there is none. Eight bytes at a time in plain 64-bit words: the path of
+ * machines without SSE2, kept on every machine so that it is tested. */
+static size_t next_special_words(const uint8_t *s, size_t i, size_t len) {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (i + 8 <= len) {
         uint64_t w;
@@ -99,7 +86,6 @@ static size_t next_special(const uint8_t *s, size_t i, size_t len) {
             break; /* the exact byte is found below */
         i += 8;
     }
-#endif
     while (i < len) {
         uint8_t c = s[i];
         if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
@@ -109,16 +95,6 @@ static size_t next_special(const uint8_t *s, size_t i, size_t len) {
     return len;
 }
 
-static int string_error(lsm_json_scan_t *scan, int code, size_t at, const char *what) {
-    scan->code = code;
-    scan->error_offset = at;
-    snprintf(scan->message, sizeof scan->message, "%s", what);
-    return code;
-}
-
-/* Scans the string whose content starts at s[i] (just past its opening
- * quote) up to its closing quote, validating it. Returns 0 with *end at the
- * closing quote and *escaped set, or an error code recorded in `scan`. */
 /* The escapes of one character other than \u, by the byte after the
  * backslash. */
 static const bool SIMPLE_ESCAPE[256] = {
@@ -126,19 +102,38 @@ static const bool SIMPLE_ESCAPE[256] = {
     ['f'] = true, ['n'] = true, ['r'] = true, ['t'] = true,
 };
 
-/* As next_special(), but steps over the escapes of one character (source
- * text has one on every line) without leaving the 16-byte block they are
- * in, setting *any_escape when it does. */
-static size_t skip_plain(const uint8_t *s, size_t i, size_t len, bool *any_escape) {
 #if defined(__SSE2__)
+/* Bit k set when byte k of the 16 at p is a quote, a backslash, a control
+ * character or non-ASCII. */
+static inline unsigned special_mask_sse2(const uint8_t *p) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
+    /* Signed compare: bytes >= 0x80 are negative, so "less than 0x20"
+     * catches them and the control characters at once. */
     const __m128i space = _mm_set1_epi8(0x20);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                               _mm_cmplt_epi8(v, space));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* As next_special_words(), 16 bytes at a time. */
+static size_t next_special_sse2(const uint8_t *s, size_t i, size_t len) {
     while (i + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                   _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = special_mask_sse2(s + i);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+    return next_special_words(s, i, len);
+}
+
+/* As next_special_sse2(), but steps over the escapes of one character
+ * (source text has one on every line) without leaving the 16-byte block
+ * they are in, setting *any_escape when it does. */
+static size_t skip_plain_sse2(const uint8_t *s, size_t i, size_t len, bool *any_escape) {
+    while (i + 16 <= len) {
+        unsigned mask = special_mask_sse2(s + i);
         size_t next = i + 16;
         while (mask) {
             unsigned j = (unsigned)__builtin_ctz(mask);
@@ -154,12 +149,165 @@ static size_t skip_plain(const uint8_t *s, size_t i, size_t len, bool *any_escap
         }
         i = next;
     }
+    return next_special_sse2(s, i, len);
+}
 #endif
-    return next_special(s, i, len);
+
+/* The portable path of skip_plain: escapes are looked at one by one. */
+static size_t skip_plain_words(const uint8_t *s, size_t i, size_t len, bool *any_escape) {
+    (void)any_escape;
+    return next_special_words(s, i, len);
 }
 
+/* ------------------------------------------------- 64-byte blocks (AVX2)
+ *
+ * A block's bytes become bit masks (bit k for byte k), and which bytes are
+ * escaped is worked out with integer arithmetic instead of a branch per
+ * backslash: source text carries an escape every few dozen bytes, and a
+ * branch on each one mispredicts often enough to dominate a byte loop.
+ *
+ * A byte is escaped when the run of backslashes just before it is odd.
+ * Adding a run's first bit to the run carries through it and sets the
+ * bit just past it; that bit's parity against the first bit's gives the
+ * run's length parity. Runs starting on even and on odd bits are added
+ * separately so that the parity test is one mask for each. A run that
+ * reaches the block's last bit carries into the next block. */
+#if defined(__x86_64__) && defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#define LSM_HAVE_AVX2_PATH 1
+#include <immintrin.h>
+
+#define EVEN_BITS 0x5555555555555555ull
+
+/* Bytes of an escape of one character, as a nibble table pair: a byte is
+ * one when LOW[its low nibble] & HIGH[its high nibble] is not zero. Each
+ * high nibble of the set (2, 5, 6, 7) owns a bit; LOW lists, for each low
+ * nibble, the high nibbles it combines with: " / (2), \ (5), b f n (6),
+ * r t (7). */
+#define ESC_LOW 0, 0, 13, 0, 8, 0, 4, 0, 0, 0, 0, 0, 2, 0, 4, 1
+#define ESC_HIGH 0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0
+
+typedef struct {
+    uint64_t ends, backslash, not_simple; /* ends: quotes, control and non-ASCII bytes */
+} block_masks_t;
+
+__attribute__((target("avx2"))) static inline void half_masks(const uint8_t *p, uint32_t out[3]) {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    const __m256i space = _mm256_set1_epi8(0x20);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i low_table = _mm256_setr_epi8(ESC_LOW, ESC_LOW);
+    const __m256i high_table = _mm256_setr_epi8(ESC_HIGH, ESC_HIGH);
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    /* Signed compare: bytes >= 0x80 are negative, below 0x20 like the
+     * control characters. */
+    __m256i ends = _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpgt_epi8(space, v));
+    __m256i lo = _mm256_shuffle_epi8(low_table, _mm256_and_si256(v, nibble));
+    __m256i hi = _mm256_shuffle_epi8(high_table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    __m256i not_simple = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+    out[0] = (uint32_t)_mm256_movemask_epi8(ends);
+    out[1] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash));
+    out[2] = (uint32_t)_mm256_movemask_epi8(not_simple);
+}
+
+__attribute__((target("avx2"))) static inline block_masks_t block_masks(const uint8_t *p) {
+    uint32_t a[3], b[3];
+    half_masks(p, a);
+    half_masks(p + 32, b);
+    block_masks_t m;
+    m.ends = a[0] | (uint64_t)b[0] << 32;
+    m.backslash = a[1] | (uint64_t)b[1] << 32;
+    m.not_simple = a[2] | (uint64_t)b[2] << 32;
+    return m;
+}
+
+/* As skip_plain_sse2(), 64 bytes at a time; the last 63 or fewer bytes
+ * go to skip_plain_sse2(). */
+__attribute__((target("avx2"))) static size_t skip_plain_avx2(const uint8_t *s, size_t i, size_t len,
+                                                              bool *any_escape) {
+    uint64_t carry = 0; /* 1 when the block's first byte is escaped */
+    uint64_t seen = 0;  /* backslashes stepped over */
+    while (i + 64 <= len) {
+        block_masks_t m = block_masks(s + i);
+        uint64_t runs = m.backslash & ~carry; /* an escaped backslash escapes nothing */
+        uint64_t starts = runs & ~(runs << 1);
+        uint64_t after_even = (runs + (starts & EVEN_BITS)) & ~runs;
+        uint64_t after_odd;
+        uint64_t next_carry = __builtin_add_overflow(runs, starts & ~EVEN_BITS, &after_odd);
+        after_odd &= ~runs;
+        uint64_t escaped = (after_even & ~EVEN_BITS) | (after_odd & EVEN_BITS) | carry;
+        uint64_t stop = (m.ends & ~escaped) | (escaped & m.not_simple);
+        if (stop) {
+            unsigned j = (unsigned)__builtin_ctzll(stop);
+            if (seen | (m.backslash & (((uint64_t)1 << j) - 1)))
+                *any_escape = true;
+            /* A bad or \u escape is looked at from its backslash, which
+             * may be the previous block's last byte. */
+            return i + j - (size_t)((escaped >> j) & 1);
+        }
+        seen |= m.backslash;
+        carry = next_carry;
+        i += 64;
+    }
+    if (seen)
+        *any_escape = true;
+    /* The rest starts at the backslash when the last block ended in one. */
+    return skip_plain_sse2(s, i - (size_t)carry, len, any_escape);
+}
+#endif
+
+/* Where the byte loop of a string goes next: past plain bytes and escapes
+ * of one character to the first byte that needs a closer look. */
+typedef size_t (*skip_plain_fn)(const uint8_t *s, size_t i, size_t len, bool *any_escape);
+
+static skip_plain_fn skip_plain_for(int path) {
+#if defined(LSM_HAVE_AVX2_PATH)
+    if (path == LSM_SCAN_AVX2 || path == LSM_SCAN_BEST) {
+        /* The compiler's runtime reads the processor's features in a
+         * constructor, before any caller can reach this. */
+        if (__builtin_cpu_supports("avx2"))
+            return skip_plain_avx2;
+    }
+#endif
+#if defined(__SSE2__)
+    if (path != LSM_SCAN_WORDS)
+        return skip_plain_sse2;
+#endif
+    (void)path;
+    return skip_plain_words;
+}
+
+bool lsm_json_scan_path_available(int path) {
+    switch (path) {
+    case LSM_SCAN_BEST:
+    case LSM_SCAN_WORDS:
+        return true;
+    case LSM_SCAN_SSE2:
+#if defined(__SSE2__)
+        return true;
+#else
+        return false;
+#endif
+#if defined(LSM_HAVE_AVX2_PATH)
+    case LSM_SCAN_AVX2:
+        return skip_plain_for(path) == skip_plain_avx2;
+#endif
+    default:
+        return false;
+    }
+}
+
+static int string_error(lsm_json_scan_t *scan, int code, size_t at, const char *what) {
+    scan->code = code;
+    scan->error_offset = at;
+    snprintf(scan->message, sizeof scan->message, "%s", what);
+    return code;
+}
+
+/* Scans the string whose content starts at s[i] (just past its opening
+ * quote) up to its closing quote, validating it. Returns 0 with *end at the
+ * closing quote and *escaped set, or an error code recorded in `scan`. */
 static int scan_string(const uint8_t *s, size_t len, size_t i, size_t *end, bool *escaped,
-                       lsm_json_scan_t *scan) {
+                       lsm_json_scan_t *scan, skip_plain_fn skip_plain) {
     bool any_escape = false;
     for (;;) {
         i = skip_plain(s, i, len, &any_escape);
@@ -229,6 +377,12 @@ static size_t loose_space(const uint8_t *s, size_t i, size_t stop) {
 }
 
 int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len, lsm_json_scan_t *scan) {
+    return lsm_json_scan_with(s, len, min_len, scan, LSM_SCAN_BEST);
+}
+
+int lsm_json_scan_with(const uint8_t *s, size_t len, size_t min_len, lsm_json_scan_t *scan,
+                       int path) {
+    skip_plain_fn skip_plain = skip_plain_for(path);
     scan->code = 0;
     scan->error_offset = 0;
     scan->error_string = len;
@@ -249,7 +403,7 @@ int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len, lsm_json_scan_t 
             return 0;
         size_t open = stop, end = 0;
         bool escaped = false;
-        if (scan_string(s, len, open + 1, &end, &escaped, scan)) {
+        if (scan_string(s, len, open + 1, &end, &escaped, scan, skip_plain)) {
             scan->error_string = open;
             return 0;
         }

@@ -36,6 +36,16 @@ typedef struct lsm_json_scan {
 LSM_INTERNAL int lsm_json_scan(const uint8_t *s, size_t len, size_t min_len,
                                lsm_json_scan_t *scan);
 
+/* The wide loads lsm_json_scan_with() may use: the best this processor
+ * has (AVX2 when it says so at run time, else SSE2 where the compiler
+ * targets it), or one path, for tests that hold each path to the same
+ * results. A path the machine lacks falls back to the next narrower. */
+enum { LSM_SCAN_BEST = 0, LSM_SCAN_WORDS = 1, LSM_SCAN_SSE2 = 2, LSM_SCAN_AVX2 = 3 };
+LSM_INTERNAL int lsm_json_scan_with(const uint8_t *s, size_t len, size_t min_len,
+                                    lsm_json_scan_t *scan, int path);
+/* Whether `path` runs as itself on this machine (rather than falling back). */
+LSM_INTERNAL bool lsm_json_scan_path_available(int path);
+
 /* Writes the unescaped form of a string content that lsm_json_scan()
  * validated to `out` (room for `len` bytes suffices; `out` may be `s`) and
  * returns its length. */

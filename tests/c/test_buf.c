@@ -114,10 +114,46 @@ static void test_array_reserve(void) {
     CHECK_EQ(lsm_alloc_live(), live);
 }
 
+/* Blocks written whole (src/alloc.c): small and large (huge pages
+ * advised for the inside of a large one) behave as lsm_malloc() and
+ * lsm_calloc() do, count as live and fail with the failure switch. */
+static void test_filled_blocks(void) {
+    int64_t live = lsm_alloc_live();
+    static const size_t sizes[] = {1, 4096, ((size_t)4 << 20) - 1, ((size_t)9 << 20) + 123};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = sizes[i];
+        uint8_t *z = lsm_calloc_filled(1, n);
+        CHECK(z != NULL);
+        if (z) {
+            size_t nonzero = 0;
+            for (size_t k = 0; k < n; k += 4093)
+                nonzero += z[k] != 0;
+            CHECK_EQ(nonzero + (z[n - 1] != 0), 0);
+            z[0] = z[n - 1] = 7; /* writable end to end */
+        }
+        CHECK_EQ(lsm_alloc_live(), live + 1);
+        uint8_t *m = lsm_malloc_filled(n);
+        CHECK(m != NULL);
+        if (m)
+            memset(m, 0xA5, n);
+        CHECK_EQ(lsm_alloc_live(), live + 2);
+        lsm_free(z);
+        lsm_free(m);
+        CHECK_EQ(lsm_alloc_live(), live);
+    }
+    lsm_alloc_fail_after(1);
+    CHECK(lsm_malloc_filled((size_t)8 << 20) == NULL);
+    lsm_alloc_fail_after(1);
+    CHECK(lsm_calloc_filled(2, (size_t)4 << 20) == NULL);
+    lsm_alloc_fail_after(0);
+    CHECK_EQ(lsm_alloc_live(), live);
+}
+
 int main(void) {
     RUN(test_append_grows_and_keeps_bytes);
     RUN(test_append_str_keeps_a_nul);
     RUN(test_failed_growth_leaves_the_buffer);
     RUN(test_array_reserve);
+    RUN(test_filled_blocks);
     return check_finish();
 }

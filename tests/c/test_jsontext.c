@@ -314,10 +314,124 @@ static void test_vertical_tab_and_form_feed(void) {
     free(key);
 }
 
+/* The wide paths (64-bit words, SSE2, AVX2 in 64-byte blocks) at every
+ * alignment and across every block edge: a run of 1 to 4 backslashes
+ * placed at each offset of the first blocks, then a byte that the run
+ * escapes or not by its parity, each checked for where the string ends,
+ * whether it is marked escaped, and which error at which byte. */
+static void test_wide_paths_at_block_edges(void) {
+    static const int paths[] = {LSM_SCAN_WORDS, LSM_SCAN_SSE2, LSM_SCAN_AVX2};
+    static const char *followers[] = {"\"", "n", "u0041", "x", "\x01", "\xc3\xa9", "\xff"};
+    enum { CLOSE = 200 };
+    for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+        if (!lsm_json_scan_path_available(paths[p]))
+            continue;
+        for (size_t lead = 0; lead < 3; lead++) {
+            for (size_t pos = 0; pos < 140; pos++) {
+                for (size_t run = 1; run <= 4; run++) {
+                    for (size_t f = 0; f < sizeof followers / sizeof *followers; f++) {
+                        char text[CLOSE + 16];
+                        memset(text, 'a', sizeof text);
+                        size_t open = lead + 1, at = open + 1 + pos;
+                        text[lead] = '[';
+                        text[open] = '"';
+                        memset(text + at, '\\', run);
+                        memcpy(text + at + run, followers[f], strlen(followers[f]));
+                        text[CLOSE] = '"';
+                        text[CLOSE + 1] = ']';
+                        text[CLOSE + 2] = 0;
+                        bool escapes = run % 2 == 1;
+                        char c = followers[f][0];
+                        /* What the reader must say. */
+                        int code = 0;
+                        size_t where = 0, end = CLOSE;
+                        if (escapes && (c == 'x' || c == '\x01' || (c & 0x80))) {
+                            code = LSM_ERR_JSON, where = at + run - 1;
+                        } else if (!escapes && c == '"') {
+                            end = at + run;
+                            text[end + 1] = ']';
+                            text[end + 2] = 0;
+                        } else if (!escapes && c == '\x01') {
+                            code = LSM_ERR_JSON, where = at + run;
+                        } else if (!escapes && c == '\xff') {
+                            code = LSM_ERR_INVALID_UTF8, where = at + run;
+                        }
+                        lsm_json_scan_t scan;
+                        memset(&scan, 0, sizeof scan);
+                        CHECK_EQ(lsm_json_scan_with((const uint8_t *)text, strlen(text), 1, &scan,
+                                                    paths[p]), 0);
+                        size_t n;
+                        const lsm_json_long_t *it = items_of(&scan, &n);
+                        bool ok = scan.code == code && (!code || scan.error_offset == where);
+                        if (!code)
+                            ok = ok && n >= 1 && it[0].start == open + 1 &&
+                                 it[0].len == end - (open + 1) && it[0].escaped;
+                        if (!ok)
+                            check_fail(__FILE__, __LINE__,
+                                       "path %d lead %zu pos %zu run %zu follower %zu: code %d at %zu",
+                                       paths[p], lead, pos, run, f, scan.code, scan.error_offset);
+                        lsm_free(scan.strings.data);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Each path finds a bare quote, control byte or bad UTF-8 byte at every
+ * offset of the first three 64-byte blocks, with plain text (no backslash:
+ * not escaped) before it. */
+static void test_wide_paths_every_offset(void) {
+    static const int paths[] = {LSM_SCAN_WORDS, LSM_SCAN_SSE2, LSM_SCAN_AVX2};
+    for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+        if (!lsm_json_scan_path_available(paths[p]))
+            continue;
+        for (size_t pos = 0; pos < 192; pos++) {
+            for (int kind = 0; kind < 3; kind++) {
+                char text[256];
+                memset(text, 'a', sizeof text);
+                text[0] = '"';
+                text[1 + pos] = kind == 0 ? '"' : kind == 1 ? '\x1f' : '\x80';
+                text[240] = '"';
+                /* A quote ends the text too. */
+                size_t len = kind == 0 ? 2 + pos : 241;
+                lsm_json_scan_t scan;
+                memset(&scan, 0, sizeof scan);
+                CHECK_EQ(lsm_json_scan_with((const uint8_t *)text, len, 0, &scan, paths[p]), 0);
+                size_t n;
+                const lsm_json_long_t *it = items_of(&scan, &n);
+                if (kind == 0) {
+                    CHECK_EQ(scan.code, 0);
+                    if (n != 1 || it[0].start != 1 || it[0].len != pos || it[0].escaped)
+                        check_fail(__FILE__, __LINE__, "path %d pos %zu: %zu strings, code %d",
+                                   paths[p], pos, n, scan.code);
+                } else {
+                    CHECK_EQ(scan.code, kind == 1 ? LSM_ERR_JSON : LSM_ERR_INVALID_UTF8);
+                    CHECK_EQ(scan.error_offset, 1 + pos);
+                }
+                lsm_free(scan.strings.data);
+            }
+        }
+    }
+}
+
+/* On this machine, the best path is the widest it has. */
+static void test_paths_available(void) {
+    CHECK(lsm_json_scan_path_available(LSM_SCAN_BEST));
+    CHECK(lsm_json_scan_path_available(LSM_SCAN_WORDS));
+    CHECK(!lsm_json_scan_path_available(42));
+#if defined(__x86_64__)
+    CHECK(lsm_json_scan_path_available(LSM_SCAN_SSE2));
+#endif
+}
+
 int main(void) {
     RUN(test_long_values_are_listed);
     RUN(test_bad_strings);
     RUN(test_escapes_in_every_lane);
+    RUN(test_wide_paths_at_block_edges);
+    RUN(test_wide_paths_every_offset);
+    RUN(test_paths_available);
     RUN(test_unescape);
     RUN(test_reader_takes_long_strings_in_place);
     RUN(test_reader_errors_in_long_strings);
