@@ -1317,6 +1317,11 @@ LSM_API int lsm_view_source_context(const lsm_view_t *view, uint32_t src_id, uin
                                             1-based encoding: any value of 0) */
 #define LSM_ERR_RANGE_NO_ORIGINAL 123    /* a range on a 1-field segment, which has no
                                             original position */
+/* A value of "rangeMappings" that is not base64 VLQ gives
+ * LSM_ERR_VLQ_INVALID_DIGIT, LSM_ERR_VLQ_UNTERMINATED or LSM_ERR_VLQ_OVERFLOW
+ * with err->line its generated line and err->segment -1 (a value of
+ * "rangeMappings" is no segment of "mappings"); the message starts with
+ * "rangeMappings". */
 
 /* The number of tokens that are range mappings; 0 for NULL. Where several
  * segments sit at one generated position and any of them is marked, every
