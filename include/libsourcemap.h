@@ -908,10 +908,13 @@ LSM_API int64_t lsm_all_generated_positions_for(const lsm_view_t *view, uint32_t
  * it was read. On success returns 0 and sets `*out`
  * (NUL-terminated, the NUL not counted; free it with lsm_buffer_free())
  * and `*out_len`; on failure returns -1 with `*out` NULL and `*out_len` 0:
- * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM, or
- * for a damaged cache file's string LSM_ERR_INVALID_UTF8 (not UTF-8) or
- * LSM_ERR_CACHE_CORRUPT (a name that reads as null, an ignore-list entry
- * past the sources). The JSON written for a damaged cache file may still
+ * LSM_ERR_INVALID_ARGUMENT (NULL pointer, unknown flag), LSM_ERR_NOMEM,
+ * LSM_ERR_TOO_LARGE (two tokens written one after the other whose columns,
+ * original lines, columns or indices are 2^31 or more apart: a map whose
+ * sums reach such values can be read, but no VLQ value can say that
+ * delta), or for a damaged cache file's string LSM_ERR_INVALID_UTF8 (not
+ * UTF-8) or LSM_ERR_CACHE_CORRUPT (a name that reads as null, an
+ * ignore-list entry past the sources). The JSON written for a damaged cache file may still
  * fail to load (out-of-order lines, values no map could hold). */
 LSM_API int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out,
                              size_t *out_len, lsm_error_t *err);
@@ -980,7 +983,9 @@ LSM_API int lsm_builder_ignore_source(lsm_builder_t *b, uint32_t src_id, lsm_err
  * unchanged (more can be added). Returns 0 with `*out` (free it with
  * lsm_buffer_free()) and `*out_len`, or -1 with `*out` NULL:
  * LSM_ERR_INVALID_ARGUMENT, LSM_ERR_NOMEM, or LSM_ERR_TOO_LARGE when the
- * generated lines outnumber the tokens 64 to 1 (plus 2^20). */
+ * generated lines outnumber the tokens 64 to 1 (plus 2^20) or two tokens
+ * written one after the other are 2^31 or more apart in a field (as
+ * lsm_view_to_json() says). */
 LSM_API int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
                                 lsm_error_t *err);
 

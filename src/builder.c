@@ -428,7 +428,7 @@ static void put_extras(writer_t *w, const lsm_builder_t *b) {
     }
 }
 
-static void put_mappings(writer_t *w, btoken_t *tokens, uint32_t count) {
+static void put_mappings(writer_t *w, btoken_t *tokens, uint32_t count, lsm_error_t *err) {
     lsm_jw_lit(w, "\"");
     int64_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0, prev_dst = 0;
     uint32_t line = 0;
@@ -440,6 +440,21 @@ static void put_mappings(writer_t *w, btoken_t *tokens, uint32_t count) {
         for (; line < t->dst_line; line++) {
             lsm_jw_lit(w, ";");
             prev_dst = 0;
+        }
+        bool fits = lsm_vlq_delta_fits((int64_t)t->dst_col - prev_dst);
+        if (t->src_id != LSM_NO_ID) {
+            fits = fits && lsm_vlq_delta_fits((int64_t)t->src_id - prev_src) &&
+                   lsm_vlq_delta_fits((int64_t)t->src_line - prev_line) &&
+                   lsm_vlq_delta_fits((int64_t)t->src_col - prev_col);
+            if (t->name_id != LSM_NO_ID)
+                fits = fits && lsm_vlq_delta_fits((int64_t)t->name_id - prev_name);
+        }
+        if (!fits) {
+            w->code = lsm_set_error(err, LSM_ERR_TOO_LARGE,
+                                    "mappings line %u: a field of a token is 2^31 or more from "
+                                    "the previous token's, which no VLQ value can say",
+                                    t->dst_line);
+            return;
         }
         p = lsm_put_vlq(p, (int64_t)t->dst_col - prev_dst);
         prev_dst = t->dst_col;
@@ -516,7 +531,7 @@ int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
     lsm_jw_lit(&w, ",\"names\":");
     put_set(&w, &b->names);
     lsm_jw_lit(&w, ",\"mappings\":");
-    put_mappings(&w, tokens, b->token_count);
+    put_mappings(&w, tokens, b->token_count, err);
     if (b->ignore_count) {
         lsm_jw_lit(&w, ",\"ignoreList\":[");
         for (uint32_t i = 0; i < b->ignore_count; i++) {
@@ -534,7 +549,9 @@ int lsm_builder_to_json(const lsm_builder_t *b, uint8_t **out, size_t *out_len,
     lsm_free(ignore);
     if (w.code) {
         lsm_free(w.out.data);
-        return lsm_set_error(err, LSM_ERR_NOMEM, "out of memory"), -1;
+        if (w.code == LSM_ERR_NOMEM)
+            lsm_set_error(err, LSM_ERR_NOMEM, "out of memory");
+        return -1;
     }
     *out = w.out.data;
     *out_len = w.out.len - 1;

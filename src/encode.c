@@ -129,7 +129,7 @@ static void put_table(writer_t *w, const lsm_view_t *view, const lsm_strtab_t *t
 }
 
 /* The "mappings" string, quotes included. */
-static void put_mappings(writer_t *w, const lsm_view_t *view) {
+static void put_mappings(writer_t *w, const lsm_view_t *view, lsm_error_t *err) {
     const uint8_t *rec = view->records;
     const lsm_packing_t *pk = &view->packing;
     uint32_t nsrc = view->sources.count, nnames = view->names.count;
@@ -155,6 +155,8 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
             if (i > index)
                 *p++ = ',';
             int64_t col = lsm_field(rec, pk, i, F_DST_COL);
+            if (!lsm_vlq_delta_fits(col - prev_dst))
+                goto too_far;
             p = lsm_put_vlq(p, col - prev_dst);
             prev_dst = col;
             uint32_t src = lsm_field(rec, pk, i, F_SRC_ID);
@@ -162,6 +164,9 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
                 continue;
             int64_t s = src - 1, l = lsm_field(rec, pk, i, F_SRC_LINE),
                     c = lsm_field(rec, pk, i, F_SRC_COL);
+            if (!lsm_vlq_delta_fits(s - prev_src) || !lsm_vlq_delta_fits(l - prev_line) ||
+                !lsm_vlq_delta_fits(c - prev_col))
+                goto too_far;
             p = lsm_put_vlq(p, s - prev_src);
             p = lsm_put_vlq(p, l - prev_line);
             p = lsm_put_vlq(p, c - prev_col);
@@ -171,11 +176,21 @@ static void put_mappings(writer_t *w, const lsm_view_t *view) {
             uint32_t name = lsm_field(rec, pk, i, F_NAME_ID);
             if (name == 0 || name > nnames)
                 continue;
+            if (!lsm_vlq_delta_fits((int64_t)(name - 1) - prev_name))
+                goto too_far;
             p = lsm_put_vlq(p, (int64_t)(name - 1) - prev_name);
             prev_name = name - 1;
         }
         w->out.len = (size_t)(p - w->out.data);
         index = end;
+        continue;
+    too_far:
+        w->out.len = (size_t)(p - w->out.data);
+        w->code = lsm_set_error(err, LSM_ERR_TOO_LARGE,
+                                "mappings line %u: a field of a token is 2^31 or more from the "
+                                "previous token's, which no VLQ value can say",
+                                line);
+        return;
     }
     lsm_jw_lit(w, "\"");
 }
@@ -240,7 +255,7 @@ int lsm_view_to_json(const lsm_view_t *view, uint32_t flags, uint8_t **out, size
     lsm_jw_lit(&w, ",\"names\":");
     put_table(&w, view, &view->names, false, err);
     lsm_jw_lit(&w, ",\"mappings\":");
-    put_mappings(&w, view);
+    put_mappings(&w, view, err);
     if (view->range_count && !w.code) {
         /* Range mappings (src/range_mappings.c), as tokens are written. */
         lsm_buf_t ranges = {NULL, 0, 0};

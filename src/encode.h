@@ -21,6 +21,16 @@ typedef struct writer {
 /* Writes the base64 VLQ of `value` at `p` (room for VLQ_MAX bytes) and
  * returns the end. */
 LSM_INTERNAL uint8_t *lsm_put_vlq(uint8_t *p, int64_t value);
+
+/* Whether a reader takes `d` as one VLQ value: below 2^31 either way. A
+ * map can still hold columns, original lines and columns or indices from
+ * 2^31 on (sums of such values), and two tokens written one after the
+ * other may then be further apart than any value can say: the writers
+ * refuse those with LSM_ERR_TOO_LARGE rather than write a map that would
+ * not load. */
+static inline bool lsm_vlq_delta_fits(int64_t d) {
+    return (uint64_t)(d + INT32_MAX) <= (uint64_t)INT32_MAX * 2;
+}
 LSM_INTERNAL void lsm_jw_put(writer_t *w, const char *s, size_t n);
 LSM_INTERNAL void lsm_jw_lit(writer_t *w, const char *s);
 /* A JSON string literal of `n` bytes of UTF-8 (the caller checked). */

@@ -266,12 +266,69 @@ done:
     lsm_view_free(inner);
 }
 
+/* Original columns that reach 2^31 and more by sums read fine, but once
+ * the line is sorted by column its first token's column is 3 * 2^30 from
+ * nothing before it: no VLQ value says that, so writing refuses with
+ * LSM_ERR_TOO_LARGE rather than write a map that would not load. In the
+ * order read, the same values write (and load back) whole. */
+static void test_deltas_beyond_31_bits(void) {
+    static const char UNSORTED[] =
+        "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],"
+        "\"mappings\":\"UAAggggggC,CAAggggggC,XAAggggggC\"}";
+    static const char SORTED[] =
+        "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],"
+        "\"mappings\":\"UAAggggggC,CAAggggggC,CAAggggggC\"}";
+    lsm_error_t err;
+    lsm_view_t *view = lsm_view_from_json(UNSORTED, sizeof UNSORTED - 1, &err);
+    if (!CHECK_CALL(view != NULL, err))
+        return;
+    lsm_token_t t;
+    CHECK_EQ(lsm_view_get_token(view, 0, &t, NULL), 0);
+    CHECK_EQ(t.dst_col, 0);
+    CHECK_EQ(t.src_col, 3221225472u);
+    uint8_t *out = (uint8_t *)"junk";
+    size_t len = 99;
+    POISON(err);
+    CHECK_EQ(lsm_view_to_json(view, 0, &out, &len, &err), -1);
+    CHECK_ERR(err, LSM_ERR_TOO_LARGE);
+    CHECK_CSTR(err.message, "mappings line 0: a field of a token is 2^31 or more from the "
+                            "previous token's, which no VLQ value can say");
+    CHECK(out == NULL);
+    CHECK_EQ(len, 0);
+    lsm_view_free(view);
+
+    view = lsm_view_from_json(SORTED, sizeof SORTED - 1, &err);
+    if (!CHECK_CALL(view != NULL, err))
+        return;
+    CHECK_CALL(lsm_view_to_json(view, LSM_JSON_DEFAULT, &out, &len, &err) == 0, err);
+    CHECK_CSTR((const char *)out, SORTED);
+    lsm_buffer_free(out);
+    lsm_view_free(view);
+
+    /* The builder writes in the same order and refuses the same way. */
+    lsm_builder_t *b = lsm_builder_new(&err);
+    if (!CHECK_CALL(b != NULL, err))
+        return;
+    CHECK_EQ(lsm_builder_add_source(b, "a.js", 4, &err), 0);
+    CHECK_EQ(lsm_builder_add_token(b, 0, 0, 0, 0, 3221225472u, LSM_NO_ID, &err), 0);
+    CHECK_EQ(lsm_builder_add_token(b, 0, 10, 0, 0, 1073741824u, LSM_NO_ID, &err), 0);
+    out = (uint8_t *)"junk";
+    POISON(err);
+    CHECK_EQ(lsm_builder_to_json(b, &out, &len, &err), -1);
+    CHECK_ERR(err, LSM_ERR_TOO_LARGE);
+    CHECK_CSTR(err.message, "mappings line 0: a field of a token is 2^31 or more from the "
+                            "previous token's, which no VLQ value can say");
+    CHECK(out == NULL);
+    lsm_builder_free(b);
+}
+
 int main(void) {
     RUN(test_compose);
     RUN(test_builder_allocation_failures);
     RUN(test_builder_misuse);
     RUN(test_fixtures_round_trip);
     RUN(test_misuse);
+    RUN(test_deltas_beyond_31_bits);
     RUN(test_allocation_failures);
     return check_finish();
 }
