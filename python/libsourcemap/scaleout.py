@@ -39,6 +39,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import queue
 import threading
 import uuid
 from collections import OrderedDict
@@ -495,11 +496,6 @@ def _dask_runner(
     client: Any, call: str, context: int, report: Callable[[int], None],
     timeout: Optional[float],
 ) -> _Runner:
-    from distributed import wait
-
-    def wait_first(pending: List[Any], limit: Optional[float]) -> Iterable[Any]:
-        return wait(pending, timeout=limit, return_when="FIRST_COMPLETED").done  # type: ignore[no-any-return]
-
     def cancel(pending: List[Any]) -> None:
         try:
             client.cancel(pending)
@@ -511,6 +507,26 @@ def _dask_runner(
             client.submit(_run_batch, b.payload(call, context), pure=False, retries=0): b
             for b in batches
         }
+        # Each future says when it is done through a callback into this
+        # call's queue: distributed.wait(FIRST_COMPLETED) once per finished
+        # batch started a watch on the client's event loop for every batch
+        # still out, a cost in the number of batches squared, spent on the
+        # cores the workers need.
+        finished: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        for fut in futures:
+            fut.add_done_callback(finished.put)
+
+        def wait_first(pending: List[Any], limit: Optional[float]) -> Iterable[Any]:
+            try:
+                got = [finished.get(timeout=limit)]
+            except queue.Empty:
+                return []
+            while True:
+                try:
+                    got.append(finished.get_nowait())
+                except queue.Empty:
+                    return got
+
         try:
             return _collect_until(futures, wait_first, cancel, timeout, report)
         finally:
