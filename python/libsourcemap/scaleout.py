@@ -465,20 +465,15 @@ def _collect_until(
     report: Callable[[int], None],
 ) -> Tuple[Dict[int, SymbolicatedTrace], List[Tuple[_Batch, BaseException]]]:
     """As _collect, with a deadline: `wait_first` returns the futures done
-    once at least one is (or none when `timeout` seconds pass first, or
-    raises a timeout error); when none finishes in time, the batches still
+    once at least one is, or none when `timeout` seconds pass first; when
+    none finishes in time, the batches still
     out are cancelled and fail with BatchTimeout, so that a lost worker
     whose loss the cluster never reports cannot hang the call."""
     done: Dict[int, SymbolicatedTrace] = {}
     failed: List[Tuple[_Batch, BaseException]] = []
     pending = list(futures)
     while pending:
-        try:
-            finished = set(wait_first(pending, timeout))
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-            finished = set()
+        finished = set(wait_first(pending, timeout))
         if not finished:
             for fut in pending:
                 failed.append((futures[fut], BatchTimeout(
