@@ -1,6 +1,7 @@
 """The parts of :mod:`libsourcemap.scaleout` below it: traces and results
 as they travel between processes, pauses of the cycle collector while they are
-built, and a Dask ``LocalCluster`` set up for symbolication."""
+built, and for Dask: a cluster set up for symbolication and a wait on
+futures."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import dataclasses
 import gc
 import os
 import pickle
+import queue
 from itertools import starmap as _starmap
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
 
@@ -119,6 +121,32 @@ def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:
 
 
 # ------------------------------------------------------------ Dask cluster
+
+
+def _first_done(futures: Iterable[Any]) -> Callable[[List[Any], Optional[float]], List[Any]]:
+    """A `wait_first(pending, limit)` for Dask futures: those done since
+    the last call, once at least one is, or [] when `limit` seconds pass
+    first. Each future puts itself on one queue when done (a callback
+    each): distributed.wait(FIRST_COMPLETED) once per finished batch set
+    up a watch on the client's event loop for every batch still out, a
+    cost in the number of batches squared, on the cores the workers need."""
+    finished: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+    for fut in futures:
+        fut.add_done_callback(finished.put)
+
+    def wait_first(pending: List[Any], limit: Optional[float]) -> List[Any]:
+        try:
+            got = [finished.get(timeout=limit)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                got.append(finished.get_nowait())
+            except queue.Empty:
+                return got
+
+    return wait_first
+
 
 #: Dask settings for a cluster made by :func:`local_cluster`: the
 #: scheduler and each worker measure their event loop every 20 ms and the

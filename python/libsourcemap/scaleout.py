@@ -39,7 +39,6 @@ import math
 import multiprocessing
 import os
 import pickle
-import queue
 import threading
 import uuid
 from collections import OrderedDict
@@ -58,7 +57,9 @@ from typing import (
 )
 
 # The rest of the package, one import block per module (easy to repoint).
-from ._scaleout_base import CLUSTER_CONFIG, Wire, _decode, _encode, _gc_paused, _wire, local_cluster
+from ._scaleout_base import (
+    CLUSTER_CONFIG, Wire, _decode, _encode, _first_done, _gc_paused, _wire, local_cluster,
+)
 from . import telemetry as _telemetry
 from .stacktrace import Frame, StackTrace, parse_stacktrace
 from .symbolication import Artifacts, Symbolicator
@@ -502,26 +503,7 @@ def _dask_runner(
             client.submit(_run_batch, b.payload(call, context), pure=False, retries=0): b
             for b in batches
         }
-        # Each future says when it is done through a callback into this
-        # call's queue: distributed.wait(FIRST_COMPLETED) once per finished
-        # batch started a watch on the client's event loop for every batch
-        # still out, a cost in the number of batches squared, spent on the
-        # cores the workers need.
-        finished: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
-        for fut in futures:
-            fut.add_done_callback(finished.put)
-
-        def wait_first(pending: List[Any], limit: Optional[float]) -> Iterable[Any]:
-            try:
-                got = [finished.get(timeout=limit)]
-            except queue.Empty:
-                return []
-            while True:
-                try:
-                    got.append(finished.get_nowait())
-                except queue.Empty:
-                    return got
-
+        wait_first = _first_done(futures)
         try:
             return _collect_until(futures, wait_first, cancel, timeout, report)
         finally:
