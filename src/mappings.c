@@ -384,14 +384,16 @@ static inline unsigned rd16(const uint8_t *q) {
  * as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or PAIR_LONG
  * ("-0") for the value-by-value reader. Two loads, as for two values: its
  * first two digits' PAIR_HEAD and the rest's RAW; the shape has checked
- * the continuation bits, these two catch a non-digit. */
-static inline int32_t long_name(const uint8_t *q) {
+ * the continuation bits, these two catch a non-digit (with `check`: pass
+ * two reads only what the fast scan read). */
+static inline __attribute__((always_inline)) int32_t long_name(const uint8_t *q,
+                                                               const bool check) {
     int32_t head = PAIR[rd16(q)];
     uint32_t rest = RAW[rd16(q + 2)];
-    if ((head & 3) != PAIR_HEAD || rest == RAW_BAD)
+    if (check && ((head & 3) != PAIR_HEAD || rest == RAW_BAD))
         return PAIR_NOT_DIGIT;
     uint32_t raw = (uint32_t)(head >> 2) | rest << 10;
-    if (raw == 1)
+    if (check && raw == 1)
         return PAIR_LONG;
     return (int32_t)PAIR_VALUE(raw) * 4;
 }
@@ -480,11 +482,14 @@ static inline __attribute__((always_inline)) masks_t window_at(window_t *w, cons
  * entries (times 4) into r (0 for the ones it lacks), its length and its
  * SHAPE_* kind. False when it must be read value by value instead: no
  * shape (longer than 10 bytes, a value of 3 digits or more before the
- * fifth, or not 1, 4 or 5 values: errors included), or an entry with a
- * flag (a non-digit, "-0"). */
+ * fifth, or not 1, 4 or 5 values: errors included), or, with `check`,
+ * an entry with a flag (a non-digit, "-0"). Without it, the string must
+ * have passed the fast scan, which read every such entry value by value
+ * and found no flag there (the shape and the entries depend on the
+ * segment's bytes alone). */
 static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k,
                                                             int64_t r[F_COUNT], unsigned *len,
-                                                            unsigned *kind) {
+                                                            unsigned *kind, const bool check) {
     uint64_t sp = m.sep >> k;
     uint64_t index = ((m.cont >> k) | sp) & (sp ^ (sp - 1));
     if (index >= SHAPE_COUNT)
@@ -497,9 +502,11 @@ static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k
     r[3] = PAIR_AT(q + sh->at[2]);
     r[4] = PAIR_AT(q + sh->at[3]);
     if (__builtin_expect(sh->kind & SHAPE_LONG_NAME, 0))
-        r[4] = long_name(q + sh->at[3]);
+        r[4] = long_name(q + sh->at[3], check);
     *len = sh->len;
     *kind = sh->kind;
+    if (!check)
+        return sh->kind;
     return sh->kind && !((r[0] | r[1] | r[2] | r[3] | r[4]) & 3);
 }
 
@@ -551,7 +558,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind, true), 1)) {
                 col += r[0];
                 src += r[1];
                 sl += r[2];
@@ -613,6 +620,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     st->max[F_SRC_COL] = (uint32_t)(max_sc / 4);
     st->max[F_SRC_ID] = kinds & SHAPE_SRC ? (uint32_t)(max_src / 4) + 1 : 0;
     st->max[F_NAME_ID] = kinds & SHAPE_NAME ? (uint32_t)(max_nm / 4) + 1 : 0;
+    st->fast = true;
     return 0;
 }
 
@@ -883,7 +891,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind, false), 1)) {
                 a += (uint64_t)(r[0] >> 2);
                 a += (uint64_t)(r[2] >> 2) << sh_sl;
                 a += (uint64_t)(r[3] >> 2) << sh_sc;
@@ -1033,8 +1041,8 @@ __attribute__((target("bmi,bmi2"))) static int decode_bmi2(const uint8_t *s, siz
 }
 #endif
 
-int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
-                        lsm_token_sink_t *sink) {
+int lsm_mappings_decode(const char *text, size_t len, const lsm_mappings_stats_t *st,
+                        const lsm_placement_t *place, lsm_token_sink_t *sink) {
     const lsm_packing_t *pk = sink->packing;
     const uint8_t *s = (const uint8_t *)text;
     /* A section that starts on the sink's current line needs its first
@@ -1048,7 +1056,8 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
         continued.stop_col = 0;
         place = &continued;
     }
-    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 64)
+    /* decode_fast trusts the shapes as far as the fast scan did. */
+    if (!st->fast || pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 64)
         return decode_generic(text, len, place, sink);
 #ifdef LSM_BMI2_CLONES
     if (use_bmi2())

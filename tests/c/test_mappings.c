@@ -68,7 +68,7 @@ static void check_valid(int line, const char *s, size_t len) {
     sink.packing = &pk;
     sink.line_index = line_index;
     lsm_placement_t place = {0, 0, 0, 0, false, 0, 0};
-    CHECK_EQ(lsm_mappings_decode(s, len, &place, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(s, len, &st, &place, &sink), 0);
     CHECK_EQ(lsm_sink_finish(&sink, sink.lines_started), 0);
     CHECK_EQ(sink.count, (uint64_t)n);
     for (size_t i = 0; i < n && i < sink.count; i++) {
@@ -401,8 +401,8 @@ static void test_section_continues_line(void) {
     sink.packing = &pk;
     sink.line_index = line_index;
     lsm_placement_t one = {0, 0, 0, 0, false, 0, 0}, two = {0, 1, 5, 0, false, 0, 0};
-    CHECK_EQ(lsm_mappings_decode(first, strlen(first), &one, &sink), 0);
-    CHECK_EQ(lsm_mappings_decode(second, strlen(second), &two, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(first, strlen(first), &st1, &one, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(second, strlen(second), &st2, &two, &sink), 0);
     CHECK_EQ(lsm_sink_finish(&sink, 0), 0);
     CHECK_EQ(sink.count, 3);
     /* Columns 1 and 2 from the first section, 1 from the second (source
