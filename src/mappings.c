@@ -207,8 +207,7 @@ int lsm_mappings_scan_exact(const char *text, size_t len, uint32_t source_count,
             st->max[F_DST_COL] = (uint32_t)abs[F_DST_COL];
         if (n > 1) {
             for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
-                if (abs[f] > st->max[f])
-                    st->max[f] = (uint32_t)abs[f];
+                st->max[f] |= (uint32_t)abs[f];
             /* Ids are stored plus one; FIELD_MAX keeps that within 32 bits. */
             if (abs[F_SRC_ID] + 1 > st->max[F_SRC_ID])
                 st->max[F_SRC_ID] = (uint32_t)abs[F_SRC_ID] + 1;
@@ -532,7 +531,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     /* Fields are kept times 4, as PAIR holds them. Unsigned maxima, so
      * that a negative value makes its maximum too large. */
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
-    uint64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
+    uint64_t line_max = 0, max_col = 0, max_src = 0, or_sl = 0, or_sc = 0, max_nm = 0;
     uint64_t last_line_max = 0;
     uint32_t line = 0, last_line = 0;
     uint64_t segments = 0;
@@ -587,11 +586,11 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
             }
             kinds |= kind;
             /* Fields a segment lacks are unchanged, so taking their
-             * maxima anyway changes nothing. */
+             * maxima (or ORs) anyway changes nothing. */
             line_max = MAX64(line_max, (uint64_t)col);
             max_src = MAX64(max_src, (uint64_t)src);
-            max_sl = MAX64(max_sl, (uint64_t)sl);
-            max_sc = MAX64(max_sc, (uint64_t)sc);
+            or_sl |= (uint64_t)sl;
+            or_sc |= (uint64_t)sc;
             max_nm = MAX64(max_nm, (uint64_t)nm);
             segments++;
             k += n;
@@ -601,7 +600,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
         }
         /* At a ';' or the end. An OR of valid values can reach 2^32 - 1
          * too; the exact scan sorts that out. */
-        if ((line_max | max_src | max_sl | max_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
+        if ((line_max | max_src | or_sl | or_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
             return -1;
         p = m.base + k;
         if (segments != line_segments) {
@@ -616,8 +615,8 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     st->last_line = last_line;
     st->last_line_max_col = (uint32_t)(last_line_max / 4);
     st->max[F_DST_COL] = (uint32_t)(max_col / 4);
-    st->max[F_SRC_LINE] = (uint32_t)(max_sl / 4);
-    st->max[F_SRC_COL] = (uint32_t)(max_sc / 4);
+    st->max[F_SRC_LINE] = (uint32_t)(or_sl / 4);
+    st->max[F_SRC_COL] = (uint32_t)(or_sc / 4);
     st->max[F_SRC_ID] = kinds & SHAPE_SRC ? (uint32_t)(max_src / 4) + 1 : 0;
     st->max[F_NAME_ID] = kinds & SHAPE_NAME ? (uint32_t)(max_nm / 4) + 1 : 0;
     st->fast = true;

@@ -15,7 +15,11 @@ typedef struct lsm_mappings_stats {
     uint64_t segments;
     uint32_t last_line;      /* generated line of the last segment */
     uint32_t last_line_max_col; /* greatest column on that line */
-    uint32_t max[F_COUNT];   /* ids counted plus one, as stored */
+    /* The greatest value of each field, ids counted plus one, as stored;
+     * for the original line and column the OR of every value instead,
+     * which has the same bit width (all the packing needs) and costs the
+     * scan less. */
+    uint32_t max[F_COUNT];
     /* The fast scan read every segment: no value is "-0", so pass two can
      * take a segment's shape without checking its values again. */
     bool fast;
