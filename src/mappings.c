@@ -481,10 +481,11 @@ static inline __attribute__((always_inline)) masks_t window_at(window_t *w, cons
  * entries (times 4) into r (0 for the ones it lacks), its length and its
  * SHAPE_* kind. False when it must be read value by value instead: no
  * shape (longer than 10 bytes, a value of 3 digits or more before the
- * fifth, or not 1, 4 or 5 values: errors included), or, with `check`,
- * an entry with a flag (a non-digit, "-0"). Without it, the string must
- * have passed the fast scan, which read every such entry value by value
- * and found no flag there (the shape and the entries depend on the
+ * fifth, or not 1, 4 or 5 values: errors included). An entry may still
+ * hold a flag (a non-digit, "-0"): the scan collects them and gives up
+ * on the string at the line's end, as the value-by-value reader would
+ * have. Without `check` (pass two), the string must have passed the fast
+ * scan, so there is no flag (the shape and the entries depend on the
  * segment's bytes alone). */
 static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k,
                                                             int64_t r[F_COUNT], unsigned *len,
@@ -504,9 +505,7 @@ static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k
         r[4] = long_name(q + sh->at[3], check);
     *len = sh->len;
     *kind = sh->kind;
-    if (!check)
-        return sh->kind;
-    return sh->kind && !((r[0] | r[1] | r[2] | r[3] | r[4]) & 3);
+    return sh->kind;
 }
 
 #define MAX64(a, b) ((b) > (a) ? (b) : (a))
@@ -536,6 +535,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     uint32_t line = 0, last_line = 0;
     uint64_t segments = 0;
     unsigned kinds = 0;
+    int64_t flags = 0; /* the OR of the line's PAIR entries: any flag gives up */
     for (;;) {
         /* p is at a line's start. */
         while (p < w.end && *p == ';') {
@@ -563,6 +563,7 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
                 sl += r[2];
                 sc += r[3];
                 nm += r[4];
+                flags |= r[0] | r[1] | r[2] | r[3] | r[4];
             } else {
                 /* A rare form, or an error the exact scan will name. */
                 size_t pos = k;
@@ -600,7 +601,8 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
         }
         /* At a ';' or the end. An OR of valid values can reach 2^32 - 1
          * too; the exact scan sorts that out. */
-        if ((line_max | max_src | or_sl | or_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
+        if ((line_max | max_src | or_sl | or_sc | max_nm) > (uint64_t)FIELD_MAX * 4 ||
+            (flags & 3))
             return -1;
         p = m.base + k;
         if (segments != line_segments) {
