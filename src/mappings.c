@@ -796,13 +796,16 @@ static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsig
 }
 
 /* Pass two for records whose first three fields (generated column,
- * original line and column) fit in 64 bits, which is every real map. A
- * segment is read through its shape as in the scan, and its deltas are
- * added straight into the record's two halves, kept packed: `a` holds the
- * column, original line and original column at their bit positions, `b`
- * the source and name ids. After a whole segment every field is back in
- * its range (the scan checked the sums), so the packed sums are exactly
- * the packed fields, whatever borrows happened in between. Each record
+ * original line and column) fit in 62 bits, and the ids too, which is
+ * every real map. A segment is read through its shape as in the scan,
+ * and its deltas are added straight into the record's two halves, kept
+ * packed: `a` holds the column, original line and original column at
+ * their bit positions, `b` the source and name ids, both times 4 as the
+ * PAIR entries are (the 2 bits to spare make that exact), so that an
+ * entry is added without a shift of its own. After a whole segment every
+ * field is back in its range (the scan checked the sums), so the packed
+ * sums are exactly the packed fields, whatever borrows happened in
+ * between. Each record
  * goes into the bit stream a word at a time; the sink's state stays in
  * locals except at line changes. `wide` (a constant) says whether the
  * record passes 64 bits: then the two halves are appended one after the
@@ -843,9 +846,10 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     const uint8_t *p = m.base;
     /* The ids start at their base plus one, the first line's column at
      * the column offset: each field is then ready to store as it is. */
-    uint64_t a = place->col_offset;
-    uint64_t b = (uint64_t)(place->src_base + 1) |
-                 (pk->width[F_NAME_ID] ? (uint64_t)(place->name_base + 1) << sh_nm : 0);
+    uint64_t a = (uint64_t)place->col_offset << 2;
+    uint64_t b = ((uint64_t)(place->src_base + 1) |
+                  (pk->width[F_NAME_ID] ? (uint64_t)(place->name_base + 1) << sh_nm : 0))
+                 << 2;
     uint32_t line = place->line_offset;
     const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
     /* The line being written; none before the first token. */
@@ -870,7 +874,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         /* p is at a line's start. */
         while (p < w.end && *p == ';') {
             line++;
-            a &= ~col_mask;
+            a &= ~(col_mask << 2);
             p++;
         }
         if (p >= w.end)
@@ -893,11 +897,11 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             int64_t r[F_COUNT];
             unsigned n, kind;
             if (__builtin_expect(shape_read(m, k, r, &n, &kind, false), 1)) {
-                a += (uint64_t)(r[0] >> 2);
-                a += (uint64_t)(r[2] >> 2) << sh_sl;
-                a += (uint64_t)(r[3] >> 2) << sh_sc;
-                b += (uint64_t)(r[1] >> 2);
-                b += (uint64_t)(r[4] >> 2) << sh_nm;
+                a += (uint64_t)r[0];
+                a += (uint64_t)r[2] << sh_sl;
+                a += (uint64_t)r[3] << sh_sc;
+                b += (uint64_t)r[1];
+                b += (uint64_t)r[4] << sh_nm;
                 negs |= r[0];
             } else {
                 /* A rare form the scan accepted: value by value. */
@@ -909,17 +913,17 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
                     while (BASE64[m.base[pos]])
                         (void)read_vlq(m.base, (size_t)(w.end - m.base), &pos, &v[got++]);
                 }
-                a += (uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc);
-                b += (uint64_t)v[1] + ((uint64_t)v[4] << sh_nm);
+                a += ((uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc)) << 2;
+                b += ((uint64_t)v[1] + ((uint64_t)v[4] << sh_nm)) << 2;
                 negs |= v[0];
                 kind = got == 1 ? SHAPE_OK
                      : got == 4 ? SHAPE_OK | SHAPE_SRC : SHAPE_OK | SHAPE_SRC | SHAPE_NAME;
                 n = (unsigned)(pos - k);
             }
-            const uint64_t half_a = a & keep_a[kind], half_b = b & keep_b[kind];
+            const uint64_t half_a = (a >> 2) & keep_a[kind], half_b = (b >> 2) & keep_b[kind];
             bool keep = true;
             if (clip) {
-                const uint32_t out_col = (uint32_t)(a & col_mask);
+                const uint32_t out_col = (uint32_t)((a >> 2) & col_mask);
                 if (line > stop_line || (line == stop_line && out_col >= stop_col)) {
                     if (line > stop_line)
                         goto done;
@@ -955,7 +959,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         }
         if (!clip) {
             unsorted = negs < 0;
-            last_col = (uint32_t)(a & col_mask);
+            last_col = (uint32_t)((a >> 2) & col_mask);
         }
         p = m.base + k;
     }
@@ -1057,8 +1061,10 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_mappings_stats_t
         continued.stop_col = 0;
         place = &continued;
     }
-    /* decode_fast trusts the shapes as far as the fast scan did. */
-    if (!st->fast || pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 64)
+    /* decode_fast trusts the shapes as far as the fast scan did, and
+     * keeps each half of a record times 4. */
+    if (!st->fast || pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 62 ||
+        pk->width[F_SRC_ID] + pk->width[F_NAME_ID] > 62)
         return decode_generic(text, len, place, sink);
 #ifdef LSM_BMI2_CLONES
     if (use_bmi2())
