@@ -415,6 +415,24 @@ static void test_section_continues_line(void) {
     free(records);
 }
 
+/* Pass two trusts the shapes only after the fast scan read the whole
+ * string: a "-0" leaves that to the exact scan, and must say so. */
+static void test_fast_flag(void) {
+    lsm_mappings_stats_t st;
+    lsm_error_t err;
+    const char *plain = "AAAA,CAAAC;ACAA";
+    CHECK_EQ(scan_both(__LINE__, plain, strlen(plain), &st, &err), 0);
+    CHECK(st.fast);
+    /* Column 2^31 + 3, then "-0" as its next delta: column 3. */
+    char s[64];
+    size_t at = vlq_digits(s, (int64_t)1 << 30, 7);
+    s[at++] = ',';
+    at += vlq_digits(s + at, ((int64_t)1 << 30) + 3, 7);
+    at += (size_t)sprintf(s + at, ",B");
+    CHECK_EQ(scan_both(__LINE__, s, at, &st, &err), 0);
+    CHECK(!st.fast);
+}
+
 int main(void) {
     /* Every test with the loops this CPU runs, then with the portable
      * ones (the same where there is no choice). */
@@ -429,6 +447,7 @@ int main(void) {
         RUN(test_bad_bytes_in_every_shape);
         RUN(test_minus_zero_valid);
         RUN(test_section_continues_line);
+        RUN(test_fast_flag);
     }
     return check_finish();
 }
