@@ -451,7 +451,8 @@ static int decode_tokens(builder_t *b) {
     sink.line_index = line_index;
     for (uint32_t i = 0; i < b->nparts; i++) {
         const lsm_map_record_t *m = b->parts[i].map;
-        if (lsm_mappings_decode(m->mappings, m->mappings_len, &b->parts[i].place, &sink))
+        if (lsm_mappings_decode(m->mappings, m->mappings_len, &m->stats, &b->parts[i].place,
+                                &sink))
             return NOMEM(b);
     }
     uint32_t line_count = sink.lines_started;

@@ -207,8 +207,7 @@ int lsm_mappings_scan_exact(const char *text, size_t len, uint32_t source_count,
             st->max[F_DST_COL] = (uint32_t)abs[F_DST_COL];
         if (n > 1) {
             for (int f = F_SRC_LINE; f <= F_SRC_COL; f++)
-                if (abs[f] > st->max[f])
-                    st->max[f] = (uint32_t)abs[f];
+                st->max[f] |= (uint32_t)abs[f];
             /* Ids are stored plus one; FIELD_MAX keeps that within 32 bits. */
             if (abs[F_SRC_ID] + 1 > st->max[F_SRC_ID])
                 st->max[F_SRC_ID] = (uint32_t)abs[F_SRC_ID] + 1;
@@ -384,14 +383,16 @@ static inline unsigned rd16(const uint8_t *q) {
  * as a PAIR entry: the value times 4, or PAIR_NOT_DIGIT or PAIR_LONG
  * ("-0") for the value-by-value reader. Two loads, as for two values: its
  * first two digits' PAIR_HEAD and the rest's RAW; the shape has checked
- * the continuation bits, these two catch a non-digit. */
-static inline int32_t long_name(const uint8_t *q) {
+ * the continuation bits, these two catch a non-digit (with `check`: pass
+ * two reads only what the fast scan read). */
+static inline __attribute__((always_inline)) int32_t long_name(const uint8_t *q,
+                                                               const bool check) {
     int32_t head = PAIR[rd16(q)];
     uint32_t rest = RAW[rd16(q + 2)];
-    if ((head & 3) != PAIR_HEAD || rest == RAW_BAD)
+    if (check && ((head & 3) != PAIR_HEAD || rest == RAW_BAD))
         return PAIR_NOT_DIGIT;
     uint32_t raw = (uint32_t)(head >> 2) | rest << 10;
-    if (raw == 1)
+    if (check && raw == 1)
         return PAIR_LONG;
     return (int32_t)PAIR_VALUE(raw) * 4;
 }
@@ -480,11 +481,15 @@ static inline __attribute__((always_inline)) masks_t window_at(window_t *w, cons
  * entries (times 4) into r (0 for the ones it lacks), its length and its
  * SHAPE_* kind. False when it must be read value by value instead: no
  * shape (longer than 10 bytes, a value of 3 digits or more before the
- * fifth, or not 1, 4 or 5 values: errors included), or an entry with a
- * flag (a non-digit, "-0"). */
+ * fifth, or not 1, 4 or 5 values: errors included). An entry may still
+ * hold a flag (a non-digit, "-0"): the scan collects them and gives up
+ * on the string at the line's end, as the value-by-value reader would
+ * have. Without `check` (pass two), the string must have passed the fast
+ * scan, so there is no flag (the shape and the entries depend on the
+ * segment's bytes alone). */
 static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k,
                                                             int64_t r[F_COUNT], unsigned *len,
-                                                            unsigned *kind) {
+                                                            unsigned *kind, const bool check) {
     uint64_t sp = m.sep >> k;
     uint64_t index = ((m.cont >> k) | sp) & (sp ^ (sp - 1));
     if (index >= SHAPE_COUNT)
@@ -497,10 +502,10 @@ static inline __attribute__((always_inline)) bool shape_read(masks_t m, size_t k
     r[3] = PAIR_AT(q + sh->at[2]);
     r[4] = PAIR_AT(q + sh->at[3]);
     if (__builtin_expect(sh->kind & SHAPE_LONG_NAME, 0))
-        r[4] = long_name(q + sh->at[3]);
+        r[4] = long_name(q + sh->at[3], check);
     *len = sh->len;
     *kind = sh->kind;
-    return sh->kind && !((r[0] | r[1] | r[2] | r[3] | r[4]) & 3);
+    return sh->kind;
 }
 
 #define MAX64(a, b) ((b) > (a) ? (b) : (a))
@@ -525,11 +530,12 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     /* Fields are kept times 4, as PAIR holds them. Unsigned maxima, so
      * that a negative value makes its maximum too large. */
     int64_t col = 0, src = 0, sl = 0, sc = 0, nm = 0;
-    uint64_t line_max = 0, max_col = 0, max_src = 0, max_sl = 0, max_sc = 0, max_nm = 0;
+    uint64_t line_max = 0, max_col = 0, max_src = 0, or_sl = 0, or_sc = 0, max_nm = 0;
     uint64_t last_line_max = 0;
     uint32_t line = 0, last_line = 0;
     uint64_t segments = 0;
     unsigned kinds = 0;
+    int64_t flags = 0; /* the OR of the line's PAIR entries: any flag gives up */
     for (;;) {
         /* p is at a line's start. */
         while (p < w.end && *p == ';') {
@@ -551,12 +557,13 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind, true), 1)) {
                 col += r[0];
                 src += r[1];
                 sl += r[2];
                 sc += r[3];
                 nm += r[4];
+                flags |= r[0] | r[1] | r[2] | r[3] | r[4];
             } else {
                 /* A rare form, or an error the exact scan will name. */
                 size_t pos = k;
@@ -580,11 +587,11 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
             }
             kinds |= kind;
             /* Fields a segment lacks are unchanged, so taking their
-             * maxima anyway changes nothing. */
+             * maxima (or ORs) anyway changes nothing. */
             line_max = MAX64(line_max, (uint64_t)col);
             max_src = MAX64(max_src, (uint64_t)src);
-            max_sl = MAX64(max_sl, (uint64_t)sl);
-            max_sc = MAX64(max_sc, (uint64_t)sc);
+            or_sl |= (uint64_t)sl;
+            or_sc |= (uint64_t)sc;
             max_nm = MAX64(max_nm, (uint64_t)nm);
             segments++;
             k += n;
@@ -594,7 +601,8 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
         }
         /* At a ';' or the end. An OR of valid values can reach 2^32 - 1
          * too; the exact scan sorts that out. */
-        if ((line_max | max_src | max_sl | max_sc | max_nm) > (uint64_t)FIELD_MAX * 4)
+        if ((line_max | max_src | or_sl | or_sc | max_nm) > (uint64_t)FIELD_MAX * 4 ||
+            (flags & 3))
             return -1;
         p = m.base + k;
         if (segments != line_segments) {
@@ -609,10 +617,11 @@ static inline __attribute__((always_inline)) int fast_scan(const uint8_t *s, siz
     st->last_line = last_line;
     st->last_line_max_col = (uint32_t)(last_line_max / 4);
     st->max[F_DST_COL] = (uint32_t)(max_col / 4);
-    st->max[F_SRC_LINE] = (uint32_t)(max_sl / 4);
-    st->max[F_SRC_COL] = (uint32_t)(max_sc / 4);
+    st->max[F_SRC_LINE] = (uint32_t)(or_sl / 4);
+    st->max[F_SRC_COL] = (uint32_t)(or_sc / 4);
     st->max[F_SRC_ID] = kinds & SHAPE_SRC ? (uint32_t)(max_src / 4) + 1 : 0;
     st->max[F_NAME_ID] = kinds & SHAPE_NAME ? (uint32_t)(max_nm / 4) + 1 : 0;
+    st->fast = true;
     return 0;
 }
 
@@ -787,13 +796,16 @@ static inline __attribute__((always_inline)) void put_bits(uint64_t value, unsig
 }
 
 /* Pass two for records whose first three fields (generated column,
- * original line and column) fit in 64 bits, which is every real map. A
- * segment is read through its shape as in the scan, and its deltas are
- * added straight into the record's two halves, kept packed: `a` holds the
- * column, original line and original column at their bit positions, `b`
- * the source and name ids. After a whole segment every field is back in
- * its range (the scan checked the sums), so the packed sums are exactly
- * the packed fields, whatever borrows happened in between. Each record
+ * original line and column) fit in 62 bits, and the ids too, which is
+ * every real map. A segment is read through its shape as in the scan,
+ * and its deltas are added straight into the record's two halves, kept
+ * packed: `a` holds the column, original line and original column at
+ * their bit positions, `b` the source and name ids, both times 4 as the
+ * PAIR entries are (the 2 bits to spare make that exact), so that an
+ * entry is added without a shift of its own. After a whole segment every
+ * field is back in its range (the scan checked the sums), so the packed
+ * sums are exactly the packed fields, whatever borrows happened in
+ * between. Each record
  * goes into the bit stream a word at a time; the sink's state stays in
  * locals except at line changes. `wide` (a constant) says whether the
  * record passes 64 bits: then the two halves are appended one after the
@@ -834,9 +846,10 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
     const uint8_t *p = m.base;
     /* The ids start at their base plus one, the first line's column at
      * the column offset: each field is then ready to store as it is. */
-    uint64_t a = place->col_offset;
-    uint64_t b = (uint64_t)(place->src_base + 1) |
-                 (pk->width[F_NAME_ID] ? (uint64_t)(place->name_base + 1) << sh_nm : 0);
+    uint64_t a = (uint64_t)place->col_offset << 2;
+    uint64_t b = ((uint64_t)(place->src_base + 1) |
+                  (pk->width[F_NAME_ID] ? (uint64_t)(place->name_base + 1) << sh_nm : 0))
+                 << 2;
     uint32_t line = place->line_offset;
     const uint32_t stop_line = place->stop_line, stop_col = place->stop_col;
     /* The line being written; none before the first token. */
@@ -861,7 +874,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         /* p is at a line's start. */
         while (p < w.end && *p == ';') {
             line++;
-            a &= ~col_mask;
+            a &= ~(col_mask << 2);
             p++;
         }
         if (p >= w.end)
@@ -883,12 +896,12 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
             }
             int64_t r[F_COUNT];
             unsigned n, kind;
-            if (__builtin_expect(shape_read(m, k, r, &n, &kind), 1)) {
-                a += (uint64_t)(r[0] >> 2);
-                a += (uint64_t)(r[2] >> 2) << sh_sl;
-                a += (uint64_t)(r[3] >> 2) << sh_sc;
-                b += (uint64_t)(r[1] >> 2);
-                b += (uint64_t)(r[4] >> 2) << sh_nm;
+            if (__builtin_expect(shape_read(m, k, r, &n, &kind, false), 1)) {
+                a += (uint64_t)r[0];
+                a += (uint64_t)r[2] << sh_sl;
+                a += (uint64_t)r[3] << sh_sc;
+                b += (uint64_t)r[1];
+                b += (uint64_t)r[4] << sh_nm;
                 negs |= r[0];
             } else {
                 /* A rare form the scan accepted: value by value. */
@@ -900,17 +913,17 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
                     while (BASE64[m.base[pos]])
                         (void)read_vlq(m.base, (size_t)(w.end - m.base), &pos, &v[got++]);
                 }
-                a += (uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc);
-                b += (uint64_t)v[1] + ((uint64_t)v[4] << sh_nm);
+                a += ((uint64_t)v[0] + ((uint64_t)v[2] << sh_sl) + ((uint64_t)v[3] << sh_sc)) << 2;
+                b += ((uint64_t)v[1] + ((uint64_t)v[4] << sh_nm)) << 2;
                 negs |= v[0];
                 kind = got == 1 ? SHAPE_OK
                      : got == 4 ? SHAPE_OK | SHAPE_SRC : SHAPE_OK | SHAPE_SRC | SHAPE_NAME;
                 n = (unsigned)(pos - k);
             }
-            const uint64_t half_a = a & keep_a[kind], half_b = b & keep_b[kind];
+            const uint64_t half_a = (a >> 2) & keep_a[kind], half_b = (b >> 2) & keep_b[kind];
             bool keep = true;
             if (clip) {
-                const uint32_t out_col = (uint32_t)(a & col_mask);
+                const uint32_t out_col = (uint32_t)((a >> 2) & col_mask);
                 if (line > stop_line || (line == stop_line && out_col >= stop_col)) {
                     if (line > stop_line)
                         goto done;
@@ -946,7 +959,7 @@ static inline __attribute__((always_inline)) int decode_fast(const uint8_t *s, s
         }
         if (!clip) {
             unsorted = negs < 0;
-            last_col = (uint32_t)(a & col_mask);
+            last_col = (uint32_t)((a >> 2) & col_mask);
         }
         p = m.base + k;
     }
@@ -1033,8 +1046,8 @@ __attribute__((target("bmi,bmi2"))) static int decode_bmi2(const uint8_t *s, siz
 }
 #endif
 
-int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *place,
-                        lsm_token_sink_t *sink) {
+int lsm_mappings_decode(const char *text, size_t len, const lsm_mappings_stats_t *st,
+                        const lsm_placement_t *place, lsm_token_sink_t *sink) {
     const lsm_packing_t *pk = sink->packing;
     const uint8_t *s = (const uint8_t *)text;
     /* A section that starts on the sink's current line needs its first
@@ -1048,7 +1061,10 @@ int lsm_mappings_decode(const char *text, size_t len, const lsm_placement_t *pla
         continued.stop_col = 0;
         place = &continued;
     }
-    if (pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 64)
+    /* decode_fast trusts the shapes as far as the fast scan did, and
+     * keeps each half of a record times 4. */
+    if (!st->fast || pk->width[F_DST_COL] + pk->width[F_SRC_LINE] + pk->width[F_SRC_COL] > 62 ||
+        pk->width[F_SRC_ID] + pk->width[F_NAME_ID] > 62)
         return decode_generic(text, len, place, sink);
 #ifdef LSM_BMI2_CLONES
     if (use_bmi2())

@@ -15,7 +15,14 @@ typedef struct lsm_mappings_stats {
     uint64_t segments;
     uint32_t last_line;      /* generated line of the last segment */
     uint32_t last_line_max_col; /* greatest column on that line */
-    uint32_t max[F_COUNT];   /* ids counted plus one, as stored */
+    /* The greatest value of each field, ids counted plus one, as stored;
+     * for the original line and column the OR of every value instead,
+     * which has the same bit width (all the packing needs) and costs the
+     * scan less. */
+    uint32_t max[F_COUNT];
+    /* The fast scan read every segment: no value is "-0", so pass two can
+     * take a segment's shape without checking its values again. */
+    bool fast;
 } lsm_mappings_stats_t;
 
 /* Validates `s` completely (base64 digits, continuation, 32-bit range,
@@ -65,11 +72,11 @@ typedef struct lsm_placement {
     uint32_t stop_col;
 } lsm_placement_t;
 
-/* Decodes a string that lsm_mappings_scan() accepted into `sink`. Needs
- * scratch memory only for lines whose segments are out of column order;
- * returns 0 or LSM_ERR_NOMEM. */
-LSM_INTERNAL int lsm_mappings_decode(const char *s, size_t len, const lsm_placement_t *place,
-                                     lsm_token_sink_t *sink);
+/* Decodes a string that lsm_mappings_scan() accepted, with the stats it
+ * filled, into `sink`. Needs scratch memory only for lines whose segments
+ * are out of column order; returns 0 or LSM_ERR_NOMEM. */
+LSM_INTERNAL int lsm_mappings_decode(const char *s, size_t len, const lsm_mappings_stats_t *st,
+                                     const lsm_placement_t *place, lsm_token_sink_t *sink);
 
 /* Which fast loops run: LSM_LOOPS_AUTO (the default: the BMI2 ones on
  * x86-64 CPUs that have it) or LSM_LOOPS_PLAIN (the portable ones), so

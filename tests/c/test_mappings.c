@@ -68,7 +68,7 @@ static void check_valid(int line, const char *s, size_t len) {
     sink.packing = &pk;
     sink.line_index = line_index;
     lsm_placement_t place = {0, 0, 0, 0, false, 0, 0};
-    CHECK_EQ(lsm_mappings_decode(s, len, &place, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(s, len, &st, &place, &sink), 0);
     CHECK_EQ(lsm_sink_finish(&sink, sink.lines_started), 0);
     CHECK_EQ(sink.count, (uint64_t)n);
     for (size_t i = 0; i < n && i < sink.count; i++) {
@@ -401,8 +401,8 @@ static void test_section_continues_line(void) {
     sink.packing = &pk;
     sink.line_index = line_index;
     lsm_placement_t one = {0, 0, 0, 0, false, 0, 0}, two = {0, 1, 5, 0, false, 0, 0};
-    CHECK_EQ(lsm_mappings_decode(first, strlen(first), &one, &sink), 0);
-    CHECK_EQ(lsm_mappings_decode(second, strlen(second), &two, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(first, strlen(first), &st1, &one, &sink), 0);
+    CHECK_EQ(lsm_mappings_decode(second, strlen(second), &st2, &two, &sink), 0);
     CHECK_EQ(lsm_sink_finish(&sink, 0), 0);
     CHECK_EQ(sink.count, 3);
     /* Columns 1 and 2 from the first section, 1 from the second (source
@@ -413,6 +413,24 @@ static void test_section_continues_line(void) {
         CHECK_EQ(lsm_field(records, &pk, i, F_SRC_ID), SRC[i]);
     }
     free(records);
+}
+
+/* Pass two trusts the shapes only after the fast scan read the whole
+ * string: a "-0" leaves that to the exact scan, and must say so. */
+static void test_fast_flag(void) {
+    lsm_mappings_stats_t st;
+    lsm_error_t err;
+    const char *plain = "AAAA,CAAAC;ACAA";
+    CHECK_EQ(scan_both(__LINE__, plain, strlen(plain), &st, &err), 0);
+    CHECK(st.fast);
+    /* Column 2^31 + 3, then "-0" as its next delta: column 3. */
+    char s[64];
+    size_t at = vlq_digits(s, (int64_t)1 << 30, 7);
+    s[at++] = ',';
+    at += vlq_digits(s + at, ((int64_t)1 << 30) + 3, 7);
+    at += (size_t)sprintf(s + at, ",B");
+    CHECK_EQ(scan_both(__LINE__, s, at, &st, &err), 0);
+    CHECK(!st.fast);
 }
 
 int main(void) {
@@ -429,6 +447,7 @@ int main(void) {
         RUN(test_bad_bytes_in_every_shape);
         RUN(test_minus_zero_valid);
         RUN(test_section_continues_line);
+        RUN(test_fast_flag);
     }
     return check_finish();
 }

@@ -54,7 +54,7 @@ static void check_decode(const char *s, size_t size, const lsm_mappings_stats_t 
         sink.packing = &pk;
         sink.line_index = index;
         uint32_t started = 0;
-        if (lsm_mappings_decode(s, size, pl, &sink) == 0 &&
+        if (lsm_mappings_decode(s, size, st, pl, &sink) == 0 &&
             (started = sink.lines_started, lsm_sink_finish(&sink, started)) == 0) {
             size_t n = ref_decode(s, size, pl, ref);
             REQUIRE(sink.count == n);
