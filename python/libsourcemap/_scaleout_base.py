@@ -99,13 +99,24 @@ def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]
     call_name, pre, post, generated, inlined = (
         f.call_name, f._pre_context, f._post_context, f.generated, f._inlined_callers
     )
+    if generated:
+        # A copy whose strings are the batch's, made in this frame: with a
+        # dict comprehension (a call of its own per frame) and a call of
+        # _shared_lines for every empty context, encoding and pickling a
+        # batch took a fifth longer.
+        generated = generated.copy()
+        for key, value in generated.items():
+            if type(value) is str:
+                generated[key] = one(value, value)
+    else:
+        generated = {}
     return (
         filename and one(filename, filename), f.lineno, f.colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
-        _shared_lines(pre, memo), _shared_lines(post, memo),
+        _shared_lines(pre, memo) if pre else (), _shared_lines(post, memo) if post else (),
         error and one(error, error), message and one(message, message), f.resolved,
         abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
-        {k: one(v, v) if type(v) is str else v for k, v in generated.items()} if generated else {},
+        generated,
         tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined]) if inlined else (),
         f.hidden, call_name and one(call_name, call_name),
     )
