@@ -30,21 +30,7 @@ WARMUP = 20000
 
 def child(impl, map_path, pos_path, calls):
     """The measured process: warm-up, then `calls` lookups."""
-    if impl == "ours":
-        sys.path.insert(0, os.path.join(wall.ROOT, "python"))
-    import json
-
-    import libsourcemap
-
-    with open(map_path, "rb") as f:
-        data = f.read()
-    if impl == "ours":
-        view = libsourcemap.View.from_json(data, allow_index=True)
-    else:
-        view = libsourcemap.from_json(data)
-    with open(pos_path) as f:
-        pos = [tuple(p) for p in json.load(f)]
-    lookup = view.lookup_token
+    lookup, pos = wall.open_view(impl, map_path, pos_path)
     for line, col in pos[:WARMUP]:
         lookup(line, col)
     for line, col in pos[:calls]:

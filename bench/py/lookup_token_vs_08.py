@@ -35,8 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = 12
 
 
-def child(impl, map_path, pos_path, passes):
-    """Runs in the measured process: prints one JSON line."""
+def open_view(impl, map_path, pos_path):
+    """In the measured process: `impl`'s lookup_token on the map, and the
+    positions to ask it."""
     if impl == "ours":
         sys.path.insert(0, os.path.join(ROOT, "python"))
     import libsourcemap
@@ -49,7 +50,12 @@ def child(impl, map_path, pos_path, passes):
         view = libsourcemap.from_json(data)
     with open(pos_path) as f:
         pos = [tuple(p) for p in json.load(f)]
-    lookup = view.lookup_token
+    return view.lookup_token, pos
+
+
+def child(impl, map_path, pos_path, passes):
+    """Runs in the measured process: prints one JSON line."""
+    lookup, pos = open_view(impl, map_path, pos_path)
     for line, col in pos:  # warm-up: strings decoded, caches filled
         lookup(line, col)
     times = []
