@@ -43,6 +43,7 @@ def row(m: Dict[str, Any]) -> str:
     peer = ready.get("fastest_peer")
     peer_value = ready.get("fastest_peer_value")
     ours = c.get("ready_warm")
+    borrowed = c.get("ready_warm_borrow")
     pure = s.get("py-sourcemap", {}).get("ready_warm")
     cache = c.get("cache") or {}
     cols = py.get("columns")
@@ -53,6 +54,8 @@ def row(m: Dict[str, Any]) -> str:
         num(ours, "%.1f ms", 1e3),
         "%s %s" % (SHORT.get(peer, peer), num(peer_value, "%.1f ms", 1e3)) if peer else "–",
         num(ratio(peer_value, ours), "%.2f×"),
+        num(borrowed, "%.1f ms", 1e3),
+        num(ratio(peer_value, borrowed), "%.2f×"),
         num(ratio(pure, ours), "%.0f×"),
         num(c.get("lookup"), "%.0f ns"),
         num(py.get("lookup"), "%.0f ns"),
@@ -75,10 +78,10 @@ def main() -> None:
              mach.get("loadavg_at_start", "?"), mach.get("loadavg_at_end", "?")))
     print()
     print("| map | size | tokens | lookup-ready, ours (C) | fastest peer | fastest ÷ ours "
-          "| pure-Python ÷ ours | C lookup | Python `lookup_token` | 0.8.2 `lookup_token` "
+          "| ours, input borrowed (C) | fastest ÷ borrowed | pure-Python ÷ ours | C lookup | Python `lookup_token` | 0.8.2 `lookup_token` "
           "| 0.8.2 ÷ ours | `lookup_columns` (per position) | 0.8.2 ÷ columns "
           "| cache open (path) | cache B/token (no contents) |")
-    print("|" + "---|" * 15)
+    print("|" + "---|" * 17)
     for m in d["maps"]:
         print(row(m))
 
