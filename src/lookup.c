@@ -1,6 +1,9 @@
 /* Finding the token for a generated position: a line index gives the
  * line's tokens, a binary search over their packed columns the token. */
+#include "lookup.h"
 #include "range_mappings.h"
+
+#include <string.h>
 
 /* A lookup in two steps, so that a batch can run the first step for
  * several positions, letting their cache misses overlap, before the
@@ -137,7 +140,8 @@ static void locate(const lsm_view_t *view, uint32_t line, uint32_t col, int rule
         narrow(view, p, p->key);
 }
 
-/* 1 found, 0 not (out then holds the unmapped token or nothing).
+/* The token that answers a located position: 1 with *index and *line (the
+ * token's generated line) set, or 0 when no token does.
  *
  * Several tokens at one position are told apart the way the established
  * consumers do (see docs/compatibility.md):
@@ -147,36 +151,80 @@ static void locate(const lsm_view_t *view, uint32_t line, uint32_t col, int rule
  *     last when the position lies after them;
  *   LEAST_UPPER_BOUND (trace-mapping's LUB bias): the last on an exact hit,
  *     the first when the position lies before them. */
-static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
+static int resolve(const lsm_view_t *view, const probe_t *p, uint32_t *index, uint32_t *line) {
     uint32_t first = p->first, end = p->end;
-    uint32_t index, token_line = p->line;
     uint32_t after = p->searched ? search(view, p->lo, p->hi, p->key) : first;
+    *line = p->line;
     if (p->rule == LSM_RULE_LEAST_UPPER_BOUND) {
-        if (after == end) {
-            no_token(out);
+        if (after == end)
             return 0;
-        }
-        index = after;
+        *index = after;
         /* key is col - 1, so `after` is the first token at or past col. */
-        if (lsm_field(view->records, &view->packing, index, F_DST_COL) == p->key + 1u)
-            index = last_of_run(view, end, index);
+        if (lsm_field(view->records, &view->packing, after, F_DST_COL) == p->key + 1u)
+            *index = last_of_run(view, end, after);
     } else if (after > first) {
-        index = after - 1; /* the last token at or before col */
+        *index = after - 1; /* the last token at or before col */
         if (p->rule == LSM_RULE_SAME_LINE &&
-            lsm_field(view->records, &view->packing, index, F_DST_COL) == p->key)
-            index = first_of_run(view, first, index);
+            lsm_field(view->records, &view->packing, after - 1, F_DST_COL) == p->key)
+            *index = first_of_run(view, first, after - 1);
     } else if (p->rule == LSM_RULE_SAME_LINE || first == 0) {
-        no_token(out);
         return 0;
     } else {
         /* The last token of the nearest earlier line that has any. */
-        token_line = lsm_view_token_line(view, first - 1);
-        index = first - 1;
+        *line = lsm_view_token_line(view, first - 1);
+        *index = first - 1;
+    }
+    return 1;
+}
+
+/* 1 found, 0 not (out then holds the unmapped token or nothing). */
+static int finish(const lsm_view_t *view, const probe_t *p, lsm_token_t *out) {
+    uint32_t index, token_line;
+    if (!resolve(view, p, &index, &token_line)) {
+        no_token(out);
+        return 0;
     }
     lsm_view_fill_token(view, index, token_line, out);
     if (view->range_count && p->rule != LSM_RULE_LEAST_UPPER_BOUND)
         lsm_range_apply(view, index, p->line, p->key, out);
     return out->src_id != LSM_NO_ID;
+}
+
+/* As finish(), answering only the six numbers (dst_line, dst_col,
+ * src_line, src_col, src_id, name_id) in `n`, all LSM_NO_ID when nothing
+ * maps: what a cursor and lsm_lookup_columns() give, without looking up
+ * the strings a token points at. */
+static int finish_numbers(const lsm_view_t *view, const probe_t *p, uint32_t n[6]) {
+    n[0] = n[1] = n[2] = n[3] = n[4] = n[5] = LSM_NO_ID;
+    if (view->range_count) { /* range mappings rewrite the token: take the whole path */
+        lsm_token_t t;
+        if (!finish(view, p, &t))
+            return 0;
+        n[0] = t.dst_line, n[1] = t.dst_col, n[2] = t.src_line;
+        n[3] = t.src_col, n[4] = t.src_id, n[5] = t.name_id;
+        return 1;
+    }
+    uint32_t index, line;
+    if (!resolve(view, p, &index, &line))
+        return 0;
+    const uint8_t *rec = view->records;
+    const lsm_packing_t *pk = &view->packing;
+    uint64_t at = (uint64_t)index * pk->record_bits; /* the record's first bit */
+#define FIELD(f) lsm_bits_at(rec, at + pk->shift[f], pk->width[f])
+    /* Checked as lsm_view_fill_token() checks them: ids past the tables
+     * come only from a damaged cache file and read as unmapped. */
+    uint32_t src = FIELD(F_SRC_ID);
+    if (src == 0 || src > view->sources.count)
+        return 0;
+    uint32_t name = FIELD(F_NAME_ID);
+    n[0] = line;
+    n[1] = FIELD(F_DST_COL);
+    n[2] = FIELD(F_SRC_LINE);
+    n[3] = FIELD(F_SRC_COL);
+#undef FIELD
+    n[4] = src - 1;
+    n[5] = name == 0 || name > view->names.count ? LSM_NO_ID : name - 1;
+    return 1;
 }
 
 static int valid_rule(int rule) {
@@ -195,6 +243,17 @@ int lsm_lookup_ex(const lsm_view_t *view, uint32_t line, uint32_t col, int rule,
     return finish(view, &p, out);
 }
 
+int lsm_lookup_numbers(const lsm_view_t *view, uint32_t line, uint32_t col, int rule,
+                       uint32_t out[6]) {
+    probe_t p;
+    locate(view, line, col, rule, &p);
+    uint32_t v[6];
+    if (!finish_numbers(view, &p, v))
+        return 0;
+    memcpy(out, v, sizeof v);
+    return 1;
+}
+
 int lsm_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, lsm_token_t *out,
                lsm_error_t *err) {
     return lsm_lookup_ex(view, line, col, LSM_RULE_GREATEST_LOWER_BOUND, out, err);
@@ -209,19 +268,6 @@ typedef struct answers {
     uint32_t *col[6];      /* lsm_lookup_columns */
 } answers_t;
 
-static void put(const answers_t *a, size_t i, const lsm_token_t *t) {
-    if (a->tokens) {
-        a->tokens[i] = *t;
-        return;
-    }
-    a->col[0][i] = t->dst_line;
-    a->col[1][i] = t->dst_col;
-    a->col[2][i] = t->src_line;
-    a->col[3][i] = t->src_col;
-    a->col[4][i] = t->src_id;
-    a->col[5][i] = t->name_id;
-}
-
 /* The batch both entry points run: BATCH positions located (their cache
  * misses overlap), then finished. */
 static int64_t lookup_batch(const lsm_view_t *view, const uint32_t *lines, const uint32_t *cols,
@@ -235,12 +281,18 @@ static int64_t lookup_batch(const lsm_view_t *view, const uint32_t *lines, const
         for (size_t k = 0; k < n; k++)
             locate(view, lines[base + k], cols[base + k], rule, &probes[k]);
         for (size_t k = 0; k < n; k++) {
-            lsm_token_t t;
-            if (finish(view, &probes[k], &t))
-                found++;
-            else
-                no_token(&t);
-            put(a, base + k, &t);
+            size_t i = base + k;
+            if (a->tokens) {
+                if (finish(view, &probes[k], &a->tokens[i]))
+                    found++;
+                else
+                    no_token(&a->tokens[i]);
+                continue;
+            }
+            uint32_t v[6];
+            found += finish_numbers(view, &probes[k], v);
+            for (int f = 0; f < 6; f++)
+                a->col[f][i] = v[f];
         }
     }
     lsm_clear_error(err);
