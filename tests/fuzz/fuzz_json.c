@@ -90,6 +90,17 @@ static void check_lookup(const lsm_view_t *view, uint32_t line, uint32_t col, in
     check_cleared(&err);
     if (rc == 1)
         REQUIRE(out->src_id != LSM_NO_ID && out->src_id < lsm_view_source_count(view));
+    /* The number-only path of lsm_lookup_columns (and cursors): the same
+     * answer, all LSM_NO_ID when nothing maps. */
+    uint32_t want[6] = {LSM_NO_ID, LSM_NO_ID, LSM_NO_ID, LSM_NO_ID, LSM_NO_ID, LSM_NO_ID};
+    if (rc == 1) {
+        want[0] = out->dst_line, want[1] = out->dst_col, want[2] = out->src_line;
+        want[3] = out->src_col, want[4] = out->src_id, want[5] = out->name_id;
+    }
+    uint32_t got[6];
+    REQUIRE(lsm_lookup_columns(view, &line, &col, 1, rule, &got[0], &got[1], &got[2], &got[3],
+                               &got[4], &got[5], NULL) == rc);
+    REQUIRE(memcmp(got, want, sizeof got) == 0);
     if (is_none(out))
         return;
     REQUIRE(out->dst_line < lsm_view_line_count(view));
