@@ -11,10 +11,15 @@ import gc
 import os
 import pickle
 import queue
+from functools import partial
 from itertools import starmap as _starmap
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+from . import telemetry as _telemetry
+from .stacktrace import StackTrace
+from .symbolication import Symbolicator
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
+from .symbolication.symbolicator import _name_from_callers
 
 __all__ = ["CLUSTER_CONFIG", "local_cluster"]
 
@@ -63,7 +68,7 @@ def _wire(trace: Any) -> Wire:
 # of the bytes and unpickles in a third of the time, and the unpickling
 # is done by the one parent process for every worker.
 _FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
-#: The order _encode_frame writes the fields in (a test checks it is
+#: The order _shared_row takes the fields in (a test checks it is
 #: _FRAME_FIELDS, so that a new field cannot be dropped silently).
 _ENCODED_FIELDS = (
     "filename", "lineno", "colno", "function", "raw", "context_line", "pre_context",
@@ -87,43 +92,82 @@ def _shared_lines(lines: Sequence[str], memo: Dict[Any, Any]) -> Tuple[str, ...]
     return got
 
 
-def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
-    """The frame as a tuple in _ENCODED_FIELDS order, each string (and
-    run of context lines) the first equal one `memo` has seen in the
-    batch."""
+def _shared_row(
+    memo: Dict[Any, Any], filename: Any, lineno: Any, colno: Any, function: Any, raw: Any,
+    line: Any, pre: Any, post: Any, error: Any, message: Any, resolved: Any, abs_path: Any,
+    in_app: Any, source: Any, generated: Any, inlined: Any, hidden: Any, call_name: Any,
+) -> Tuple[Any, ...]:
+    """A frame's fields (in _ENCODED_FIELDS order) as its row in transit,
+    each string (and run of context lines) the first equal one `memo` has
+    seen in the batch. `generated` gets the batch's strings in place: it
+    is the worker's own (a frame made in the worker and read once, or the
+    new dict the warm path gave a row)."""
     one = memo.setdefault
-    filename, function, raw, line = f.filename, f.function, f.raw, f.context_line
-    error, message, abs_path, source = f.error, f.error_message, f.abs_path, f.function_source
-    # The list fields as stored (reading them would make lists): they
-    # travel as tuples, and the caller's frames keep them so until read.
-    call_name, pre, post, generated, inlined = (
-        f.call_name, f._pre_context, f._post_context, f.generated, f._inlined_callers
-    )
     if generated:
-        # A copy whose strings are the batch's, made in this frame: with a
-        # dict comprehension (a call of its own per frame) and a call of
-        # _shared_lines for every empty context, encoding and pickling a
-        # batch took a fifth longer.
-        generated = generated.copy()
+        # In the frame's own loop: with a dict comprehension (a call of its
+        # own per frame) and a call of _shared_lines for every empty
+        # context, encoding and pickling a batch took a fifth longer.
         for key, value in generated.items():
             if type(value) is str:
                 generated[key] = one(value, value)
     else:
         generated = {}
     return (
-        filename and one(filename, filename), f.lineno, f.colno,
+        filename and one(filename, filename), lineno, colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
         _shared_lines(pre, memo) if pre else (), _shared_lines(post, memo) if post else (),
-        error and one(error, error), message and one(message, message), f.resolved,
-        abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
+        error and one(error, error), message and one(message, message), resolved,
+        abs_path and one(abs_path, abs_path), in_app, source and one(source, source),
         generated,
         tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined]) if inlined else (),
-        f.hidden, call_name and one(call_name, call_name),
+        hidden, call_name and one(call_name, call_name),
     )
+
+
+def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    # The fields as pickling gives them (the list fields as stored: reading
+    # them would make lists), in one call rather than eighteen reads.
+    return _shared_row(memo, *f.__reduce__()[1])
 
 
 def _encode(result: SymbolicatedTrace, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
     return (result.message, [_encode_frame(f, memo) for f in result.frames])
+
+
+def _encode_trace(
+    sym: Symbolicator, memo: Dict[Any, Any], row: Callable[..., Tuple[Any, ...]], st: StackTrace
+) -> Tuple[Any, ...]:
+    """What _encode(sym.symbolicate(st), memo) gives, without a
+    SymbolicatedFrame for each frame the warm path answers: it makes the
+    frame's row straight away (`row`: _shared_row with `memo`). A trace
+    with a frame that may take its caller's name (_name_from_callers)
+    goes back to frames for that rule, then to rows."""
+    got: List[Any] = []
+    renamed = False
+    for f in st.frames:
+        out = sym._frame(f, row)
+        if type(out) is tuple:
+            got.append(out)
+            renamed = renamed or out[13] == "none"  # function_source; warm rows are resolved
+        else:
+            for g in sym._with_scopes(out):  # a frame, or none, or it and its inlined callers
+                got.append(g)
+                if g.resolved and g.function_source == "none":
+                    renamed = True
+    if renamed:
+        frames = [SymbolicatedFrame(*x) if type(x) is tuple else x for x in got]
+        _name_from_callers(frames)
+        return st.message, [_encode_frame(x, memo) for x in frames]
+    return st.message, [x if type(x) is tuple else _encode_frame(x, memo) for x in got]
+
+
+def _rows_of(sym: Symbolicator, memo: Dict[Any, Any]) -> Optional[Callable[[StackTrace], Any]]:
+    """A worker's way from a parsed trace to its encoded result with
+    `memo` (_encode_trace), or None while spans are reported: then the
+    result is made, with its span, and encoded."""
+    if _telemetry.enabled():
+        return None
+    return partial(_encode_trace, sym, memo, partial(_shared_row, memo))
 
 
 def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:
