@@ -97,30 +97,43 @@ def _shared_row(
     line: Any, pre: Any, post: Any, error: Any, message: Any, resolved: Any, abs_path: Any,
     in_app: Any, source: Any, generated: Any, inlined: Any, hidden: Any, call_name: Any,
 ) -> Tuple[Any, ...]:
-    """A frame's fields (in _ENCODED_FIELDS order) as its row in transit,
-    each string (and run of context lines) the first equal one `memo` has
-    seen in the batch. `generated` gets the batch's strings in place: it
-    is the worker's own (a frame made in the worker and read once, or the
-    new dict the warm path gave a row)."""
+    """A frame's fields (in _ENCODED_FIELDS order) as its row in transit:
+    the context lines as tuples, `generated` as its items (a frame made
+    from the row makes its own dict of them). Equal rows of a batch (the
+    same frame of the same error again: three in four of the end-to-end
+    traces' frames) are one tuple, which pickle writes and the caller
+    reads once; a row first seen gets the batch's strings (_new_row)."""
+    if type(pre) is not tuple:
+        pre = tuple(pre)
+    if type(post) is not tuple:
+        post = tuple(post)
+    row = (filename, lineno, colno, function, raw, line, pre, post, error, message, resolved,
+           abs_path, in_app, source, tuple(generated.items()), (), hidden, call_name)
+    if inlined:  # frames do not hash: a row of its own
+        frames = tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined])
+        return _new_row(row[:15] + (frames,) + row[16:], memo)
+    got: Optional[Tuple[Any, ...]] = memo.get(row)
+    if got is None:
+        got = memo[row] = _new_row(row, memo)
+    return got
+
+
+def _new_row(row: Tuple[Any, ...], memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    """`row` with each string (and run of context lines, and item of
+    `generated`) the first equal one `memo` has seen in the batch."""
+    (filename, lineno, colno, function, raw, line, pre, post, error, message, resolved, abs_path,
+     in_app, source, items, inlined, hidden, call_name) = row
     one = memo.setdefault
-    if generated:
-        # In the frame's own loop: with a dict comprehension (a call of its
-        # own per frame) and a call of _shared_lines for every empty
-        # context, encoding and pickling a batch took a fifth longer.
-        for key, value in generated.items():
-            if type(value) is str:
-                generated[key] = one(value, value)
-    else:
-        generated = {}
+    if items:
+        items = tuple([one(kv, kv) for kv in [
+            (k, one(v, v)) if type(v) is str else (k, v) for k, v in items]])
     return (
         filename and one(filename, filename), lineno, colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
         _shared_lines(pre, memo) if pre else (), _shared_lines(post, memo) if post else (),
         error and one(error, error), message and one(message, message), resolved,
         abs_path and one(abs_path, abs_path), in_app, source and one(source, source),
-        generated,
-        tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined]) if inlined else (),
-        hidden, call_name and one(call_name, call_name),
+        items, inlined, hidden, call_name and one(call_name, call_name),
     )
 
 

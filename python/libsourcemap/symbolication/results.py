@@ -133,7 +133,11 @@ class SymbolicatedFrame:
         self.abs_path = abs_path
         self.in_app = in_app
         self.function_source = function_source
-        self.generated = {} if generated is _NEW_DICT else generated
+        if generated is _NEW_DICT:
+            generated = {}
+        elif type(generated) is tuple:  # its items, as a row in transit carries them
+            generated = dict(generated)
+        self.generated = generated
         self._inlined_callers: Sequence["SymbolicatedFrame"] = inlined_callers
         self.hidden = hidden
         self.call_name = call_name
