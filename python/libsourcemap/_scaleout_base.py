@@ -66,7 +66,9 @@ def _wire(trace: Any) -> Wire:
 # of repeated traces) are made one object, which pickle then writes once
 # and reads back once: a batch of real results pickles to about a quarter
 # of the bytes and unpickles in a third of the time, and the unpickling
-# is done by the one parent process for every worker.
+# is done by the one parent process for every worker. Equal rows are one
+# tuple as well (_shared_row), and the warm path's frames become rows
+# without a SymbolicatedFrame in between (_encode_trace).
 _FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
 #: The order _shared_row takes the fields in (a test checks it is
 #: _FRAME_FIELDS, so that a new field cannot be dropped silently).
