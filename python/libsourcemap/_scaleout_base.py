@@ -11,10 +11,15 @@ import gc
 import os
 import pickle
 import queue
+from functools import partial
 from itertools import starmap as _starmap
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+from . import telemetry as _telemetry
+from .stacktrace import StackTrace
+from .symbolication import Symbolicator
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
+from .symbolication.symbolicator import _name_from_callers
 
 __all__ = ["CLUSTER_CONFIG", "local_cluster"]
 
@@ -61,9 +66,11 @@ def _wire(trace: Any) -> Wire:
 # of repeated traces) are made one object, which pickle then writes once
 # and reads back once: a batch of real results pickles to about a quarter
 # of the bytes and unpickles in a third of the time, and the unpickling
-# is done by the one parent process for every worker.
+# is done by the one parent process for every worker. Equal rows are one
+# tuple as well (_shared_row), and the warm path's frames become rows
+# without a SymbolicatedFrame in between (_encode_trace).
 _FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
-#: The order _encode_frame writes the fields in (a test checks it is
+#: The order _shared_row takes the fields in (a test checks it is
 #: _FRAME_FIELDS, so that a new field cannot be dropped silently).
 _ENCODED_FIELDS = (
     "filename", "lineno", "colno", "function", "raw", "context_line", "pre_context",
@@ -87,43 +94,95 @@ def _shared_lines(lines: Sequence[str], memo: Dict[Any, Any]) -> Tuple[str, ...]
     return got
 
 
-def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
-    """The frame as a tuple in _ENCODED_FIELDS order, each string (and
-    run of context lines) the first equal one `memo` has seen in the
-    batch."""
+def _shared_row(
+    memo: Dict[Any, Any], filename: Any, lineno: Any, colno: Any, function: Any, raw: Any,
+    line: Any, pre: Any, post: Any, error: Any, message: Any, resolved: Any, abs_path: Any,
+    in_app: Any, source: Any, generated: Any, inlined: Any, hidden: Any, call_name: Any,
+) -> Tuple[Any, ...]:
+    """A frame's fields (in _ENCODED_FIELDS order) as its row in transit:
+    the context lines as tuples, `generated` as its items (a frame made
+    from the row makes its own dict of them). Equal rows of a batch (the
+    same frame of the same error again: three in four of the end-to-end
+    traces' frames) are one tuple, which pickle writes and the caller
+    reads once; a row first seen gets the batch's strings (_new_row)."""
+    if type(pre) is not tuple:
+        pre = tuple(pre)
+    if type(post) is not tuple:
+        post = tuple(post)
+    row = (filename, lineno, colno, function, raw, line, pre, post, error, message, resolved,
+           abs_path, in_app, source, tuple(generated.items()), (), hidden, call_name)
+    if inlined:  # frames do not hash: a row of its own
+        frames = tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined])
+        return _new_row(row[:15] + (frames,) + row[16:], memo)
+    got: Optional[Tuple[Any, ...]] = memo.get(row)
+    if got is None:
+        got = memo[row] = _new_row(row, memo)
+    return got
+
+
+def _new_row(row: Tuple[Any, ...], memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    """`row` with each string (and run of context lines, and item of
+    `generated`) the first equal one `memo` has seen in the batch."""
+    (filename, lineno, colno, function, raw, line, pre, post, error, message, resolved, abs_path,
+     in_app, source, items, inlined, hidden, call_name) = row
     one = memo.setdefault
-    filename, function, raw, line = f.filename, f.function, f.raw, f.context_line
-    error, message, abs_path, source = f.error, f.error_message, f.abs_path, f.function_source
-    # The list fields as stored (reading them would make lists): they
-    # travel as tuples, and the caller's frames keep them so until read.
-    call_name, pre, post, generated, inlined = (
-        f.call_name, f._pre_context, f._post_context, f.generated, f._inlined_callers
-    )
-    if generated:
-        # A copy whose strings are the batch's, made in this frame: with a
-        # dict comprehension (a call of its own per frame) and a call of
-        # _shared_lines for every empty context, encoding and pickling a
-        # batch took a fifth longer.
-        generated = generated.copy()
-        for key, value in generated.items():
-            if type(value) is str:
-                generated[key] = one(value, value)
-    else:
-        generated = {}
+    if items:
+        items = tuple([one(kv, kv) for kv in [
+            (k, one(v, v)) if type(v) is str else (k, v) for k, v in items]])
     return (
-        filename and one(filename, filename), f.lineno, f.colno,
+        filename and one(filename, filename), lineno, colno,
         function and one(function, function), raw and one(raw, raw), line and one(line, line),
         _shared_lines(pre, memo) if pre else (), _shared_lines(post, memo) if post else (),
-        error and one(error, error), message and one(message, message), f.resolved,
-        abs_path and one(abs_path, abs_path), f.in_app, source and one(source, source),
-        generated,
-        tuple([SymbolicatedFrame(*_encode_frame(c, memo)) for c in inlined]) if inlined else (),
-        f.hidden, call_name and one(call_name, call_name),
+        error and one(error, error), message and one(message, message), resolved,
+        abs_path and one(abs_path, abs_path), in_app, source and one(source, source),
+        items, inlined, hidden, call_name and one(call_name, call_name),
     )
+
+
+def _encode_frame(f: SymbolicatedFrame, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
+    # The fields as pickling gives them (the list fields as stored: reading
+    # them would make lists), in one call rather than eighteen reads.
+    return _shared_row(memo, *f.__reduce__()[1])
 
 
 def _encode(result: SymbolicatedTrace, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
     return (result.message, [_encode_frame(f, memo) for f in result.frames])
+
+
+def _encode_trace(
+    sym: Symbolicator, memo: Dict[Any, Any], row: Callable[..., Tuple[Any, ...]], st: StackTrace
+) -> Tuple[Any, ...]:
+    """What _encode(sym.symbolicate(st), memo) gives, without a
+    SymbolicatedFrame for each frame the warm path answers: it makes the
+    frame's row straight away (`row`: _shared_row with `memo`). A trace
+    with a frame that may take its caller's name (_name_from_callers)
+    goes back to frames for that rule, then to rows."""
+    got: List[Any] = []
+    renamed = False
+    for f in st.frames:
+        out = sym._frame(f, row)
+        if type(out) is tuple:
+            got.append(out)
+            renamed = renamed or out[13] == "none"  # function_source; warm rows are resolved
+        else:
+            for g in sym._with_scopes(out):  # a frame, or none, or it and its inlined callers
+                got.append(g)
+                if g.resolved and g.function_source == "none":
+                    renamed = True
+    if renamed:
+        frames = [SymbolicatedFrame(*x) if type(x) is tuple else x for x in got]
+        _name_from_callers(frames)
+        return st.message, [_encode_frame(x, memo) for x in frames]
+    return st.message, [x if type(x) is tuple else _encode_frame(x, memo) for x in got]
+
+
+def _rows_of(sym: Symbolicator, memo: Dict[Any, Any]) -> Optional[Callable[[StackTrace], Any]]:
+    """A worker's way from a parsed trace to its encoded result with
+    `memo` (_encode_trace), or None while spans are reported: then the
+    result is made, with its span, and encoded."""
+    if _telemetry.enabled():
+        return None
+    return partial(_encode_trace, sym, memo, partial(_shared_row, memo))
 
 
 def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:
@@ -163,11 +222,20 @@ def _first_done(futures: Iterable[Any]) -> Callable[[List[Any], Optional[float]]
 #: scheduler and each worker measure their event loop every 20 ms and the
 #: workers sample the running task's Python stack every 10 ms by default,
 #: which on a two-core machine costs 0.12 of a core even when idle (0.02
-#: with these); a symbolication cluster has no use for either.
+#: with these); a symbolication cluster has no use for either. Nor for
+#: work stealing (batches wait on the scheduler until a worker is free,
+#: and its hook runs on every task's every transition), the active memory
+#: manager (a batch's answer is fetched once, by the caller) or memory
+#: checks ten times a second (each nanny's run in the caller's process):
+#: without them the caller's threads spent 0.46-0.51 CPU s instead of
+#: 0.52-0.64 per 20,000 traces (three rounds each, a loaded host).
 CLUSTER_CONFIG: Dict[str, Any] = {
     "distributed.admin.tick.interval": "500ms",
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "2s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.active-memory-manager.start": False,
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 
 

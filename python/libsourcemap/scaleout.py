@@ -58,7 +58,7 @@ from typing import (
 
 # The rest of the package, one import block per module (easy to repoint).
 from ._scaleout_base import (
-    CLUSTER_CONFIG, Wire, _decode, _encode, _first_done, _gc_paused, _wire, local_cluster,
+    CLUSTER_CONFIG, Wire, _decode, _encode, _first_done, _gc_paused, _rows_of, _wire, local_cluster,
 )
 from . import telemetry as _telemetry
 from .stacktrace import Frame, StackTrace, parse_stacktrace
@@ -198,7 +198,11 @@ def _all_frames(st: StackTrace, code: str, message: Optional[str] = None) -> Sym
     )
 
 
-def _symbolicate_one(sym: Symbolicator, spec: ArtifactSpec, trace: Any) -> SymbolicatedTrace:
+def _symbolicate_one(
+    sym: Symbolicator, spec: ArtifactSpec, trace: Any, run: Optional[Callable[..., Any]] = None
+) -> Any:
+    """The trace's result: `run` (default: sym.symbolicate) of the parsed
+    trace, or a SymbolicatedTrace saying why it could not run."""
     st = _parse(trace)
     if isinstance(st, SymbolicatedTrace):
         return st
@@ -209,7 +213,7 @@ def _symbolicate_one(sym: Symbolicator, spec: ArtifactSpec, trace: Any) -> Symbo
             "%s: %s" % (ERRORS["artifacts_not_found"], ", ".join(spec.dirs)),
         )
     try:
-        return sym.symbolicate(st)
+        return (run or sym.symbolicate)(st)
     except Exception as exc:  # pragma: no cover - the symbolicator does not raise
         return _all_frames(st, "internal_error", "%s: %r" % (ERRORS["internal_error"], exc))
 
@@ -246,11 +250,13 @@ def _run_batch(payload: bytes) -> bytes:
     call, spec, context, items = pickle.loads(payload)
     sym = _worker_symbolicator(call, spec, context)
     memo: Dict[Any, Any] = {}  # equal strings (and runs of lines) of the batch become one object
+    run = _rows_of(sym, memo)
     out = []
     with _gc_paused():
         for index, blob in items:
             trace = blob if type(blob) is str else pickle.loads(blob)
-            out.append((index, _encode(_symbolicate_one(sym, spec, trace), memo)))
+            got = _symbolicate_one(sym, spec, trace, run)
+            out.append((index, got if type(got) is tuple else _encode(got, memo)))
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -86,8 +86,8 @@ class Counting:
         original = hotpath.HotFile.answer
         lock = threading.Lock()
 
-        def answer(hot: hotpath.HotFile, frame: Any, context: int) -> Any:
-            out = original(hot, frame, context)
+        def answer(hot: hotpath.HotFile, frame: Any, context: int, *make: Any) -> Any:
+            out = original(hot, frame, context, *make)
             if out is not None:
                 with lock:
                     self.answered += 1

@@ -434,6 +434,7 @@ def test_local_cluster_is_configured_for_symbolication():
         assert all(v == CLUSTER_CONFIG for v in on_workers.values())
         assert set(client.nthreads().values()) == {1}
         assert cluster.scheduler._tick_interval == 0.5
+        assert "stealing" not in cluster.scheduler.extensions
         got = symbolicate_many(traces, DIST, client=client)
     assert got == serial(traces, DIST)
 

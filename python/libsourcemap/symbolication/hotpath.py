@@ -125,9 +125,14 @@ class HotFile:
         qq = self.local.q = _Query(view_ptr, namer_ptr, context, _ROOM)
         return qq
 
-    def answer(self, frame: Any, context: int) -> Optional[SymbolicatedFrame]:
+    def answer(
+        self, frame: Any, context: int, make: Callable[..., Any] = SymbolicatedFrame
+    ) -> Any:
         """The symbolicated `frame` (a :class:`Frame` of this file), or
-        None when the general path must answer."""
+        None when the general path must answer. The answer is `make`
+        called with the frame's fields in SymbolicatedFrame's order: the
+        frame itself, or for symbolicate_many's workers its row in transit
+        (made straight from the fields, no frame built and then read)."""
         lineno = frame.lineno
         colno = frame.colno
         if (
@@ -208,9 +213,9 @@ class HotFile:
                 call_name = self.names[name_id] = data[name_len:text_at].decode("utf-8", "replace")
         at = src_line - first
         name, in_app, path = source
-        return SymbolicatedFrame(name, src_line + 1, src_col + 1, function, frame.raw, lines[at],
-                                 lines[:at], lines[at + 1 :], None, None, True, path, in_app,
-                                 kind, generated, (), False, call_name)
+        return make(name, src_line + 1, src_col + 1, function, frame.raw, lines[at], lines[:at],
+                    lines[at + 1 :], None, None, True, path, in_app, kind, generated, (), False,
+                    call_name)
 
 
 #: Per Symbolicator: generated URL -> its HotFile, or None when its frames

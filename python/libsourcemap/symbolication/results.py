@@ -4,7 +4,7 @@ codes of why a frame could not be resolved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 __all__ = ["ERRORS", "Step", "SymbolicatedFrame", "SymbolicatedTrace"]
 
@@ -113,7 +113,7 @@ class SymbolicatedFrame:
         abs_path: Optional[str] = None,
         in_app: Optional[bool] = None,
         function_source: Optional[str] = None,
-        generated: Dict[str, Any] = _NEW_DICT,
+        generated: Union[Dict[str, Any], Tuple[Tuple[str, Any], ...]] = _NEW_DICT,
         inlined_callers: Sequence["SymbolicatedFrame"] = (),
         hidden: bool = False,
         call_name: Optional[str] = None,
@@ -133,7 +133,12 @@ class SymbolicatedFrame:
         self.abs_path = abs_path
         self.in_app = in_app
         self.function_source = function_source
-        self.generated = {} if generated is _NEW_DICT else generated
+        # A dict as given; its items as pairs (as a row in transit carries
+        # them, _scaleout_base) make the frame's own dict.
+        self.generated = (
+            {} if generated is _NEW_DICT else
+            dict(generated) if isinstance(generated, tuple) else generated
+        )
         self._inlined_callers: Sequence["SymbolicatedFrame"] = inlined_callers
         self.hidden = hidden
         self.call_name = call_name

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .._convert import LookupRule, Token
 from .._text import split_lines
@@ -105,7 +105,9 @@ class Symbolicator:
         else:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
         with _telemetry.span("libsourcemap.symbolicate") as span:
-            frames = [g for f in st.frames for g in self._with_scopes(self.symbolicate_frame(f))]
+            frames = [
+                g for f in st.frames for g in self._with_scopes(self._frame(f, SymbolicatedFrame))
+            ]
             _name_from_callers(frames)
             result = SymbolicatedTrace(message=st.message, frames=frames)
             span.trace_result(result.frames)
@@ -113,23 +115,7 @@ class Symbolicator:
 
     def symbolicate_frame(self, frame: Frame) -> SymbolicatedFrame:
         """One frame; never raises for bad input (the error says why)."""
-        # The warm path (symbolication/hotpath.py): same answer, one C call.
-        hot: Optional[HotFile] = None
-        if frame.filename:
-            try:
-                hot = self._hot[frame.filename]
-            except KeyError:
-                hot = self._hot_file(frame)
-        if hot is not None and not self.trim and self.use_scanner:
-            done = hot.answer(frame, self.context)
-            if done is not None:
-                return done
-        try:
-            return self._resolve(frame, None)
-        except (SourceMapError, OSError, ValueError) as exc:  # pragma: no cover - defensive
-            out = self._unresolved(frame)
-            out.error, out.error_message = "map_invalid", str(exc)
-            return out
+        return self._frame(frame, SymbolicatedFrame)  # type: ignore[no-any-return]
 
     def explain(self, frame: Union[Frame, str]) -> Tuple[SymbolicatedFrame, List[Step]]:
         """Symbolicates one frame (a :class:`Frame` or a line of a trace, or
@@ -160,6 +146,28 @@ class Symbolicator:
         return self._resolve(frame, steps), steps
 
     # ---------------------------------------------------------- internals
+
+    def _frame(self, frame: Frame, make: Callable[..., Any]) -> Any:
+        """symbolicate_frame's answer: from the warm path, `make` called
+        with the frame's fields (see HotFile.answer); from the general
+        path, always a SymbolicatedFrame."""
+        # The warm path (symbolication/hotpath.py): same answer, one C call.
+        hot: Optional[HotFile] = None
+        if frame.filename:
+            try:
+                hot = self._hot[frame.filename]
+            except KeyError:
+                hot = self._hot_file(frame)
+        if hot is not None and not self.trim and self.use_scanner:
+            done = hot.answer(frame, self.context, make)
+            if done is not None:
+                return done
+        try:
+            return self._resolve(frame, None)
+        except (SourceMapError, OSError, ValueError) as exc:  # pragma: no cover - defensive
+            out = self._unresolved(frame)
+            out.error, out.error_message = "map_invalid", str(exc)
+            return out
 
     @staticmethod
     def _with_scopes(out: SymbolicatedFrame) -> List[SymbolicatedFrame]:
