@@ -198,15 +198,15 @@ def _all_frames(st: StackTrace, code: str, message: Optional[str] = None) -> Sym
     )
 
 
-def _symbolicate_one(
-    sym: Symbolicator, spec: ArtifactSpec, trace: Any, run: Optional[Callable[..., Any]] = None
-) -> Any:
-    """The trace's result: `run` (default: sym.symbolicate) of the parsed
-    trace, or a SymbolicatedTrace saying why it could not run."""
+def _symbolicate_one(sym: Symbolicator, spec: ArtifactSpec, trace: Any,
+                     run: Optional[Callable[..., Any]] = None,
+                     missing: Optional[bool] = None) -> Any:
+    """`run` (default: sym.symbolicate) of the parsed trace, or why it
+    could not run. `missing`: spec.missing() asked once a batch, or None."""
     st = _parse(trace)
     if isinstance(st, SymbolicatedTrace):
         return st
-    if spec.missing():
+    if spec.missing() if missing is None else missing:
         return _all_frames(
             st,
             "artifacts_not_found",
@@ -251,17 +251,17 @@ def _run_batch(payload: bytes) -> bytes:
     sym = _worker_symbolicator(call, spec, context)
     memo: Dict[Any, Any] = {}  # equal strings (and runs of lines) of the batch become one object
     run = _rows_of(sym, memo)
+    missing = spec.missing()
     out = []
     with _gc_paused():
         for index, blob in items:
             trace = blob if type(blob) is str else pickle.loads(blob)
-            got = _symbolicate_one(sym, spec, trace, run)
+            got = _symbolicate_one(sym, spec, trace, run, missing)
             out.append((index, got if type(got) is tuple else _encode(got, memo)))
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ------------------------------------------------------------- batches
-
 
 
 @dataclass
@@ -638,11 +638,13 @@ def _in_process(
     syms: Dict[ArtifactSpec, Symbolicator] = {}
     out: List[SymbolicatedTrace] = []
     for start in range(0, len(items), _MAX_BATCH):
+        gone: Dict[ArtifactSpec, bool] = {}  # spec.missing(), once a batch as in a worker
         with _gc_paused():  # as in a worker: a batch at a time
             for _, spec, trace in items[start : start + _MAX_BATCH]:
-                sym = syms.get(spec)
-                if sym is None:
-                    sym = syms[spec] = Symbolicator(spec.open(), context=context)
-                out.append(_symbolicate_one(sym, spec, trace))
+                if spec not in gone:
+                    gone[spec] = spec.missing()
+                    if spec not in syms:
+                        syms[spec] = Symbolicator(spec.open(), context=context)
+                out.append(_symbolicate_one(syms[spec], spec, trace, None, gone[spec]))
                 report(1)
     return out
