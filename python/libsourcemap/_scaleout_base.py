@@ -77,6 +77,8 @@ _ENCODED_FIELDS = (
     "post_context", "error", "error_message", "resolved", "abs_path", "in_app",
     "function_source", "generated", "inlined_callers", "hidden", "call_name",
 )
+#: Where a row holds function_source.
+_SOURCE_AT = _ENCODED_FIELDS.index("function_source")
 
 
 def _shared_lines(lines: Sequence[str], memo: Dict[Any, Any]) -> Tuple[str, ...]:
@@ -163,7 +165,7 @@ def _encode_trace(
         out = sym._frame(f, row)
         if type(out) is tuple:
             got.append(out)
-            renamed = renamed or out[13] == "none"  # function_source; warm rows are resolved
+            renamed = renamed or out[_SOURCE_AT] == "none"  # warm rows are resolved
         else:
             for g in sym._with_scopes(out):  # a frame, or none, or it and its inlined callers
                 got.append(g)
