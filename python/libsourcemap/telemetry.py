@@ -37,7 +37,8 @@ then, and without the API, nothing is imported (not even the
 ``opentelemetry`` namespace) and every hook here is a no-op costing one
 function call. The environment variable ``LIBSOURCEMAP_OTEL=0`` turns the
 hooks off; ``LIBSOURCEMAP_OTEL=1`` makes the library import the API itself
-on its first span when it is installed.
+on its first span when it is installed. The variable is read once, by the
+first hook the process runs.
 """
 
 from __future__ import annotations
@@ -124,13 +125,27 @@ _otel: Optional[_Otel] = None
 _checked = False
 
 
+_setting: Optional[str] = None  # LIBSOURCEMAP_OTEL, read at the first hook
+
+
+def _env() -> str:
+    """LIBSOURCEMAP_OTEL as the first hook found it. Read once: looking it
+    up in os.environ was most of a no-op hook's cost, and every view
+    opened passes through one."""
+    global _setting
+    value = _setting
+    if value is None:
+        value = _setting = os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower()
+    return value
+
+
 def _waiting_for_the_application() -> bool:
     """True while the API is not imported and the environment does not ask
     the library to import it: nothing to report through yet, and nothing
     cached, so that a later import is noticed (by a lookup in sys.modules)."""
     if "opentelemetry.trace" in sys.modules:
         return False
-    return os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower() not in ("1", "true", "on")
+    return _env() not in ("1", "true", "on")
 
 
 def _get() -> Optional[_Otel]:
@@ -141,7 +156,7 @@ def _get() -> Optional[_Otel]:
         return None
     with _lock:
         if not _checked:
-            if os.environ.get("LIBSOURCEMAP_OTEL", "").strip().lower() not in ("0", "false", "off"):
+            if _env() not in ("0", "false", "off"):
                 # find_spec of a top-level name imports nothing.
                 try:
                     spec = importlib.util.find_spec("opentelemetry")
