@@ -171,12 +171,12 @@ class Symbolicator:
             done = hot.answer(frame, self.context, make)
             if done is not None:
                 return done
-        why = self._unlocated(frame)
-        if why is not None:  # as _resolve answers it (a third of real frames)
-            return make(frame.filename, frame.lineno, frame.colno, frame.display_function,
-                        frame.raw, None, (), (), why[0], why[1], False, None, None, None, {}, (),
-                        False, None)
         try:
+            why = self._unlocated(frame)
+            if why is not None:  # as _resolve answers it (a third of real frames)
+                return make(frame.filename, frame.lineno, frame.colno, frame.display_function,
+                            frame.raw, None, (), (), why[0], why[1], False, None, None, None, {},
+                            (), False, None)
             return self._resolve(frame, None)
         except (SourceMapError, OSError, ValueError) as exc:  # pragma: no cover - defensive
             out = self._unresolved(frame)
