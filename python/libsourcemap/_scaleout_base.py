@@ -19,7 +19,6 @@ from . import telemetry as _telemetry
 from .stacktrace import StackTrace
 from .symbolication import Symbolicator
 from .symbolication.results import SymbolicatedFrame, SymbolicatedTrace
-from .symbolication.symbolicator import _name_from_callers
 
 __all__ = ["CLUSTER_CONFIG", "local_cluster"]
 
@@ -67,8 +66,9 @@ def _wire(trace: Any) -> Wire:
 # and reads back once: a batch of real results pickles to about a quarter
 # of the bytes and unpickles in a third of the time, and the unpickling
 # is done by the one parent process for every worker. Equal rows are one
-# tuple as well (_shared_row), and the warm path's frames become rows
-# without a SymbolicatedFrame in between (_encode_trace).
+# tuple as well (_shared_row), and the warm path's frames, and those that
+# cannot be located, become rows without a SymbolicatedFrame in between
+# (_encode_trace).
 _FRAME_FIELDS = tuple(f.name for f in dataclasses.fields(SymbolicatedFrame))
 #: The order _shared_row takes the fields in (a test checks it is
 #: _FRAME_FIELDS, so that a new field cannot be dropped silently).
@@ -77,8 +77,6 @@ _ENCODED_FIELDS = (
     "post_context", "error", "error_message", "resolved", "abs_path", "in_app",
     "function_source", "generated", "inlined_callers", "hidden", "call_name",
 )
-#: Where a row holds function_source.
-_SOURCE_AT = _ENCODED_FIELDS.index("function_source")
 
 
 def _shared_lines(lines: Sequence[str], memo: Dict[Any, Any]) -> Tuple[str, ...]:
@@ -152,30 +150,12 @@ def _encode(result: SymbolicatedTrace, memo: Dict[Any, Any]) -> Tuple[Any, ...]:
 
 
 def _encode_trace(
-    sym: Symbolicator, memo: Dict[Any, Any], row: Callable[..., Tuple[Any, ...]], st: StackTrace
+    sym: Symbolicator, row: Callable[..., Tuple[Any, ...]], st: StackTrace
 ) -> Tuple[Any, ...]:
-    """What _encode(sym.symbolicate(st), memo) gives, without a
-    SymbolicatedFrame for each frame the warm path answers: it makes the
-    frame's row straight away (`row`: _shared_row with `memo`). A trace
-    with a frame that may take its caller's name (_name_from_callers)
-    goes back to frames for that rule, then to rows."""
-    got: List[Any] = []
-    renamed = False
-    for f in st.frames:
-        out = sym._frame(f, row)
-        if type(out) is tuple:
-            got.append(out)
-            renamed = renamed or out[_SOURCE_AT] == "none"  # warm rows are resolved
-        else:
-            for g in sym._with_scopes(out):  # a frame, or none, or it and its inlined callers
-                got.append(g)
-                if g.resolved and g.function_source == "none":
-                    renamed = True
-    if renamed:
-        frames = [SymbolicatedFrame(*x) if type(x) is tuple else x for x in got]
-        _name_from_callers(frames)
-        return st.message, [_encode_frame(x, memo) for x in frames]
-    return st.message, [x if type(x) is tuple else _encode_frame(x, memo) for x in got]
+    """What _encode(sym.symbolicate(st), memo) gives, with no
+    SymbolicatedFrame for the frames the warm path answers or that cannot
+    be located (`row`: _shared_row with `memo`; Symbolicator._answers)."""
+    return st.message, sym._answers(st.frames, row)
 
 
 def _rows_of(sym: Symbolicator, memo: Dict[Any, Any]) -> Optional[Callable[[StackTrace], Any]]:
@@ -184,7 +164,7 @@ def _rows_of(sym: Symbolicator, memo: Dict[Any, Any]) -> Optional[Callable[[Stac
     result is made, with its span, and encoded."""
     if _telemetry.enabled():
         return None
-    return partial(_encode_trace, sym, memo, partial(_shared_row, memo))
+    return partial(_encode_trace, sym, partial(_shared_row, memo))
 
 
 def _decode(data: Tuple[Any, ...]) -> SymbolicatedTrace:

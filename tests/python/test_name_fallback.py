@@ -10,7 +10,7 @@ from typing import Optional
 
 from libsourcemap import Artifacts, Symbolicator
 from libsourcemap.symbolication.results import SymbolicatedFrame
-from libsourcemap.symbolication.symbolicator import _name_from_callers
+from libsourcemap.symbolication.results import name_from_callers as _name_from_callers
 from lsm_testutil import encode_mappings
 
 GEN = 'function c(f){f()}c(function(){throw new Error("x")});'

@@ -201,10 +201,10 @@ def test_batches_shrink_towards_the_end():
     sizes = [len(x.items) for x in batches]
     assert [i for x in batches for i, _ in x.items] == list(range(20100))
     assert all(x.spec == (a if x.items[0][0] < 20000 else b) for x in batches)
-    assert sizes[:30] == [500] * 30 and max(sizes) == 500
-    assert sizes[-5:] == [20] * 5  # group b: 100 traces, all at the smallest size
+    assert sizes[:10] == [1000] * 10 and max(sizes) == 1000
+    assert sizes[-1] == 100  # group b: 100 traces, one batch of the smallest size
     in_a = [len(x.items) for x in batches if x.spec == a][:-1]  # a group's last may be short
-    assert in_a == sorted(in_a, reverse=True) and in_a[-1] == 20
+    assert in_a == sorted(in_a, reverse=True) and in_a[-1] == 100
     assert [len(x.items) for x in _cut(groups, 2, 64)] == [64] * 312 + [32] + [64] + [36]
 
 

@@ -1,10 +1,11 @@
-"""A worker's results in transit made straight from the warm path
-(_scaleout_base._encode_trace: rows, no SymbolicatedFrame built and read
-back) decode to exactly what one Symbolicator gives: every field (call_name
-too) with its type, the keys' order of `generated`, repr and to_dict; over
-every build of the end-to-end apps (warm frames, general ones and the
-caller-name fallback among them), real traces, a map without
-sourcesContent and a map with scopes (inlined callers, hidden frames)."""
+"""A worker's results in transit made straight from the warm path and for
+frames that cannot be located (_scaleout_base._encode_trace: rows, no
+SymbolicatedFrame built and read back) decode to exactly what one
+Symbolicator gives: every field (call_name too) with its type, the keys'
+order of `generated`, repr and to_dict; over every build of the end-to-end
+apps (warm frames, general ones and the caller-name fallback among them),
+real traces, a map without sourcesContent and a map with scopes (inlined
+callers, hidden frames)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def check(traces: List[Any], dirs: List[Path], monkeypatch: pytest.MonkeyPatch) 
 
     def counting(sym: Symbolicator, f: Any, make: Any) -> Any:
         out = frame(sym, f, make)
-        rows[0] += type(out) is tuple
+        rows[0] += type(out) is tuple and out[base._ENCODED_FIELDS.index("resolved")]
         return out
 
     sym = Symbolicator(Artifacts(dirs))
@@ -110,7 +111,7 @@ def test_a_warm_row_takes_its_callers_name() -> None:
     from types import SimpleNamespace
 
     from libsourcemap.symbolication.results import SymbolicatedFrame, SymbolicatedTrace
-    from libsourcemap.symbolication.symbolicator import _name_from_callers
+    from libsourcemap.symbolication.results import name_from_callers as _name_from_callers
 
     gen = {"filename": "a.js", "lineno": 1, "colno": 1, "function": "t", "file": "/a.js"}
     rows = [
@@ -123,6 +124,7 @@ def test_a_warm_row_takes_its_callers_name() -> None:
     ]
 
     class Warm:
+        _answers = Symbolicator._answers
         _with_scopes = staticmethod(Symbolicator._with_scopes)
 
         def _frame(self, fields: Any, make: Any) -> Any:
@@ -133,6 +135,6 @@ def test_a_warm_row_takes_its_callers_name() -> None:
     assert [f.function_source for f in want] == ["caller", "original", "none"]
     memo: dict = {}
     st = SimpleNamespace(frames=rows, message="E")
-    got = base._decode(base._encode_trace(Warm(), memo, partial(base._shared_row, memo), st))
+    got = base._decode(base._encode_trace(Warm(), partial(base._shared_row, memo), st))
     assert got == SymbolicatedTrace("E", want)
     assert [fields(f) for f in got.frames] == [fields(f) for f in want]

@@ -107,6 +107,12 @@ def url_path_parts(url: str) -> List[str]:
     return [p for p in re.split(r"[\\/]+", path) if p and p not in (".", "..")]
 
 
+def not_found_message(url: str) -> str:
+    """The file_not_found message of a frame whose URL no artifact matches."""
+    return "no artifact matches %r (looked for a file named %r)" % (
+        url, (url_path_parts(url) or [""])[-1])
+
+
 @dataclass
 class MapRef:
     """How a generated file's source map was found (or why not)."""

@@ -136,12 +136,12 @@ class HotFile:
         lineno = frame.lineno
         colno = frame.colno
         if (
-            colno is None
-            or frame.is_eval
+            frame.is_eval
             or frame.is_native
             or frame.hermes is not None
-            or not 0 < lineno <= self.line_count
-            or not 0 < colno <= _NO_ID
+            or lineno is None
+            or lineno < 1
+            or (colno is not None and colno < 1)
         ):
             return None
         owners = self.owners
@@ -151,6 +151,10 @@ class HotFile:
             for own in owners:
                 if own.ptr is None:
                     return None
+        if lineno > self.line_count:  # whatever the column: the general path's order
+            return self._past(frame, make)
+        if colno is None or colno > _NO_ID:
+            return None
         try:
             qq: _Query = self.local.q
         except AttributeError:
@@ -216,6 +220,19 @@ class HotFile:
         return make(name, src_line + 1, src_col + 1, function, frame.raw, lines[at], lines[:at],
                     lines[at + 1 :], None, None, True, path, in_app, kind, generated, (), False,
                     call_name)
+
+
+    def _past(self, frame: Any, make: Callable[..., Any]) -> Any:
+        """The general path's answer to a frame whose line the map does
+        not reach (a third of real frames: Node's loader lines in a
+        one-line bundle), `make` called with its fields."""
+        function = frame.display_function
+        generated = {"filename": frame.filename, "lineno": frame.lineno, "colno": frame.colno,
+                     "function": function, "file": self.file_str, "map": self.map_str}
+        return make(frame.filename, frame.lineno, frame.colno, function, frame.raw, None, (), (),
+                    "position_outside_map", "line %d is past the %d lines the map covers"
+                    % (frame.lineno, self.line_count), False, None, None, None, generated, (),
+                    False, None)
 
 
 #: Per Symbolicator: generated URL -> its HotFile, or None when its frames

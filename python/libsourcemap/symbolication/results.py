@@ -31,6 +31,21 @@ ERRORS: Dict[str, str] = {
     ),
 }
 
+#: Symbolicator._unlocated's answers that name no file: (code, message,
+#: explain's step).
+WHY_EVAL = ("eval_code", ERRORS["eval_code"], "location")
+WHY_NO_LOCATION = ("no_location", ERRORS["no_location"], "location")
+WHY_NOT_POSITIVE = ("position_outside_map", "line and column are 1-based and positive", "position")
+
+#: explain's "function name" step per function_source, with the name.
+NAME_STEPS: Dict[str, str] = {
+    "scopes": "from the map's scopes (ECMA-426): %r",
+    "original": "from the original source's enclosing function: %r",
+    "generated": "from the generated code's enclosing function, mapped: %r",
+    "anonymous": "the original enclosing function is anonymous: %r",
+    "none": "not known; the frame's own name %r is kept",
+    "function_map": "from the map's function map (x_facebook_sources): %r",
+}
 
 
 @dataclass
@@ -244,3 +259,19 @@ class SymbolicatedTrace:
             "summary": {"frames": len(self.frames), "resolved": resolved, "errors": errors},
         }
 
+
+#: Where a row (a tuple of SymbolicatedFrame's fields, see _answers) holds
+#: function_source.
+ROW_SOURCE_AT = [f.name for f in fields(SymbolicatedFrame)].index("function_source")
+
+
+def name_from_callers(frames: List[SymbolicatedFrame]) -> None:
+    """A frame whose function nothing names (``function_source`` "none")
+    takes the name its caller called it by: the original name the map
+    gives the next frame's position (the call site), as Sentry's
+    symbolicator does. The fallback order is in docs/function-names.md."""
+    for frame, caller in zip(frames, frames[1:]):
+        if (frame.resolved and frame.function_source == "none" and caller.resolved
+                and caller.call_name):
+            frame.function = caller.call_name
+            frame.function_source = "caller"

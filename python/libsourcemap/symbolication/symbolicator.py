@@ -16,11 +16,14 @@ from ..stacktrace import Frame, StackTrace, parse_frame, parse_location, parse_s
 from .. import scopes as _scopes
 from .. import telemetry as _telemetry
 from ..view import View
-from .artifacts import Artifacts, MapRef, url_path_parts
+from .artifacts import Artifacts, MapRef, not_found_message
 from .frames import FrameData
 from .hotpath import HotFile, HotFiles, SourceInfo
 from .prescan import Prescan
-from .results import ERRORS, Step, SymbolicatedFrame, SymbolicatedTrace
+from .results import (
+    ERRORS, NAME_STEPS, ROW_SOURCE_AT, WHY_EVAL, WHY_NO_LOCATION, WHY_NOT_POSITIVE, Step,
+    SymbolicatedFrame, SymbolicatedTrace, name_from_callers,
+)
 
 __all__ = ["Symbolicator"]
 
@@ -33,18 +36,6 @@ def _source_name(view: View, token: Token) -> Optional[str]:
     if token.src_id is None:
         return None
     return view.get_source_url(token.src_id)
-
-def _name_from_callers(frames: List[SymbolicatedFrame]) -> None:
-    """A frame whose function nothing names (``function_source`` "none")
-    takes the name its caller called it by: the original name the map
-    gives the next frame's position (the call site), as Sentry's
-    symbolicator does. The fallback order is in docs/function-names.md."""
-    for frame, caller in zip(frames, frames[1:]):
-        if (frame.resolved and frame.function_source == "none" and caller.resolved
-                and caller.call_name):
-            frame.function = caller.call_name
-            frame.function_source = "caller"
-
 
 class Symbolicator:
     """Symbolicates frames against :class:`Artifacts`.
@@ -81,6 +72,7 @@ class Symbolicator:
         self.trim = trim
         self._lock = threading.RLock()
         self._found: Dict[str, Optional[Path]] = {}
+        self._not_found: Dict[str, Tuple[str, str, str]] = {}
         self._maps: Dict[Path, Tuple[MapRef, str, Optional[str]]] = {}
         self._prescans: Dict[Path, Prescan] = {}
         self._frames: Dict[int, FrameData] = {}
@@ -105,11 +97,7 @@ class Symbolicator:
         else:
             st = parse_stacktrace(trace)  # type: ignore[arg-type]
         with _telemetry.span("libsourcemap.symbolicate") as span:
-            frames = [
-                g for f in st.frames for g in self._with_scopes(self._frame(f, SymbolicatedFrame))
-            ]
-            _name_from_callers(frames)
-            result = SymbolicatedTrace(message=st.message, frames=frames)
+            result = SymbolicatedTrace(st.message, self._answers(st.frames, SymbolicatedFrame))
             span.trace_result(result.frames)
         return result
 
@@ -128,29 +116,50 @@ class Symbolicator:
                 parsed = Frame(filename=url, lineno=line, colno=col, raw=frame.strip())
                 steps.append(Step("parse frame", line is not None, "read as url:line:col"))
             else:
-                steps.append(
-                    Step(
-                        "parse frame",
-                        True,
-                        "%s frame: function %r, file %r, line %s, column %s"
-                        % (
-                            parsed.engine,
-                            parsed.display_function,
-                            parsed.filename,
-                            parsed.lineno,
-                            parsed.colno,
-                        ),
-                    )
-                )
+                steps.append(Step("parse frame", True, "%s frame: function %r, file %r, line %s, "
+                                  "column %s" % (parsed.engine, parsed.display_function,
+                                                 parsed.filename, parsed.lineno, parsed.colno)))
             frame = parsed
         return self._resolve(frame, steps), steps
 
     # ---------------------------------------------------------- internals
 
+    def _answers(self, frames: Sequence[Frame], make: Callable[..., Any]) -> List[Any]:
+        """The frames of a trace as symbolicate gives them (hidden helpers
+        left out, inlined callers after their frame, names from callers),
+        each `make` called with its fields in SymbolicatedFrame's order:
+        SymbolicatedFrame itself, or for symbolicate_many's workers a
+        maker of rows, a tuple of those fields (made straight from the
+        fields: no frame built and then read). A trace with a frame that
+        may take its caller's name goes back to frames for that rule."""
+        got: List[Any] = []
+        unnamed = False
+        for f in frames:
+            out = self._frame(f, make)
+            if type(out) is tuple:  # a row: warm rows are resolved, unresolved ones unnamed
+                got.append(out)
+                unnamed = unnamed or out[ROW_SOURCE_AT] == "none"
+            elif out.hidden or out._inlined_callers:  # as stored: reading it makes a list
+                for g in self._with_scopes(out):
+                    got.append(g)
+                    unnamed = unnamed or (g.resolved and g.function_source == "none")
+            else:
+                got.append(out)
+                unnamed = unnamed or (out.resolved and out.function_source == "none")
+        if make is SymbolicatedFrame:
+            if unnamed:
+                name_from_callers(got)
+            return got
+        if unnamed:
+            got = [SymbolicatedFrame(*x) if type(x) is tuple else x for x in got]
+            name_from_callers(got)
+        return [x if type(x) is tuple else make(*x.__reduce__()[1]) for x in got]
+
     def _frame(self, frame: Frame, make: Callable[..., Any]) -> Any:
-        """symbolicate_frame's answer: from the warm path, `make` called
-        with the frame's fields (see HotFile.answer); from the general
-        path, always a SymbolicatedFrame."""
+        """symbolicate_frame's answer: from the warm path, or when the
+        frame cannot be located (_unlocated), `make` called with the
+        frame's fields (see HotFile.answer); from the general path, always
+        a SymbolicatedFrame."""
         # The warm path (symbolication/hotpath.py): same answer, one C call.
         hot: Optional[HotFile] = None
         if frame.filename:
@@ -163,6 +172,11 @@ class Symbolicator:
             if done is not None:
                 return done
         try:
+            why = self._unlocated(frame)
+            if why is not None:  # as _resolve answers it (a third of real frames)
+                return make(frame.filename, frame.lineno, frame.colno, frame.display_function,
+                            frame.raw, None, (), (), why[0], why[1], False, None, None, None, {},
+                            (), False, None)
             return self._resolve(frame, None)
         except (SourceMapError, OSError, ValueError) as exc:  # pragma: no cover - defensive
             out = self._unresolved(frame)
@@ -217,6 +231,24 @@ class Symbolicator:
             out.inlined_callers.append(caller)
         name = frames[0].name
         return name, "scopes" if name is not None else "none"
+
+    def _unlocated(self, frame: Frame) -> Optional[Tuple[str, str, str]]:
+        """Why the frame has no generated file to look it up in: (error
+        code, message, explain's step), or None when it has one."""
+        if frame.is_eval:
+            return WHY_EVAL
+        url = frame.filename
+        if frame.is_native or not url or frame.lineno is None:
+            return WHY_NO_LOCATION
+        if frame.lineno < 1 or (frame.colno is not None and frame.colno < 1):
+            return WHY_NOT_POSITIVE
+        if self._find(url) is not None:
+            return None
+        why = self._not_found.get(url)
+        if why is None:
+            why = self._not_found[url] = ("file_not_found", not_found_message(url),
+                                          "find generated file")
+        return why
 
     @staticmethod
     def _unresolved(frame: Frame) -> SymbolicatedFrame:
@@ -426,26 +458,12 @@ class Symbolicator:
 
     def _resolve(self, frame: Frame, steps: Optional[List[Step]]) -> SymbolicatedFrame:
         out = self._unresolved(frame)
-        if frame.is_eval:
-            return self._fail(out, steps, "eval_code", step="location")
-        if frame.is_native or not frame.filename or frame.lineno is None:
-            return self._fail(out, steps, "no_location", step="location")
-        if frame.lineno < 1 or (frame.colno is not None and frame.colno < 1):
-            return self._fail(
-                out, steps, "position_outside_map", "line and column are 1-based and positive",
-                step="position",
-            )
-
+        why = self._unlocated(frame)
+        if why is not None:
+            return self._fail(out, steps, why[0], why[1], step=why[2])
+        assert frame.filename is not None and frame.lineno is not None
         generated = self._find(frame.filename)
-        if generated is None:
-            return self._fail(
-                out,
-                steps,
-                "file_not_found",
-                "no artifact matches %r (looked for a file named %r)"
-                % (frame.filename, (url_path_parts(frame.filename) or [""])[-1]),
-                step="find generated file",
-            )
+        assert generated is not None
         ref, file_str, map_str = self._located(generated)
         if steps is not None:
             steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
@@ -598,16 +616,7 @@ class Symbolicator:
                 Step(
                     "function name",
                     how != "none",
-                    {
-                        "scopes": "from the map's scopes (ECMA-426): %r",
-                        "original": "from the original source's enclosing function: %r",
-                        "generated": "from the generated code's enclosing function, "
-                        "mapped: %r",
-                        "anonymous": "the original enclosing function is anonymous: %r",
-                        "none": "not known; the frame's own name %r is kept",
-                        "function_map": "from the map's function map (x_facebook_sources): %r",
-                    }[how]
-                    % (name if how != "none" else out.function),
+                    NAME_STEPS[how] % (name if how != "none" else out.function),
                 )
             )
         if context is not None:
