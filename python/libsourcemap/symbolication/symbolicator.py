@@ -461,9 +461,11 @@ class Symbolicator:
         why = self._unlocated(frame)
         if why is not None:
             return self._fail(out, steps, why[0], why[1], step=why[2])
-        assert frame.filename is not None and frame.lineno is not None
+        assert frame.filename is not None and frame.lineno is not None  # _unlocated checked
         generated = self._find(frame.filename)
-        assert generated is not None
+        if generated is None:  # only if another thread's lookup of the URL disagreed
+            return self._fail(out, steps, "file_not_found", not_found_message(frame.filename),
+                              step="find generated file")
         ref, file_str, map_str = self._located(generated)
         if steps is not None:
             steps.append(Step("find generated file", True, "%r matched %s" % (frame.filename, generated)))
