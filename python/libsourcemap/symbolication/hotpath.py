@@ -18,7 +18,7 @@ import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._native import Owned, ffi, lib
-from .results import SymbolicatedFrame
+from .results import PAST_THE_MAP, SymbolicatedFrame
 
 __all__ = ["HotFile"]
 
@@ -221,7 +221,6 @@ class HotFile:
                     lines[at + 1 :], None, None, True, path, in_app, kind, generated, (), False,
                     call_name)
 
-
     def _past(self, frame: Any, make: Callable[..., Any]) -> Any:
         """The general path's answer to a frame whose line the map does
         not reach (a third of real frames: Node's loader lines in a
@@ -230,9 +229,8 @@ class HotFile:
         generated = {"filename": frame.filename, "lineno": frame.lineno, "colno": frame.colno,
                      "function": function, "file": self.file_str, "map": self.map_str}
         return make(frame.filename, frame.lineno, frame.colno, function, frame.raw, None, (), (),
-                    "position_outside_map", "line %d is past the %d lines the map covers"
-                    % (frame.lineno, self.line_count), False, None, None, None, generated, (),
-                    False, None)
+                    "position_outside_map", PAST_THE_MAP % (frame.lineno, self.line_count),
+                    False, None, None, None, generated, (), False, None)
 
 
 #: Per Symbolicator: generated URL -> its HotFile, or None when its frames

@@ -36,6 +36,8 @@ ERRORS: Dict[str, str] = {
 WHY_EVAL = ("eval_code", ERRORS["eval_code"], "location")
 WHY_NO_LOCATION = ("no_location", ERRORS["no_location"], "location")
 WHY_NOT_POSITIVE = ("position_outside_map", "line and column are 1-based and positive", "position")
+#: position_outside_map's message for a line past the map: % (line, the map's lines).
+PAST_THE_MAP = "line %d is past the %d lines the map covers"
 
 #: explain's "function name" step per function_source, with the name.
 NAME_STEPS: Dict[str, str] = {

@@ -21,8 +21,8 @@ from .frames import FrameData
 from .hotpath import HotFile, HotFiles, SourceInfo
 from .prescan import Prescan
 from .results import (
-    ERRORS, NAME_STEPS, ROW_SOURCE_AT, WHY_EVAL, WHY_NO_LOCATION, WHY_NOT_POSITIVE, Step,
-    SymbolicatedFrame, SymbolicatedTrace, name_from_callers,
+    ERRORS, NAME_STEPS, PAST_THE_MAP, ROW_SOURCE_AT, WHY_EVAL, WHY_NO_LOCATION,
+    WHY_NOT_POSITIVE, Step, SymbolicatedFrame, SymbolicatedTrace, name_from_callers,
 )
 
 __all__ = ["Symbolicator"]
@@ -512,7 +512,7 @@ class Symbolicator:
                 out,
                 steps,
                 "position_outside_map",
-                "line %d is past the %d lines the map covers" % (frame.lineno, view.line_count),
+                PAST_THE_MAP % (frame.lineno, view.line_count),
                 step="look up",
             )
         if hermes_col is not None:
